@@ -1,0 +1,971 @@
+/* motcua-cli.c: commands of the `motcua` program. */
+
+#include <glib/gi18n-lib.h>
+#include <locale.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "motcua-catalog.h"
+#include "motcua-demo.h"
+#include "motcua-error.h"
+#include "motcua-store.h"
+#include "motcua-time.h"
+#include "motcua-cli.h"
+
+#define EXIT_USAGE 2
+
+typedef struct {
+  char     *db_path;
+  gboolean  json;
+  char    **args;    /* the command and its own arguments */
+  int       n_args;
+} Cli;
+
+typedef int (*CommandFunc) (Cli *cli, int argc, char **argv);
+
+/* ---- output --------------------------------------------------------------- */
+
+static void
+print_json (JsonNode *node)
+{
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+  g_autofree char *text = NULL;
+
+  json_generator_set_root (generator, node);
+  json_generator_set_pretty (generator, TRUE);
+  text = json_generator_to_data (generator, NULL);
+  g_print ("%s\n", text);
+}
+
+static int
+report_error (Cli *cli, const GError *error)
+{
+  if (cli->json)
+    {
+      g_autoptr(JsonBuilder) builder = json_builder_new ();
+      g_autoptr(JsonNode) root = NULL;
+      g_autofree char *text = NULL;
+      g_autoptr(JsonGenerator) generator = json_generator_new ();
+
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "error");
+      json_builder_add_string_value (builder, error->message);
+      json_builder_set_member_name (builder, "code");
+      json_builder_add_int_value (builder, error->code);
+      json_builder_end_object (builder);
+      root = json_builder_get_root (builder);
+      json_generator_set_root (generator, root);
+      text = json_generator_to_data (generator, NULL);
+      g_printerr ("%s\n", text);
+    }
+  else
+    g_printerr (_("Error: %s\n"), error->message);
+  return EXIT_FAILURE;
+}
+
+static int
+usage_error (const char *message)
+{
+  g_printerr ("%s\n", message);
+  g_printerr (_("Run “motcua --help” for the list of commands.\n"));
+  return EXIT_USAGE;
+}
+
+/* Parses the options of one command; --help prints and exits 0 through GOption. */
+static gboolean
+parse_options (const char *command, const char *parameters, const char *summary,
+               GOptionEntry *entries, int *argc, char ***argv, int *status)
+{
+  g_autoptr(GOptionContext) context = g_option_context_new (parameters);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *title = g_strdup_printf ("motcua %s", command);
+
+  g_option_context_set_summary (context, summary);
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
+  g_set_prgname (title);
+  if (!g_option_context_parse (context, argc, argv, &error))
+    {
+      *status = usage_error (error->message);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static MotcuaStore *
+open_store (Cli *cli, GError **error)
+{
+  g_autofree char *path = cli->db_path ? g_strdup (cli->db_path) : motcua_store_default_path ();
+
+  return motcua_store_open (path, error);
+}
+
+static char *
+format_local (const char *iso)
+{
+  g_autoptr(GDateTime) time = motcua_time_parse (iso, NULL);
+
+  if (time == NULL)
+    return g_strdup ("—");
+  return g_date_time_format (time, "%H:%M %d/%m/%Y");
+}
+
+static void
+print_dossier_line (MotcuaDossier *dossier)
+{
+  g_autofree char *due = format_local (motcua_dossier_get_due_at (dossier));
+
+  g_print ("%-28s %-24s %-26s %-16s %s\n",
+           motcua_dossier_get_code (dossier),
+           motcua_dossier_get_applicant_name (dossier),
+           motcua_status_label (motcua_dossier_get_status (dossier)),
+           due,
+           motcua_dossier_get_procedure_name (dossier));
+}
+
+/* ---- init ----------------------------------------------------------------- */
+
+static const struct {
+  const char *username;
+  const char *full_name;
+  MotcuaRole  role;
+} demo_staff[] = {
+  { "clerk1", "Nguyễn Thị Lan", MOTCUA_ROLE_CLERK },
+  { "clerk2", "Lò Văn Thành", MOTCUA_ROLE_CLERK },
+  { "specialist1", "Trần Minh Đức", MOTCUA_ROLE_SPECIALIST },
+  { "supervisor1", "Lê Thị Thu Hà", MOTCUA_ROLE_SUPERVISOR },
+};
+
+static gboolean
+ensure_user (MotcuaStore *store, const char *username, const char *full_name, MotcuaRole role, GError **error)
+{
+  g_autoptr(MotcuaUser) existing = motcua_store_get_user (store, username, NULL);
+
+  return existing != NULL || motcua_store_add_user (store, username, full_name, role, error);
+}
+
+static gboolean
+init_demo (MotcuaStore *store, GError **error)
+{
+  g_autoptr(GPtrArray) catalog = motcua_catalog_load_demo (error);
+
+  if (catalog == NULL || !motcua_store_import_catalog (store, catalog, error))
+    return FALSE;
+  for (guint i = 0; i < G_N_ELEMENTS (demo_staff); i++)
+    if (!ensure_user (store, demo_staff[i].username, demo_staff[i].full_name, demo_staff[i].role, error))
+      return FALSE;
+  return motcua_store_set_state (store, "current_user", "clerk1", error);
+}
+
+static int
+command_init (Cli *cli, int argc, char **argv)
+{
+  g_autofree char *agency_code = NULL;
+  g_autofree char *agency_name = NULL;
+  gboolean demo = FALSE;
+  GOptionEntry entries[] = {
+    { "agency-code", 0, 0, G_OPTION_ARG_STRING, &agency_code, N_("Agency identifier, e.g. 000.17.22.H56"), N_("CODE") },
+    { "agency-name", 0, 0, G_OPTION_ARG_STRING, &agency_name, N_("Agency name"), N_("NAME") },
+    { "demo", 0, 0, G_OPTION_ARG_NONE, &demo, N_("Demo agency, staff and procedure catalog"), NULL },
+    { NULL }
+  };
+  g_autoptr(MotcuaStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+  MotcuaAgency agency = { 0 };
+  int status;
+
+  if (!parse_options ("init", "", _("Set up this workstation's database."), entries, &argc, &argv, &status))
+    return status;
+  if ((store = open_store (cli, &error)) == NULL)
+    return report_error (cli, error);
+
+  agency.code = agency_code ? agency_code : (char *) "000.17.22.H56";
+  agency.name = agency_name ? agency_name : (char *) (demo ? "Ủy ban nhân dân xã Quảng Phú" : _("One-stop office"));
+  agency.lookup_url = (char *) "https://dichvucong.example.vn/tra-cuu";
+  if (!motcua_store_set_agency (store, &agency, &error)
+      || !ensure_user (store, "admin", _("Administrator"), MOTCUA_ROLE_ADMIN, &error)
+      || (demo && !init_demo (store, &error)))
+    return report_error (cli, error);
+  if (!demo)
+    {
+      g_autofree char *current = motcua_store_get_state (store, "current_user");
+      if (current == NULL && !motcua_store_set_state (store, "current_user", "admin", &error))
+        return report_error (cli, error);
+    }
+
+  if (cli->json)
+    {
+      g_autoptr(JsonNode) node = json_node_new (JSON_NODE_OBJECT);
+      g_autoptr(JsonObject) object = json_object_new ();
+
+      json_object_set_string_member (object, "database", motcua_store_get_path (store));
+      json_object_set_string_member (object, "agency_code", agency.code);
+      json_object_set_string_member (object, "agency_name", agency.name);
+      json_node_set_object (node, object);
+      print_json (node);
+    }
+  else
+    g_print (_("The database %s is ready for %s (%s).\n"), motcua_store_get_path (store), agency.name, agency.code);
+  return EXIT_SUCCESS;
+}
+
+/* ---- catalog -------------------------------------------------------------- */
+
+static int
+catalog_import (Cli *cli, MotcuaStore *store, const char *file)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *contents = NULL;
+  g_autoptr(GPtrArray) procedures = NULL;
+  gsize length;
+
+  if (!g_file_get_contents (file, &contents, &length, &error))
+    {
+      g_autoptr(GError) wrapped = g_error_new (MOTCUA_ERROR, MOTCUA_ERROR_IO,
+                                               _("Cannot read the catalog file %s."), file);
+      return report_error (cli, wrapped);
+    }
+  if ((procedures = motcua_catalog_parse (contents, length, &error)) == NULL
+      || !motcua_store_import_catalog (store, procedures, &error))
+    return report_error (cli, error);
+  if (cli->json)
+    {
+      g_autoptr(JsonNode) node = json_node_new (JSON_NODE_OBJECT);
+      g_autoptr(JsonObject) object = json_object_new ();
+
+      json_object_set_int_member (object, "imported", procedures->len);
+      json_node_set_object (node, object);
+      print_json (node);
+    }
+  else
+    g_print (g_dngettext (GETTEXT_PACKAGE, "Imported %u procedure.\n", "Imported %u procedures.\n",
+                          procedures->len), procedures->len);
+  return EXIT_SUCCESS;
+}
+
+static int
+catalog_export (Cli *cli, MotcuaStore *store, const char *file)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) procedures = motcua_store_list_procedures (store, NULL, &error);
+  g_autofree char *text = NULL;
+
+  if (procedures == NULL)
+    return report_error (cli, error);
+  text = motcua_catalog_to_json (procedures);
+  if (!g_file_set_contents (file, text, -1, &error))
+    {
+      g_autoptr(GError) wrapped = g_error_new (MOTCUA_ERROR, MOTCUA_ERROR_IO,
+                                               _("Cannot write the catalog to %s: %s"), file, error->message);
+      return report_error (cli, wrapped);
+    }
+  if (!cli->json)
+    g_print (g_dngettext (GETTEXT_PACKAGE, "Exported %u procedure to %s.\n", "Exported %u procedures to %s.\n",
+                          procedures->len), procedures->len, file);
+  return EXIT_SUCCESS;
+}
+
+static int
+catalog_list (Cli *cli, MotcuaStore *store, const char *search)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) procedures = motcua_store_list_procedures (store, search, &error);
+
+  if (procedures == NULL)
+    return report_error (cli, error);
+  if (cli->json)
+    {
+      g_autoptr(JsonNode) node = json_node_new (JSON_NODE_ARRAY);
+      g_autoptr(JsonArray) array = json_array_new ();
+
+      for (guint i = 0; i < procedures->len; i++)
+        json_array_add_element (array, motcua_procedure_to_json (g_ptr_array_index (procedures, i)));
+      json_node_set_array (node, array);
+      print_json (node);
+      return EXIT_SUCCESS;
+    }
+  for (guint i = 0; i < procedures->len; i++)
+    {
+      MotcuaProcedure *p = g_ptr_array_index (procedures, i);
+      g_print ("%-12s %s (%d %s)\n", p->code, p->name, p->time_amount, motcua_time_unit_to_string (p->time_unit));
+    }
+  return EXIT_SUCCESS;
+}
+
+static int
+command_catalog (Cli *cli, int argc, char **argv)
+{
+  g_autofree char *search = NULL;
+  GOptionEntry entries[] = {
+    { "search", 0, 0, G_OPTION_ARG_STRING, &search, N_("Only procedures whose name or code matches"), N_("TEXT") },
+    { NULL }
+  };
+  g_autoptr(MotcuaStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+  int status;
+
+  if (!parse_options ("catalog", "import FILE | export FILE | list", _("Manage the procedure catalog."),
+                      entries, &argc, &argv, &status))
+    return status;
+  if (argc < 2)
+    return usage_error (_("Say what to do with the catalog: import FILE, export FILE or list."));
+  if ((store = open_store (cli, &error)) == NULL)
+    return report_error (cli, error);
+
+  if (g_str_equal (argv[1], "import") && argc == 3)
+    return catalog_import (cli, store, argv[2]);
+  if (g_str_equal (argv[1], "export") && argc == 3)
+    return catalog_export (cli, store, argv[2]);
+  if (g_str_equal (argv[1], "list") && argc == 2)
+    return catalog_list (cli, store, search);
+  return usage_error (_("Say what to do with the catalog: import FILE, export FILE or list."));
+}
+
+/* ---- demo-data ------------------------------------------------------------- */
+
+static int
+command_demo_data (Cli *cli, int argc, char **argv)
+{
+  int n_dossiers = 500;
+  int seed = 1;
+  GOptionEntry entries[] = {
+    { "dossiers", 0, 0, G_OPTION_ARG_INT, &n_dossiers, N_("How many dossiers to generate"), N_("N") },
+    { "seed", 0, 0, G_OPTION_ARG_INT, &seed, N_("Random seed (the same seed gives the same data)"), N_("S") },
+    { NULL }
+  };
+  g_autoptr(MotcuaStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+  int status;
+
+  if (!parse_options ("demo-data", "", _("Generate realistic invented dossiers."), entries, &argc, &argv, &status))
+    return status;
+  if (n_dossiers < 0 || n_dossiers > 10000000)
+    return usage_error (_("The number of dossiers must be between 0 and 10,000,000."));
+  if ((store = open_store (cli, &error)) == NULL
+      || !motcua_demo_generate (store, n_dossiers, seed, &error))
+    return report_error (cli, error);
+  if (cli->json)
+    {
+      g_autoptr(JsonNode) node = json_node_new (JSON_NODE_OBJECT);
+      g_autoptr(JsonObject) object = json_object_new ();
+
+      json_object_set_int_member (object, "generated", n_dossiers);
+      json_node_set_object (node, object);
+      print_json (node);
+    }
+  else
+    g_print (g_dngettext (GETTEXT_PACKAGE, "Generated %d dossier.\n", "Generated %d dossiers.\n", n_dossiers),
+             n_dossiers);
+  return EXIT_SUCCESS;
+}
+
+/* ---- receive ------------------------------------------------------------------ */
+
+static gboolean
+all_numbers (char **items)
+{
+  for (guint i = 0; items[i] != NULL; i++)
+    {
+      const char *p = g_strstrip (items[i]);
+
+      if (*p == '\0')
+        return FALSE;
+      for (; *p; p++)
+        if (!g_ascii_isdigit (*p))
+          return FALSE;
+    }
+  return TRUE;
+}
+
+/* --documents takes "all", item numbers of the checklist ("1,2,4"), or names separated
+ * by ";" (or by "," when no name contains one). */
+static char **
+resolve_documents (MotcuaStore *store, const char *procedure_code, const char *documents, GError **error)
+{
+  g_autoptr(MotcuaProcedure) procedure = NULL;
+  g_auto(GStrv) items = NULL;
+  g_autoptr(GStrvBuilder) names = g_strv_builder_new ();
+
+  if (documents == NULL || g_str_equal (documents, "all"))
+    return NULL;
+  if (*documents == '\0' || g_str_equal (documents, "none"))
+    return g_new0 (char *, 1);
+
+  items = g_strsplit (documents, strchr (documents, ';') ? ";" : ",", -1);
+  if (!all_numbers (items))
+    {
+      for (guint i = 0; items[i] != NULL; i++)
+        if (*g_strstrip (items[i]) != '\0')
+          g_strv_builder_add (names, items[i]);
+      return g_strv_builder_end (names);
+    }
+
+  if ((procedure = motcua_store_get_procedure (store, procedure_code, error)) == NULL)
+    return NULL;
+  for (guint i = 0; items[i] != NULL; i++)
+    {
+      guint64 n = g_ascii_strtoull (items[i], NULL, 10);
+
+      if (n < 1 || n > procedure->documents->len)
+        {
+          g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_INVALID_INPUT,
+                       _("Procedure %s has documents 1 to %u; there is no document %s."),
+                       procedure->code, procedure->documents->len, items[i]);
+          return NULL;
+        }
+      g_strv_builder_add (names, ((MotcuaProcedureDocument *) g_ptr_array_index (procedure->documents, n - 1))->name);
+    }
+  return g_strv_builder_end (names);
+}
+
+static void
+print_dossier (Cli *cli, MotcuaDossier *dossier)
+{
+  if (cli->json)
+    {
+      g_autoptr(JsonNode) node = motcua_dossier_to_json (dossier);
+      print_json (node);
+    }
+  else
+    {
+      g_autofree char *due = format_local (motcua_dossier_get_due_at (dossier));
+
+      g_print (_("Dossier %s — %s\n"), motcua_dossier_get_code (dossier),
+               motcua_status_label (motcua_dossier_get_status (dossier)));
+      g_print (_("  Applicant: %s\n"), motcua_dossier_get_applicant_name (dossier));
+      g_print (_("  Procedure: %s\n"), motcua_dossier_get_procedure_name (dossier));
+      g_print (_("  Due: %s\n"), due);
+    }
+}
+
+static int
+command_receive (Cli *cli, int argc, char **argv)
+{
+  g_autofree char *procedure = NULL, *name = NULL, *id_number = NULL, *phone = NULL;
+  g_autofree char *address = NULL, *email = NULL, *channel = NULL, *documents = NULL;
+  g_autofree char *actor = NULL, *incomplete = NULL, *reason = NULL;
+  g_auto(GStrv) attach = NULL;
+  g_auto(GStrv) provided = NULL;
+  int sets = 1;
+  GOptionEntry entries[] = {
+    { "procedure", 0, 0, G_OPTION_ARG_STRING, &procedure, N_("Procedure code from the catalog"), N_("CODE") },
+    { "applicant-name", 0, 0, G_OPTION_ARG_STRING, &name, N_("Applicant's full name"), N_("NAME") },
+    { "id-number", 0, 0, G_OPTION_ARG_STRING, &id_number, N_("Citizen ID (12 digits) or old ID (9 digits)"), N_("N") },
+    { "phone", 0, 0, G_OPTION_ARG_STRING, &phone, N_("Phone number"), N_("P") },
+    { "address", 0, 0, G_OPTION_ARG_STRING, &address, N_("Address"), N_("A") },
+    { "email", 0, 0, G_OPTION_ARG_STRING, &email, N_("Email address"), N_("E") },
+    { "channel", 0, 0, G_OPTION_ARG_STRING, &channel, N_("in-person, online or post"), N_("CHANNEL") },
+    { "sets", 0, 0, G_OPTION_ARG_INT, &sets, N_("Number of sets of documents"), N_("N") },
+    { "documents", 0, 0, G_OPTION_ARG_STRING, &documents,
+      N_("Documents handed in: all, their numbers (1,2,4) or names separated by ;"), N_("LIST") },
+    { "attach", 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &attach, N_("Attach a scanned file (repeatable)"), N_("FILE") },
+    { "incomplete", 0, 0, G_OPTION_ARG_STRING, &incomplete,
+      N_("When documents are missing: request-supplement (Form 02) or refuse (Form 03)"), N_("OUTCOME") },
+    { "reason", 0, 0, G_OPTION_ARG_STRING, &reason, N_("Reason for a refusal or supplement request"), N_("TEXT") },
+    { "as", 0, 0, G_OPTION_ARG_STRING, &actor, N_("Act as this user"), N_("USER") },
+    { NULL }
+  };
+  g_autoptr(MotcuaStore) store = NULL;
+  g_autoptr(MotcuaDossier) dossier = NULL;
+  g_autoptr(GError) error = NULL;
+  MotcuaReceiveRequest request = { 0 };
+  int status;
+
+  if (!parse_options ("receive", "", _("Receive a dossier at the counter."), entries, &argc, &argv, &status))
+    return status;
+  if (procedure == NULL || name == NULL)
+    return usage_error (_("Receiving needs --procedure and --applicant-name."));
+  if (channel != NULL && !motcua_channel_from_string (channel, &request.channel))
+    return usage_error (_("The channel must be in-person, online or post."));
+  if (incomplete != NULL && g_str_equal (incomplete, "request-supplement"))
+    request.on_incomplete = MOTCUA_INCOMPLETE_REQUEST_SUPPLEMENT;
+  else if (incomplete != NULL && g_str_equal (incomplete, "refuse"))
+    request.on_incomplete = MOTCUA_INCOMPLETE_REFUSE;
+  else if (incomplete != NULL)
+    return usage_error (_("--incomplete must be request-supplement or refuse."));
+
+  if ((store = open_store (cli, &error)) == NULL)
+    return report_error (cli, error);
+  provided = resolve_documents (store, procedure, documents, &error);
+  if (error != NULL)
+    return report_error (cli, error);
+
+  request.procedure_code = procedure;
+  request.applicant_name = name;
+  request.applicant_id_number = id_number;
+  request.applicant_phone = phone;
+  request.applicant_address = address;
+  request.applicant_email = email;
+  request.sets = sets;
+  request.documents_provided = (const char * const *) provided;
+  request.attach_paths = (const char * const *) attach;
+  request.reason = reason;
+  request.actor = actor;
+  if ((dossier = motcua_store_receive (store, &request, &error)) == NULL)
+    return report_error (cli, error);
+  print_dossier (cli, dossier);
+  return EXIT_SUCCESS;
+}
+
+/* ---- list and show --------------------------------------------------------------- */
+
+static int
+command_list (Cli *cli, int argc, char **argv)
+{
+  g_autofree char *due = NULL, *search = NULL;
+  int status_filter = 0, limit = 50;
+  GOptionEntry entries[] = {
+    { "status", 0, 0, G_OPTION_ARG_INT, &status_filter, N_("Only this status (1–10)"), N_("N") },
+    { "due", 0, 0, G_OPTION_ARG_STRING, &due, N_("today or overdue"), N_("WHEN") },
+    { "search", 0, 0, G_OPTION_ARG_STRING, &search, N_("Search code, name, ID, phone, procedure"), N_("TEXT") },
+    { "limit", 0, 0, G_OPTION_ARG_INT, &limit, N_("At most this many (default 50)"), N_("N") },
+    { NULL }
+  };
+  g_autoptr(MotcuaStore) store = NULL;
+  g_autoptr(GPtrArray) dossiers = NULL;
+  g_autoptr(GError) error = NULL;
+  MotcuaDossierQuery query = { 0 };
+  int status;
+
+  if (!parse_options ("list", "", _("List dossiers, most urgent first."), entries, &argc, &argv, &status))
+    return status;
+  if (status_filter < 0 || status_filter > 10)
+    return usage_error (_("The status must be a number from 1 to 10."));
+  if (limit < 1 || limit > 100000)
+    return usage_error (_("The limit must be between 1 and 100,000."));
+  if (due != NULL && g_str_equal (due, "today"))
+    query.due = MOTCUA_DUE_TODAY;
+  else if (due != NULL && g_str_equal (due, "overdue"))
+    query.due = MOTCUA_DUE_OVERDUE;
+  else if (due != NULL)
+    return usage_error (_("--due must be today or overdue."));
+  query.status = status_filter;
+  query.search = search;
+  query.limit = limit;
+
+  if ((store = open_store (cli, &error)) == NULL
+      || (dossiers = motcua_store_list_dossiers (store, &query, &error)) == NULL)
+    return report_error (cli, error);
+
+  if (cli->json)
+    {
+      g_autoptr(JsonNode) node = json_node_new (JSON_NODE_ARRAY);
+      g_autoptr(JsonArray) array = json_array_new ();
+
+      for (guint i = 0; i < dossiers->len; i++)
+        json_array_add_element (array, motcua_dossier_to_json (g_ptr_array_index (dossiers, i)));
+      json_node_set_array (node, array);
+      print_json (node);
+      return EXIT_SUCCESS;
+    }
+  for (guint i = 0; i < dossiers->len; i++)
+    print_dossier_line (g_ptr_array_index (dossiers, i));
+  if (dossiers->len == 0)
+    g_print (_("No dossier matches.\n"));
+  return EXIT_SUCCESS;
+}
+
+static JsonNode *
+handovers_to_json (GPtrArray *handovers)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < handovers->len; i++)
+    {
+      MotcuaHandover *h = g_ptr_array_index (handovers, i);
+
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "actor");
+      json_builder_add_string_value (builder, h->actor);
+      json_builder_set_member_name (builder, "kind");
+      json_builder_add_string_value (builder, h->kind);
+      json_builder_set_member_name (builder, "at");
+      json_builder_add_string_value (builder, h->at);
+      json_builder_set_member_name (builder, "due_at");
+      json_builder_add_string_value (builder, h->due_at);
+      json_builder_set_member_name (builder, "timing");
+      json_builder_add_string_value (builder, motcua_timing_to_string (h->timing));
+      json_builder_end_object (builder);
+    }
+  json_builder_end_array (builder);
+  return json_builder_get_root (builder);
+}
+
+static void
+print_show_text (MotcuaDossier *dossier, GPtrArray *events, GPtrArray *handovers)
+{
+  GPtrArray *documents = motcua_dossier_get_documents (dossier);
+  GPtrArray *attachments = motcua_dossier_get_attachments (dossier);
+  g_autofree char *received = format_local (motcua_dossier_get_received_at (dossier));
+  g_autofree char *due = format_local (motcua_dossier_get_due_at (dossier));
+
+  g_print (_("Dossier %s — %s %s\n"), motcua_dossier_get_code (dossier),
+           motcua_status_label (motcua_dossier_get_status (dossier)),
+           motcua_step_label (motcua_dossier_get_step (dossier)));
+  g_print (_("  Applicant: %s  ID: %s  Phone: %s\n"), motcua_dossier_get_applicant_name (dossier),
+           motcua_dossier_get_applicant_id_number (dossier) ?: "—",
+           motcua_dossier_get_applicant_phone (dossier) ?: "—");
+  g_print (_("  Address: %s\n"), motcua_dossier_get_applicant_address (dossier) ?: "—");
+  g_print (_("  Procedure: %s (%s)\n"), motcua_dossier_get_procedure_name (dossier),
+           motcua_dossier_get_procedure_code (dossier));
+  g_print (_("  Channel: %s  Received: %s  Due: %s\n"),
+           motcua_channel_label (motcua_dossier_get_channel (dossier)), received, due);
+  g_print (_("  Documents:\n"));
+  for (guint i = 0; i < documents->len; i++)
+    {
+      MotcuaDossierDocument *doc = g_ptr_array_index (documents, i);
+      g_print ("    [%s] %u. %s (%d, %s)\n", doc->provided ? "x" : " ", i + 1, doc->name, doc->quantity,
+               motcua_document_kind_label (doc->kind));
+    }
+  if (attachments->len > 0)
+    g_print (_("  Attachments:\n"));
+  for (guint i = 0; i < attachments->len; i++)
+    {
+      MotcuaAttachmentRef *ref = g_ptr_array_index (attachments, i);
+      g_print ("    %s  %s (%" G_GINT64_FORMAT " B)\n", ref->sha256, ref->name, ref->size);
+    }
+  g_print (_("  Journal:\n"));
+  for (guint i = 0, h = 0; i < events->len; i++)
+    {
+      MotcuaEvent *event = g_ptr_array_index (events, i);
+      g_autofree char *at = format_local (event->confirmed_at);
+      MotcuaHandover *handover = h < handovers->len ? g_ptr_array_index (handovers, h) : NULL;
+      const char *timing = "";
+
+      if (handover != NULL && g_strcmp0 (handover->at, event->confirmed_at) == 0
+          && g_strcmp0 (handover->kind, event->kind) == 0)
+        {
+          timing = motcua_timing_label (handover->timing);
+          h++;
+        }
+      g_print ("    %2" G_GINT64_FORMAT ". %s  %-22s %-12s %s\n", event->seq, at, event->kind, event->actor, timing);
+    }
+}
+
+static int
+command_show (Cli *cli, int argc, char **argv)
+{
+  GOptionEntry entries[] = { { NULL } };
+  g_autoptr(MotcuaStore) store = NULL;
+  g_autoptr(MotcuaDossier) dossier = NULL;
+  g_autoptr(GPtrArray) events = NULL;
+  g_autoptr(GPtrArray) handovers = NULL;
+  g_autoptr(GError) error = NULL;
+  int status;
+
+  if (!parse_options ("show", "CODE", _("Show a dossier with its documents and journal."), entries, &argc, &argv, &status))
+    return status;
+  if (argc != 2)
+    return usage_error (_("Name the dossier to show by its code."));
+  if ((store = open_store (cli, &error)) == NULL
+      || (dossier = motcua_store_get_dossier (store, argv[1], &error)) == NULL
+      || (events = motcua_store_get_events (store, motcua_dossier_get_uid (dossier), &error)) == NULL
+      || (handovers = motcua_store_get_handovers (store, dossier, &error)) == NULL)
+    return report_error (cli, error);
+
+  if (cli->json)
+    {
+      g_autoptr(JsonNode) node = motcua_dossier_to_json (dossier);
+      JsonObject *object = json_node_get_object (node);
+      JsonArray *array = json_array_new ();
+
+      for (guint i = 0; i < events->len; i++)
+        json_array_add_element (array, motcua_event_to_json (g_ptr_array_index (events, i)));
+      json_object_set_array_member (object, "events", array);
+      json_object_set_member (object, "handovers", handovers_to_json (handovers));
+      print_json (node);
+    }
+  else
+    print_show_text (dossier, events, handovers);
+  return EXIT_SUCCESS;
+}
+
+/* ---- act -------------------------------------------------------------------------- */
+
+static int
+command_act (Cli *cli, int argc, char **argv)
+{
+  g_autofree char *reason = NULL, *new_due = NULL, *method = NULL, *tracking = NULL;
+  g_autofree char *recipient = NULL, *recipient_id = NULL, *to = NULL, *draft_type = NULL;
+  g_autofree char *rating = NULL, *note = NULL, *number = NULL, *actor = NULL;
+  g_auto(GStrv) missing = NULL;
+  g_auto(GStrv) attach = NULL;
+  GOptionEntry entries[] = {
+    { "reason", 0, 0, G_OPTION_ARG_STRING, &reason, N_("Reason (refusal, supplement, apology, send back…)"), N_("TEXT") },
+    { "missing", 0, 0, G_OPTION_ARG_STRING_ARRAY, &missing, N_("A missing document (repeat for each)"), N_("NAME") },
+    { "new-due", 0, 0, G_OPTION_ARG_STRING, &new_due, N_("New return date of an apology"), N_("DATETIME") },
+    { "method", 0, 0, G_OPTION_ARG_STRING, &method, N_("How the result is returned: counter, post or electronic"), N_("METHOD") },
+    { "tracking", 0, 0, G_OPTION_ARG_STRING, &tracking, N_("Postal tracking number"), N_("NO") },
+    { "recipient", 0, 0, G_OPTION_ARG_STRING, &recipient, N_("Name of who collects the result"), N_("NAME") },
+    { "recipient-id", 0, 0, G_OPTION_ARG_STRING, &recipient_id, N_("ID number of who collects the result"), N_("N") },
+    { "to", 0, 0, G_OPTION_ARG_STRING, &to, N_("Unit or person the dossier is transferred to"), N_("WHO") },
+    { "draft-type", 0, 0, G_OPTION_ARG_STRING, &draft_type, N_("result, supplement, refusal-withdrawal or apology"), N_("TYPE") },
+    { "rating", 0, 0, G_OPTION_ARG_STRING, &rating, N_("satisfied, acceptable or unsatisfied"), N_("RATING") },
+    { "note", 0, 0, G_OPTION_ARG_STRING, &note, N_("A note kept in the journal"), N_("TEXT") },
+    { "number", 0, 0, G_OPTION_ARG_STRING, &number, N_("Number of the issued document"), N_("NO") },
+    { "attach", 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &attach, N_("Attach a file (repeatable)"), N_("FILE") },
+    { "as", 0, 0, G_OPTION_ARG_STRING, &actor, N_("Act as this user"), N_("USER") },
+    { NULL }
+  };
+  g_autoptr(MotcuaStore) store = NULL;
+  g_autoptr(MotcuaDossier) dossier = NULL;
+  g_autoptr(GError) error = NULL;
+  MotcuaActionRequest request = { 0 };
+  MotcuaAction action;
+  int status;
+
+  if (!parse_options ("act", "CODE ACTION",
+                      _("Take an action on a dossier. ACTION is one of: receive, transfer, examine, "
+                        "request-supplement, supplement-received, request-payment, payment-received, refuse, "
+                        "withdraw, stop, draft, submit, approve, send-back, issue, result-ready, apologize, "
+                        "return, satisfaction, attach."),
+                      entries, &argc, &argv, &status))
+    return status;
+  if (argc != 3)
+    return usage_error (_("Name the dossier and the action, e.g. “motcua act CODE transfer”."));
+  if (!motcua_action_from_string (argv[2], &action))
+    {
+      g_autofree char *message = g_strdup_printf (_("“%s” is not an action."), argv[2]);
+      return usage_error (message);
+    }
+
+  request.reason = reason;
+  request.missing = (const char * const *) missing;
+  request.new_due = new_due;
+  request.method = method;
+  request.tracking = tracking;
+  request.recipient_name = recipient;
+  request.recipient_id_number = recipient_id;
+  request.to = to;
+  request.draft_type = draft_type;
+  request.rating = rating;
+  request.note = note;
+  request.document_number = number;
+  request.attach_paths = (const char * const *) attach;
+  request.actor = actor;
+
+  if ((store = open_store (cli, &error)) == NULL
+      || (dossier = motcua_store_act (store, argv[1], action, &request, &error)) == NULL)
+    return report_error (cli, error);
+  print_dossier (cli, dossier);
+  return EXIT_SUCCESS;
+}
+
+/* ---- calendar --------------------------------------------------------------------- */
+
+static int
+command_calendar (Cli *cli, int argc, char **argv)
+{
+  g_autofree char *from = NULL, *unit_text = NULL;
+  int amount = -1;
+  GOptionEntry entries[] = {
+    { "from", 0, 0, G_OPTION_ARG_STRING, &from, N_("When the dossier is received"), N_("DATETIME") },
+    { "amount", 0, 0, G_OPTION_ARG_INT, &amount, N_("Processing time"), N_("N") },
+    { "unit", 0, 0, G_OPTION_ARG_STRING, &unit_text, N_("days (working), hours (working), calendar-days or same-day"), N_("UNIT") },
+    { NULL }
+  };
+  g_autoptr(MotcuaStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GDateTime) received = NULL;
+  g_autoptr(GDateTime) due = NULL;
+  g_autofree char *due_text = NULL;
+  MotcuaTimeUnit unit = MOTCUA_TIME_UNIT_WORKING_DAYS;
+  int status;
+
+  if (!parse_options ("calendar", "due", _("Working-time calendar."), entries, &argc, &argv, &status))
+    return status;
+  if (argc != 2 || !g_str_equal (argv[1], "due"))
+    return usage_error (_("Use “motcua calendar due --from DATETIME --amount N”."));
+  if (from == NULL || amount < 0)
+    return usage_error (_("Give --from and a non-negative --amount."));
+  if (unit_text != NULL && !motcua_time_unit_from_string (unit_text, &unit))
+    return usage_error (_("The unit must be days, hours, calendar-days or same-day."));
+  if ((received = motcua_time_parse (from, NULL)) == NULL)
+    {
+      g_autofree char *message = g_strdup_printf (_("“%s” is not a date and time (use 2026-11-23 09:15)."), from);
+      return usage_error (message);
+    }
+
+  if ((store = open_store (cli, &error)) == NULL)
+    return report_error (cli, error);
+  due = motcua_calendar_due (motcua_store_get_calendar (store), received, amount, unit);
+  due_text = motcua_time_format (due);
+  if (cli->json)
+    {
+      g_autoptr(JsonNode) node = json_node_new (JSON_NODE_OBJECT);
+      g_autoptr(JsonObject) object = json_object_new ();
+      g_autofree char *from_text = motcua_time_format (received);
+
+      json_object_set_string_member (object, "from", from_text);
+      json_object_set_int_member (object, "amount", amount);
+      json_object_set_string_member (object, "unit", motcua_time_unit_to_string (unit));
+      json_object_set_string_member (object, "due_at", due_text);
+      json_node_set_object (node, object);
+      print_json (node);
+    }
+  else
+    g_print ("%s\n", due_text);
+  return EXIT_SUCCESS;
+}
+
+/* ---- users and checks --------------------------------------------------------------- */
+
+static int
+command_user (Cli *cli, int argc, char **argv)
+{
+  g_autofree char *full_name = NULL, *role_text = NULL;
+  GOptionEntry entries[] = {
+    { "full-name", 0, 0, G_OPTION_ARG_STRING, &full_name, N_("Full name"), N_("NAME") },
+    { "role", 0, 0, G_OPTION_ARG_STRING, &role_text, N_("clerk, specialist, supervisor or admin"), N_("ROLE") },
+    { NULL }
+  };
+  g_autoptr(MotcuaStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+  MotcuaRole role;
+  int status;
+
+  if (!parse_options ("user", "add USERNAME | list", _("Manage the workstation's users."), entries, &argc, &argv, &status))
+    return status;
+  if ((store = open_store (cli, &error)) == NULL)
+    return report_error (cli, error);
+
+  if (argc == 3 && g_str_equal (argv[1], "add"))
+    {
+      if (!motcua_role_from_string (role_text, &role))
+        return usage_error (_("The role must be clerk, specialist, supervisor or admin."));
+      if (!motcua_store_add_user (store, argv[2], full_name ? full_name : argv[2], role, &error))
+        return report_error (cli, error);
+      if (!cli->json)
+        g_print (_("User %s (%s) added.\n"), argv[2], motcua_role_label (role));
+      return EXIT_SUCCESS;
+    }
+  if (argc == 2 && g_str_equal (argv[1], "list"))
+    {
+      g_autoptr(GPtrArray) users = motcua_store_list_users (store, &error);
+
+      if (users == NULL)
+        return report_error (cli, error);
+      for (guint i = 0; i < users->len; i++)
+        {
+          MotcuaUser *user = g_ptr_array_index (users, i);
+          g_print ("%-16s %-12s %s%s\n", user->username, motcua_role_to_string (user->role), user->full_name,
+                   user->disabled ? _(" (disabled)") : "");
+        }
+      return EXIT_SUCCESS;
+    }
+  return usage_error (_("Use “motcua user add USERNAME --role ROLE” or “motcua user list”."));
+}
+
+static int
+command_check (Cli *cli, int argc, char **argv)
+{
+  GOptionEntry entries[] = { { NULL } };
+  g_autoptr(MotcuaStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+  guint checked = 0;
+  int status;
+
+  if (!parse_options ("check", "", _("Rebuild every dossier from its journal and compare."), entries, &argc, &argv, &status))
+    return status;
+  if ((store = open_store (cli, &error)) == NULL || !motcua_store_verify_folds (store, &checked, &error))
+    return report_error (cli, error);
+  g_print (g_dngettext (GETTEXT_PACKAGE, "%u dossier matches its journal.\n", "All %u dossiers match their journals.\n",
+                        checked), checked);
+  return EXIT_SUCCESS;
+}
+
+/* ---- dispatch -------------------------------------------------------------------------- */
+
+static const struct {
+  const char  *name;
+  CommandFunc  func;
+  const char  *summary;
+} commands[] = {
+  { "init", command_init, N_("Set up this workstation's database") },
+  { "catalog", command_catalog, N_("Import, export or list the procedure catalog") },
+  { "demo-data", command_demo_data, N_("Generate realistic invented dossiers") },
+  { "receive", command_receive, N_("Receive a dossier at the counter") },
+  { "list", command_list, N_("List dossiers") },
+  { "show", command_show, N_("Show a dossier and its journal") },
+  { "act", command_act, N_("Take an action on a dossier") },
+  { "calendar", command_calendar, N_("Compute a due date with the working-time calendar") },
+  { "user", command_user, N_("Add or list users") },
+  { "check", command_check, N_("Check every dossier against its journal") },
+};
+
+static void
+print_help (void)
+{
+  g_print (_("Usage: motcua [--db FILE] [--json] COMMAND [OPTIONS…]\n\n"
+             "Motcua Desk for one-stop offices, on the command line.\n\nCommands:\n"));
+  for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
+    g_print ("  %-10s %s\n", commands[i].name, _(commands[i].summary));
+  g_print (_("\nThe database is --db FILE, else $MOTCUA_DB, else $XDG_DATA_HOME/motcua/motcua.db.\n"
+             "“motcua COMMAND --help” describes each command.\n"));
+}
+
+static void
+setup_locale (void)
+{
+  const char *localedir = g_getenv ("MOTCUA_LOCALEDIR");
+
+  setlocale (LC_ALL, "");
+  bindtextdomain (GETTEXT_PACKAGE, localedir && *localedir ? localedir : LOCALEDIR);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
+}
+
+int
+motcua_cli_run (int argc, char **argv)
+{
+  Cli cli = { 0 };
+  int i = 1;
+  int status = EXIT_USAGE;
+
+  setup_locale ();
+
+  /* Global options come before the command. */
+  for (; i < argc && argv[i][0] == '-'; i++)
+    {
+      if (g_str_equal (argv[i], "--json"))
+        cli.json = TRUE;
+      else if (g_str_equal (argv[i], "--db") && i + 1 < argc)
+        cli.db_path = argv[++i];
+      else if (g_str_has_prefix (argv[i], "--db="))
+        cli.db_path = argv[i] + strlen ("--db=");
+      else if (g_str_equal (argv[i], "--help") || g_str_equal (argv[i], "-h"))
+        {
+          print_help ();
+          return EXIT_SUCCESS;
+        }
+      else if (g_str_equal (argv[i], "--version"))
+        {
+          g_print ("motcua %s\n", PACKAGE_VERSION);
+          return EXIT_SUCCESS;
+        }
+      else
+        {
+          g_autofree char *message = g_strdup_printf (_("Unknown option %s."), argv[i]);
+          return usage_error (message);
+        }
+    }
+  if (i >= argc)
+    {
+      print_help ();
+      return EXIT_USAGE;
+    }
+
+  for (guint c = 0; c < G_N_ELEMENTS (commands); c++)
+    if (g_str_equal (argv[i], commands[c].name))
+      {
+        status = commands[c].func (&cli, argc - i, argv + i);
+        return status;
+      }
+
+  {
+    g_autofree char *message = g_strdup_printf (_("Unknown command “%s”."), argv[i]);
+    return usage_error (message);
+  }
+}

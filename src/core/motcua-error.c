@@ -1,0 +1,3 @@
+#include "motcua-error.h"
+
+G_DEFINE_QUARK (motcua-error-quark, motcua_error)

@@ -1,0 +1,133 @@
+/* motcua-event.c: journal entries and their hashes. */
+
+#include <glib/gi18n-lib.h>
+
+#include "motcua-error.h"
+#include "motcua-event.h"
+
+#include <string.h>
+
+MotcuaEvent *
+motcua_event_new (void)
+{
+  return g_new0 (MotcuaEvent, 1);
+}
+
+void
+motcua_event_free (MotcuaEvent *event)
+{
+  if (event == NULL)
+    return;
+  g_free (event->op_id);
+  g_free (event->dossier_uid);
+  g_free (event->actor);
+  g_free (event->actor_role);
+  g_free (event->confirmed_at);
+  g_free (event->kind);
+  g_free (event->payload);
+  g_free (event->prev_hash);
+  g_free (event->hash);
+  g_clear_pointer (&event->signature, g_bytes_unref);
+  g_free (event->reject_reason);
+  g_free (event);
+}
+
+char *
+motcua_event_compute_hash (const MotcuaEvent *event)
+{
+  g_autoptr(GChecksum) checksum = g_checksum_new (G_CHECKSUM_SHA256);
+  g_autofree char *seq = g_strdup_printf ("%" G_GINT64_FORMAT, event->seq);
+  const char *fields[] = {
+    "motcua-event-v1", event->op_id, event->dossier_uid, seq, event->actor,
+    event->actor_role, event->confirmed_at, event->kind, event->payload, event->prev_hash,
+  };
+
+  /* Each field is length-prefixed so that no two different events can be made to
+   * produce the same byte stream by moving text from one field to the next. */
+  for (guint i = 0; i < G_N_ELEMENTS (fields); i++)
+    {
+      const char *field = fields[i] != NULL ? fields[i] : "";
+      g_autofree char *length = g_strdup_printf ("%zu:", strlen (field));
+
+      g_checksum_update (checksum, (const guchar *) length, -1);
+      g_checksum_update (checksum, (const guchar *) field, -1);
+    }
+  return g_strdup (g_checksum_get_string (checksum));
+}
+
+JsonObject *
+motcua_event_parse_payload (const MotcuaEvent *event, GError **error)
+{
+  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
+  JsonNode *root;
+
+  if (!json_parser_load_from_data (parser, event->payload ? event->payload : "", -1, NULL)
+      || (root = json_parser_get_root (parser)) == NULL
+      || !JSON_NODE_HOLDS_OBJECT (root))
+    {
+      g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_INVALID_INPUT,
+                   _("Event %s of the journal has an unreadable content."),
+                   event->op_id ? event->op_id : "?");
+      return NULL;
+    }
+  return json_object_ref (json_node_get_object (root));
+}
+
+JsonNode *
+motcua_event_to_json (const MotcuaEvent *event)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonObject) payload = motcua_event_parse_payload (event, NULL);
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "op_id");
+  json_builder_add_string_value (builder, event->op_id);
+  json_builder_set_member_name (builder, "dossier_uid");
+  json_builder_add_string_value (builder, event->dossier_uid);
+  json_builder_set_member_name (builder, "seq");
+  json_builder_add_int_value (builder, event->seq);
+  json_builder_set_member_name (builder, "actor");
+  json_builder_add_string_value (builder, event->actor);
+  json_builder_set_member_name (builder, "actor_role");
+  json_builder_add_string_value (builder, event->actor_role);
+  json_builder_set_member_name (builder, "confirmed_at");
+  json_builder_add_string_value (builder, event->confirmed_at);
+  json_builder_set_member_name (builder, "kind");
+  json_builder_add_string_value (builder, event->kind);
+  json_builder_set_member_name (builder, "payload");
+  if (payload != NULL)
+    {
+      JsonNode *node = json_node_new (JSON_NODE_OBJECT);
+      json_node_set_object (node, payload);
+      json_builder_add_value (builder, node);
+    }
+  else
+    json_builder_add_null_value (builder);
+  json_builder_set_member_name (builder, "prev_hash");
+  json_builder_add_string_value (builder, event->prev_hash);
+  json_builder_set_member_name (builder, "hash");
+  json_builder_add_string_value (builder, event->hash);
+  json_builder_set_member_name (builder, "sync_state");
+  json_builder_add_string_value (builder,
+                                 event->sync_state == MOTCUA_SYNC_ACCEPTED ? "accepted"
+                                 : event->sync_state == MOTCUA_SYNC_REJECTED ? "rejected"
+                                 : "pending");
+  if (event->reject_reason != NULL)
+    {
+      json_builder_set_member_name (builder, "reject_reason");
+      json_builder_add_string_value (builder, event->reject_reason);
+    }
+  json_builder_end_object (builder);
+  return json_builder_get_root (builder);
+}
+
+char *
+motcua_json_object_to_string (JsonObject *object)
+{
+  g_autoptr(JsonNode) node = json_node_new (JSON_NODE_OBJECT);
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+
+  json_node_set_object (node, object);
+  json_generator_set_root (generator, node);
+  return json_generator_to_data (generator, NULL);
+}

@@ -1,0 +1,2308 @@
+/* motcua-store.c: the offline database. */
+
+#include <errno.h>
+#include <glib/gi18n-lib.h>
+#include <glib/gstdio.h>
+#include <string.h>
+
+#include "motcua-codes.h"
+#include "motcua-dossier-private.h"
+#include "motcua-error.h"
+#include "motcua-fold.h"
+#include "motcua-store.h"
+#include "motcua-store-schema.h"
+#include "motcua-time.h"
+
+struct _MotcuaStore
+{
+  GObject parent_instance;
+
+  /* Owned */
+  sqlite3           *db;
+  char              *path;
+  GHashTable        *statements;   /* SQL text → sqlite3_stmt*, prepared once */
+  MotcuaSearchIndex *search;
+  MotcuaCalendar    *calendar;     /* built on first use, dropped when settings change */
+  guint              transaction_depth;
+};
+
+G_DEFINE_FINAL_TYPE (MotcuaStore, motcua_store, G_TYPE_OBJECT)
+
+void
+motcua_agency_free (MotcuaAgency *agency)
+{
+  if (agency == NULL)
+    return;
+  g_free (agency->code);
+  g_free (agency->name);
+  g_free (agency->address);
+  g_free (agency->phone);
+  g_free (agency->lookup_url);
+  g_free (agency);
+}
+
+void
+motcua_user_free (MotcuaUser *user)
+{
+  if (user == NULL)
+    return;
+  g_free (user->username);
+  g_free (user->full_name);
+  g_free (user);
+}
+
+static void
+finalize_statement (gpointer stmt)
+{
+  sqlite3_finalize (stmt);
+}
+
+static void
+motcua_store_finalize (GObject *object)
+{
+  MotcuaStore *self = (MotcuaStore *) object;
+
+  g_clear_object (&self->search);
+  g_clear_object (&self->calendar);
+  g_clear_pointer (&self->statements, g_hash_table_unref);
+  if (self->db != NULL)
+    sqlite3_close_v2 (self->db);
+  g_free (self->path);
+
+  G_OBJECT_CLASS (motcua_store_parent_class)->finalize (object);
+}
+
+static void
+motcua_store_class_init (MotcuaStoreClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = motcua_store_finalize;
+}
+
+static void
+motcua_store_init (MotcuaStore *self)
+{
+  self->statements = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
+                                            finalize_statement);
+}
+
+/* ---- errors ---------------------------------------------------------------- */
+
+/* Maps SQLite's result codes to messages a clerk can act on. */
+static void
+set_sqlite_error (sqlite3 *db, int rc, const char *path, GError **error)
+{
+  int primary = rc & 0xff;
+  const char *detail = db != NULL ? sqlite3_errmsg (db) : sqlite3_errstr (rc);
+
+  switch (primary)
+    {
+    case SQLITE_FULL:
+      g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_DISK_FULL,
+                   _("The disk holding the database is full, so nothing was saved. "
+                     "Free some space and try again. (%s)"), path);
+      break;
+    case SQLITE_READONLY:
+      g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_DATABASE_READ_ONLY,
+                   _("The database %s is read-only, so nothing can be saved. "
+                     "Check the file's permissions or the disk it is on."), path);
+      break;
+    case SQLITE_CORRUPT:
+    case SQLITE_NOTADB:
+      g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_DATABASE_CORRUPT,
+                   _("The file %s is damaged or is not a Motcua database. It was left untouched; "
+                     "restore it from a backup."), path);
+      break;
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+      g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_DATABASE_BUSY,
+                   _("The database %s is busy in another program. Try again in a moment."), path);
+      break;
+    case SQLITE_CANTOPEN:
+    case SQLITE_IOERR:
+    case SQLITE_PERM:
+      g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_IO,
+                   _("The database %s could not be read or written (%s)."), path, detail);
+      break;
+    default:
+      g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_FAILED,
+                   _("The database %s reported an error: %s"), path, detail);
+      break;
+    }
+}
+
+static gboolean
+fail (MotcuaStore *self, int rc, GError **error)
+{
+  set_sqlite_error (self->db, rc, self->path, error);
+  return FALSE;
+}
+
+/* ---- statements ------------------------------------------------------------ */
+
+/* Returns the cached statement for @sql, reset and with its bindings cleared. */
+static sqlite3_stmt *
+prepare (MotcuaStore *self, const char *sql, GError **error)
+{
+  sqlite3_stmt *stmt = g_hash_table_lookup (self->statements, sql);
+  int rc;
+
+  if (stmt != NULL)
+    {
+      sqlite3_reset (stmt);
+      sqlite3_clear_bindings (stmt);
+      return stmt;
+    }
+  rc = sqlite3_prepare_v3 (self->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt, NULL);
+  if (rc != SQLITE_OK)
+    {
+      fail (self, rc, error);
+      return NULL;
+    }
+  g_hash_table_insert (self->statements, (gpointer) sql, stmt);
+  return stmt;
+}
+
+static void
+bind_text (sqlite3_stmt *stmt, int index, const char *value)
+{
+  if (value != NULL)
+    sqlite3_bind_text (stmt, index, value, -1, SQLITE_TRANSIENT);
+  else
+    sqlite3_bind_null (stmt, index);
+}
+
+static char *
+column_text (sqlite3_stmt *stmt, int index)
+{
+  const unsigned char *text = sqlite3_column_text (stmt, index);
+  return text != NULL ? g_strdup ((const char *) text) : NULL;
+}
+
+/* Runs a statement that returns no rows. */
+static gboolean
+step_done (MotcuaStore *self, sqlite3_stmt *stmt, GError **error)
+{
+  int rc = sqlite3_step (stmt);
+
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+    return fail (self, rc, error);
+  return TRUE;
+}
+
+static gboolean
+exec (MotcuaStore *self, const char *sql, GError **error)
+{
+  int rc = sqlite3_exec (self->db, sql, NULL, NULL, NULL);
+
+  if (rc != SQLITE_OK)
+    return fail (self, rc, error);
+  return TRUE;
+}
+
+/* ---- transactions ---------------------------------------------------------- */
+
+gboolean
+motcua_store_begin (MotcuaStore *self, GError **error)
+{
+  if (self->transaction_depth++ > 0)
+    return TRUE;
+  if (!exec (self, "BEGIN IMMEDIATE", error))
+    {
+      self->transaction_depth = 0;
+      return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+motcua_store_commit (MotcuaStore *self, GError **error)
+{
+  g_return_val_if_fail (self->transaction_depth > 0, FALSE);
+  if (--self->transaction_depth > 0)
+    return TRUE;
+  if (!exec (self, "COMMIT", error))
+    {
+      sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+void
+motcua_store_rollback (MotcuaStore *self)
+{
+  if (self->transaction_depth == 0)
+    return;
+  self->transaction_depth = 0;
+  sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
+  /* Settings read inside the transaction may be gone. */
+  g_clear_object (&self->calendar);
+}
+
+/* ---- opening --------------------------------------------------------------- */
+
+char *
+motcua_store_default_path (void)
+{
+  const char *env = g_getenv ("MOTCUA_DB");
+
+  if (env != NULL && *env != '\0')
+    return g_strdup (env);
+  return g_build_filename (g_get_user_data_dir (), "motcua", "motcua.db", NULL);
+}
+
+static gboolean
+read_user_version (MotcuaStore *self, int *version, GError **error)
+{
+  sqlite3_stmt *stmt = NULL;
+  int rc = sqlite3_prepare_v2 (self->db, "PRAGMA user_version", -1, &stmt, NULL);
+
+  if (rc == SQLITE_OK)
+    rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    *version = sqlite3_column_int (stmt, 0);
+  sqlite3_finalize (stmt);
+  if (rc != SQLITE_ROW)
+    return fail (self, rc, error);
+  return TRUE;
+}
+
+static gboolean
+migrate (MotcuaStore *self, int from, GError **error)
+{
+  for (int version = from; version < MOTCUA_STORE_SCHEMA_VERSION; version++)
+    {
+      g_autofree char *bump = g_strdup_printf ("PRAGMA user_version = %d", version + 1);
+
+      if (!motcua_store_begin (self, error))
+        return FALSE;
+      if (!exec (self, motcua_store_migrations[version], error)
+          || (version == 0 && !exec (self, motcua_search_index_schema (), error))
+          || !exec (self, bump, error)
+          || !motcua_store_commit (self, error))
+        {
+          motcua_store_rollback (self);
+          return FALSE;
+        }
+    }
+  return TRUE;
+}
+
+static gboolean
+configure_connection (MotcuaStore *self, gboolean is_new, GError **error)
+{
+  sqlite3_busy_timeout (self->db, 15000);
+  /* Only a new file is switched to WAL here; an existing one already is, and changing
+   * the journal mode would write to a file we may be about to refuse. */
+  if (is_new && !exec (self, "PRAGMA journal_mode = WAL", error))
+    return FALSE;
+  return exec (self, "PRAGMA foreign_keys = ON; PRAGMA synchronous = FULL", error);
+}
+
+/* Removes what a failed first open created, so a failure leaves no half-made file. */
+static void
+remove_new_files (const char *path)
+{
+  const char *suffixes[] = { "", "-wal", "-shm", "-journal" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++)
+    {
+      g_autofree char *file = g_strconcat (path, suffixes[i], NULL);
+      g_unlink (file);
+    }
+}
+
+static gboolean
+open_database (MotcuaStore *self, gboolean is_new, GError **error)
+{
+  int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | (is_new ? SQLITE_OPEN_CREATE : 0);
+  int rc = sqlite3_open_v2 (self->path, &self->db, flags, NULL);
+  int version = 0;
+
+  if (rc != SQLITE_OK)
+    return fail (self, rc, error);
+  sqlite3_extended_result_codes (self->db, 1);
+
+  /* Read before writing anything: a newer or damaged file must stay as it is. */
+  if (!read_user_version (self, &version, error))
+    return FALSE;
+  if (version > MOTCUA_STORE_SCHEMA_VERSION)
+    {
+      g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_DATABASE_NEWER,
+                   _("The database %s was written by a newer version of Motcua (schema %d; this "
+                     "version knows %d). Update the application; the file was left untouched."),
+                   self->path, version, MOTCUA_STORE_SCHEMA_VERSION);
+      return FALSE;
+    }
+  if (sqlite3_db_readonly (self->db, "main") == 1)
+    return fail (self, SQLITE_READONLY, error);
+  if (!configure_connection (self, is_new, error))
+    return FALSE;
+  return migrate (self, version, error);
+}
+
+MotcuaStore *
+motcua_store_open (const char *path, GError **error)
+{
+  g_autoptr(MotcuaStore) self = g_object_new (MOTCUA_TYPE_STORE, NULL);
+  g_autofree char *dir = NULL;
+  gboolean is_new;
+
+  g_return_val_if_fail (path != NULL, NULL);
+
+  self->path = g_strdup (path);
+  is_new = !g_file_test (path, G_FILE_TEST_EXISTS);
+  dir = g_path_get_dirname (path);
+  if (is_new && g_mkdir_with_parents (dir, 0700) != 0)
+    {
+      int saved_errno = errno;
+      g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_IO,
+                   _("Cannot create the folder %s for the database: %s"), dir, g_strerror (saved_errno));
+      return NULL;
+    }
+
+  if (!open_database (self, is_new, error))
+    {
+      g_hash_table_remove_all (self->statements);
+      sqlite3_close_v2 (self->db);
+      self->db = NULL;
+      if (is_new)
+        remove_new_files (path);
+      return NULL;
+    }
+
+  self->search = motcua_search_index_new (self->db);
+  return g_steal_pointer (&self);
+}
+
+const char *
+motcua_store_get_path (MotcuaStore *self)
+{
+  return self->path;
+}
+
+sqlite3 *
+motcua_store_get_db (MotcuaStore *self)
+{
+  return self->db;
+}
+
+char *
+motcua_store_get_blob_dir (MotcuaStore *self)
+{
+  return g_strconcat (self->path, ".attachments", NULL);
+}
+
+/* ---- state ----------------------------------------------------------------- */
+
+char *
+motcua_store_get_state (MotcuaStore *self, const char *key)
+{
+  sqlite3_stmt *stmt = prepare (self, "SELECT value FROM state WHERE key = ?", NULL);
+  char *value = NULL;
+
+  if (stmt == NULL)
+    return NULL;
+  bind_text (stmt, 1, key);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    value = column_text (stmt, 0);
+  sqlite3_reset (stmt);
+  return value;
+}
+
+gboolean
+motcua_store_set_state (MotcuaStore *self, const char *key, const char *value, GError **error)
+{
+  sqlite3_stmt *stmt = prepare (self,
+                                "INSERT INTO state (key, value) VALUES (?, ?) "
+                                "ON CONFLICT (key) DO UPDATE SET value = excluded.value", error);
+  if (stmt == NULL)
+    return FALSE;
+  bind_text (stmt, 1, key);
+  bind_text (stmt, 2, value);
+  return step_done (self, stmt, error);
+}
+
+gboolean
+motcua_store_is_initialized (MotcuaStore *self)
+{
+  g_autofree char *agency = motcua_store_get_state (self, "agency_code");
+  return agency != NULL;
+}
+
+char *
+motcua_store_get_current_user (MotcuaStore *self)
+{
+  const char *env = g_getenv ("MOTCUA_USER");
+
+  if (env != NULL && *env != '\0')
+    return g_strdup (env);
+  return motcua_store_get_state (self, "current_user");
+}
+
+/* ---- agency and calendar ---------------------------------------------------- */
+
+gboolean
+motcua_store_set_agency (MotcuaStore *self, const MotcuaAgency *agency, GError **error)
+{
+  sqlite3_stmt *stmt;
+
+  if (!motcua_agency_code_is_valid (agency->code) || agency->name == NULL || *agency->name == '\0')
+    {
+      g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_INVALID_INPUT,
+                   _("“%s” is not a valid agency identifier: use letters, digits and dots, "
+                     "as in 000.17.22.H56."), agency->code ? agency->code : "");
+      return FALSE;
+    }
+
+  if (!motcua_store_begin (self, error))
+    return FALSE;
+  stmt = prepare (self,
+                  "INSERT INTO agencies (code, name, address, phone, lookup_url, morning_start, morning_end,"
+                  " afternoon_start, afternoon_end, minutes_per_day, same_day_cutoff)"
+                  " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                  " ON CONFLICT (code) DO UPDATE SET name = excluded.name, address = excluded.address,"
+                  " phone = excluded.phone, lookup_url = excluded.lookup_url,"
+                  " morning_start = excluded.morning_start, morning_end = excluded.morning_end,"
+                  " afternoon_start = excluded.afternoon_start, afternoon_end = excluded.afternoon_end,"
+                  " minutes_per_day = excluded.minutes_per_day, same_day_cutoff = excluded.same_day_cutoff",
+                  error);
+  if (stmt == NULL)
+    goto failed;
+  bind_text (stmt, 1, agency->code);
+  bind_text (stmt, 2, agency->name);
+  bind_text (stmt, 3, agency->address);
+  bind_text (stmt, 4, agency->phone);
+  bind_text (stmt, 5, agency->lookup_url);
+  sqlite3_bind_int (stmt, 6, agency->morning_start ? agency->morning_start : 420);
+  sqlite3_bind_int (stmt, 7, agency->morning_end ? agency->morning_end : 690);
+  sqlite3_bind_int (stmt, 8, agency->afternoon_start ? agency->afternoon_start : 810);
+  sqlite3_bind_int (stmt, 9, agency->afternoon_end ? agency->afternoon_end : 1020);
+  sqlite3_bind_int (stmt, 10, agency->minutes_per_day ? agency->minutes_per_day : 480);
+  sqlite3_bind_int (stmt, 11, agency->same_day_cutoff ? agency->same_day_cutoff : 900);
+  if (!step_done (self, stmt, error)
+      || !motcua_store_set_state (self, "agency_code", agency->code, error)
+      || !motcua_store_commit (self, error))
+    goto failed;
+  g_clear_object (&self->calendar);
+  return TRUE;
+
+failed:
+  motcua_store_rollback (self);
+  return FALSE;
+}
+
+MotcuaAgency *
+motcua_store_get_agency (MotcuaStore *self, GError **error)
+{
+  g_autofree char *code = motcua_store_get_state (self, "agency_code");
+  g_autoptr(MotcuaAgency) agency = NULL;
+  sqlite3_stmt *stmt;
+
+  if (code == NULL)
+    {
+      g_set_error_literal (error, MOTCUA_ERROR, MOTCUA_ERROR_NOT_FOUND,
+                           _("This workstation is not set up yet: run “motcua init” first."));
+      return NULL;
+    }
+  stmt = prepare (self,
+                  "SELECT code, name, address, phone, lookup_url, morning_start, morning_end,"
+                  " afternoon_start, afternoon_end, minutes_per_day, same_day_cutoff"
+                  " FROM agencies WHERE code = ?", error);
+  if (stmt == NULL)
+    return NULL;
+  bind_text (stmt, 1, code);
+  if (sqlite3_step (stmt) != SQLITE_ROW)
+    {
+      sqlite3_reset (stmt);
+      g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_NOT_FOUND, _("The agency %s is not in the database."), code);
+      return NULL;
+    }
+  agency = g_new0 (MotcuaAgency, 1);
+  agency->code = column_text (stmt, 0);
+  agency->name = column_text (stmt, 1);
+  agency->address = column_text (stmt, 2);
+  agency->phone = column_text (stmt, 3);
+  agency->lookup_url = column_text (stmt, 4);
+  agency->morning_start = sqlite3_column_int (stmt, 5);
+  agency->morning_end = sqlite3_column_int (stmt, 6);
+  agency->afternoon_start = sqlite3_column_int (stmt, 7);
+  agency->afternoon_end = sqlite3_column_int (stmt, 8);
+  agency->minutes_per_day = sqlite3_column_int (stmt, 9);
+  agency->same_day_cutoff = sqlite3_column_int (stmt, 10);
+  sqlite3_reset (stmt);
+  return g_steal_pointer (&agency);
+}
+
+static gboolean
+parse_iso_date (const char *text, GDate *date)
+{
+  int y, m, d;
+
+  if (text == NULL || sscanf (text, "%4d-%2d-%2d", &y, &m, &d) != 3 || !g_date_valid_dmy (d, m, y))
+    return FALSE;
+  g_date_set_dmy (date, d, m, y);
+  return TRUE;
+}
+
+static void
+load_calendar_days (MotcuaStore *self, MotcuaCalendar *calendar)
+{
+  sqlite3_stmt *stmt = prepare (self, "SELECT year FROM calendar_years", NULL);
+
+  while (stmt != NULL && sqlite3_step (stmt) == SQLITE_ROW)
+    motcua_calendar_set_official_year (calendar, sqlite3_column_int (stmt, 0));
+  if (stmt != NULL)
+    sqlite3_reset (stmt);
+
+  stmt = prepare (self, "SELECT date, working, name FROM calendar_days", NULL);
+  while (stmt != NULL && sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      GDate date;
+
+      if (!parse_iso_date ((const char *) sqlite3_column_text (stmt, 0), &date))
+        continue;
+      if (sqlite3_column_int (stmt, 1))
+        motcua_calendar_add_working_day (calendar, &date, (const char *) sqlite3_column_text (stmt, 2));
+      else
+        motcua_calendar_add_day_off (calendar, &date, (const char *) sqlite3_column_text (stmt, 2));
+    }
+  if (stmt != NULL)
+    sqlite3_reset (stmt);
+}
+
+MotcuaCalendar *
+motcua_store_get_calendar (MotcuaStore *self)
+{
+  g_autoptr(MotcuaAgency) agency = NULL;
+
+  if (self->calendar != NULL)
+    return self->calendar;
+
+  self->calendar = motcua_calendar_new (NULL);
+  agency = motcua_store_get_agency (self, NULL);
+  if (agency != NULL)
+    {
+      motcua_calendar_set_working_hours (self->calendar, agency->morning_start, agency->morning_end,
+                                         agency->afternoon_start, agency->afternoon_end);
+      motcua_calendar_set_minutes_per_day (self->calendar, agency->minutes_per_day);
+      motcua_calendar_set_same_day_cutoff (self->calendar, agency->same_day_cutoff);
+    }
+  load_calendar_days (self, self->calendar);
+  return self->calendar;
+}
+
+gboolean
+motcua_store_set_calendar_day (MotcuaStore *self, const GDate *date, gboolean working,
+                               const char *name, GError **error)
+{
+  char text[16];
+  sqlite3_stmt *stmt;
+
+  g_snprintf (text, sizeof text, "%04d-%02d-%02d",
+              g_date_get_year (date), g_date_get_month (date), g_date_get_day (date));
+  stmt = prepare (self, "INSERT INTO calendar_days (date, working, name) VALUES (?, ?, ?)"
+                        " ON CONFLICT (date) DO UPDATE SET working = excluded.working, name = excluded.name",
+                  error);
+  if (stmt == NULL)
+    return FALSE;
+  bind_text (stmt, 1, text);
+  sqlite3_bind_int (stmt, 2, working);
+  bind_text (stmt, 3, name);
+  if (!step_done (self, stmt, error))
+    return FALSE;
+  g_clear_object (&self->calendar);
+  return TRUE;
+}
+
+/* ---- users ----------------------------------------------------------------- */
+
+gboolean
+motcua_store_add_user (MotcuaStore *self, const char *username, const char *full_name,
+                       MotcuaRole role, GError **error)
+{
+  g_autoptr(GDateTime) now = motcua_time_now (NULL);
+  g_autofree char *created = motcua_time_format (now);
+  sqlite3_stmt *stmt;
+  int rc;
+
+  if (username == NULL || *username == '\0' || full_name == NULL || *full_name == '\0')
+    {
+      g_set_error_literal (error, MOTCUA_ERROR, MOTCUA_ERROR_INVALID_INPUT,
+                           _("A user needs a user name and a full name."));
+      return FALSE;
+    }
+  stmt = prepare (self, "INSERT INTO users (username, full_name, role, created_at) VALUES (?, ?, ?, ?)", error);
+  if (stmt == NULL)
+    return FALSE;
+  bind_text (stmt, 1, username);
+  bind_text (stmt, 2, full_name);
+  bind_text (stmt, 3, motcua_role_to_string (role));
+  bind_text (stmt, 4, created);
+  rc = sqlite3_step (stmt);
+  sqlite3_reset (stmt);
+  if ((rc & 0xff) == SQLITE_CONSTRAINT)
+    {
+      g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_INVALID_INPUT,
+                   _("A user named %s already exists."), username);
+      return FALSE;
+    }
+  if (rc != SQLITE_DONE)
+    return fail (self, rc, error);
+  return TRUE;
+}
+
+static MotcuaUser *
+user_from_row (sqlite3_stmt *stmt)
+{
+  MotcuaUser *user = g_new0 (MotcuaUser, 1);
+
+  user->username = column_text (stmt, 0);
+  user->full_name = column_text (stmt, 1);
+  if (!motcua_role_from_string ((const char *) sqlite3_column_text (stmt, 2), &user->role))
+    user->role = MOTCUA_ROLE_NONE;
+  user->disabled = sqlite3_column_int (stmt, 3);
+  return user;
+}
+
+MotcuaUser *
+motcua_store_get_user (MotcuaStore *self, const char *username, GError **error)
+{
+  sqlite3_stmt *stmt = prepare (self, "SELECT username, full_name, role, disabled FROM users WHERE username = ?", error);
+  MotcuaUser *user = NULL;
+
+  if (stmt == NULL)
+    return NULL;
+  bind_text (stmt, 1, username);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    user = user_from_row (stmt);
+  sqlite3_reset (stmt);
+  if (user == NULL)
+    g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_NOT_FOUND,
+                 _("There is no user named “%s” on this workstation."), username ? username : "");
+  return user;
+}
+
+GPtrArray *
+motcua_store_list_users (MotcuaStore *self, GError **error)
+{
+  sqlite3_stmt *stmt = prepare (self, "SELECT username, full_name, role, disabled FROM users ORDER BY username", error);
+  GPtrArray *users;
+
+  if (stmt == NULL)
+    return NULL;
+  users = g_ptr_array_new_with_free_func ((GDestroyNotify) motcua_user_free);
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    g_ptr_array_add (users, user_from_row (stmt));
+  sqlite3_reset (stmt);
+  return users;
+}
+
+/* ---- catalog ---------------------------------------------------------------- */
+
+static gboolean
+insert_procedure (MotcuaStore *self, MotcuaProcedure *procedure, GError **error)
+{
+  g_autofree char *folded = motcua_fold_text (procedure->name);
+  sqlite3_stmt *stmt;
+
+  stmt = prepare (self, "DELETE FROM procedure_documents WHERE procedure_code = ?", error);
+  if (stmt == NULL)
+    return FALSE;
+  bind_text (stmt, 1, procedure->code);
+  if (!step_done (self, stmt, error))
+    return FALSE;
+
+  stmt = prepare (self,
+                  "INSERT INTO procedures (code, name, name_folded, field, level, time_amount, time_unit,"
+                  " fee, fee_amount, legal_basis) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                  " ON CONFLICT (code) DO UPDATE SET name = excluded.name, name_folded = excluded.name_folded,"
+                  " field = excluded.field, level = excluded.level, time_amount = excluded.time_amount,"
+                  " time_unit = excluded.time_unit, fee = excluded.fee, fee_amount = excluded.fee_amount,"
+                  " legal_basis = excluded.legal_basis, active = 1", error);
+  if (stmt == NULL)
+    return FALSE;
+  bind_text (stmt, 1, procedure->code);
+  bind_text (stmt, 2, procedure->name);
+  bind_text (stmt, 3, folded);
+  bind_text (stmt, 4, procedure->field);
+  bind_text (stmt, 5, procedure->level);
+  sqlite3_bind_int (stmt, 6, procedure->time_amount);
+  bind_text (stmt, 7, motcua_time_unit_to_string (procedure->time_unit));
+  bind_text (stmt, 8, procedure->fee);
+  if (procedure->fee_amount >= 0)
+    sqlite3_bind_int64 (stmt, 9, procedure->fee_amount);
+  bind_text (stmt, 10, procedure->legal_basis);
+  if (!step_done (self, stmt, error))
+    return FALSE;
+
+  for (guint i = 0; i < procedure->documents->len; i++)
+    {
+      MotcuaProcedureDocument *doc = g_ptr_array_index (procedure->documents, i);
+
+      stmt = prepare (self, "INSERT INTO procedure_documents (procedure_code, position, name, kind, quantity, required)"
+                            " VALUES (?, ?, ?, ?, ?, ?)", error);
+      if (stmt == NULL)
+        return FALSE;
+      bind_text (stmt, 1, procedure->code);
+      sqlite3_bind_int (stmt, 2, i + 1);
+      bind_text (stmt, 3, doc->name);
+      bind_text (stmt, 4, doc->kind);
+      sqlite3_bind_int (stmt, 5, doc->quantity);
+      sqlite3_bind_int (stmt, 6, doc->required);
+      if (!step_done (self, stmt, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+motcua_store_import_catalog (MotcuaStore *self, GPtrArray *procedures, GError **error)
+{
+  if (!motcua_store_begin (self, error))
+    return FALSE;
+  for (guint i = 0; i < procedures->len; i++)
+    if (!insert_procedure (self, g_ptr_array_index (procedures, i), error))
+      {
+        motcua_store_rollback (self);
+        return FALSE;
+      }
+  return motcua_store_commit (self, error);
+}
+
+static MotcuaProcedure *
+procedure_from_row (MotcuaStore *self, sqlite3_stmt *row, GError **error)
+{
+  g_autoptr(MotcuaProcedure) procedure = motcua_procedure_new ();
+  sqlite3_stmt *docs;
+
+  procedure->code = column_text (row, 0);
+  procedure->name = column_text (row, 1);
+  procedure->field = column_text (row, 2);
+  procedure->level = column_text (row, 3);
+  procedure->time_amount = sqlite3_column_int (row, 4);
+  motcua_time_unit_from_string ((const char *) sqlite3_column_text (row, 5), &procedure->time_unit);
+  procedure->fee = column_text (row, 6);
+  procedure->fee_amount = sqlite3_column_type (row, 7) == SQLITE_NULL ? -1 : sqlite3_column_int64 (row, 7);
+  procedure->legal_basis = column_text (row, 8);
+
+  docs = prepare (self, "SELECT name, kind, quantity, required FROM procedure_documents"
+                        " WHERE procedure_code = ? ORDER BY position", error);
+  if (docs == NULL)
+    return NULL;
+  bind_text (docs, 1, procedure->code);
+  while (sqlite3_step (docs) == SQLITE_ROW)
+    motcua_procedure_add_document (procedure, (const char *) sqlite3_column_text (docs, 0),
+                                   (const char *) sqlite3_column_text (docs, 1),
+                                   sqlite3_column_int (docs, 2), sqlite3_column_int (docs, 3));
+  sqlite3_reset (docs);
+  return g_steal_pointer (&procedure);
+}
+
+#define PROCEDURE_COLUMNS "code, name, field, level, time_amount, time_unit, fee, fee_amount, legal_basis"
+
+GPtrArray *
+motcua_store_list_procedures (MotcuaStore *self, const char *search, GError **error)
+{
+  g_autoptr(GPtrArray) procedures = g_ptr_array_new_with_free_func ((GDestroyNotify) motcua_procedure_free);
+  g_autofree char *folded = motcua_fold_text (search);
+  g_autofree char *pattern = g_strdup_printf ("%%%s%%", folded);
+  sqlite3_stmt *stmt;
+  GPtrArray *rows = g_ptr_array_new ();
+  gboolean ok = TRUE;
+
+  stmt = prepare (self, "SELECT " PROCEDURE_COLUMNS " FROM procedures"
+                        " WHERE active AND (name_folded LIKE ?1 OR code LIKE ?1) ORDER BY field, name", error);
+  if (stmt == NULL)
+    {
+      g_ptr_array_unref (rows);
+      return NULL;
+    }
+  bind_text (stmt, 1, pattern);
+  /* Collect codes first: building each procedure uses another statement. */
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    g_ptr_array_add (rows, column_text (stmt, 0));
+  sqlite3_reset (stmt);
+
+  for (guint i = 0; ok && i < rows->len; i++)
+    {
+      MotcuaProcedure *procedure = motcua_store_get_procedure (self, g_ptr_array_index (rows, i), error);
+      if (procedure == NULL)
+        ok = FALSE;
+      else
+        g_ptr_array_add (procedures, procedure);
+    }
+  g_ptr_array_set_free_func (rows, g_free);
+  g_ptr_array_unref (rows);
+  return ok ? g_steal_pointer (&procedures) : NULL;
+}
+
+MotcuaProcedure *
+motcua_store_get_procedure (MotcuaStore *self, const char *code, GError **error)
+{
+  sqlite3_stmt *stmt = prepare (self, "SELECT " PROCEDURE_COLUMNS " FROM procedures WHERE code = ?", error);
+  MotcuaProcedure *procedure = NULL;
+  gboolean found;
+
+  if (stmt == NULL)
+    return NULL;
+  bind_text (stmt, 1, code);
+  found = sqlite3_step (stmt) == SQLITE_ROW;
+  if (found)
+    procedure = procedure_from_row (self, stmt, error);
+  sqlite3_reset (stmt);
+  if (!found)
+    g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_NOT_FOUND,
+                 _("There is no procedure with the code %s in the catalog."), code ? code : "");
+  return procedure;
+}
+
+/* ---- dossier codes ---------------------------------------------------------- */
+
+static gboolean
+code_from_block (MotcuaStore *self, const char *agency_code, const char *day, gint64 *seq, GError **error)
+{
+  sqlite3_stmt *stmt = prepare (self,
+                                "UPDATE code_blocks SET next_seq = next_seq + 1"
+                                " WHERE id = (SELECT id FROM code_blocks WHERE agency_code = ? AND day = ?"
+                                "             AND next_seq <= last_seq ORDER BY first_seq LIMIT 1)"
+                                " RETURNING next_seq - 1", error);
+  int rc;
+
+  if (stmt == NULL)
+    return FALSE;
+  bind_text (stmt, 1, agency_code);
+  bind_text (stmt, 2, day);
+  rc = sqlite3_step (stmt);
+  *seq = rc == SQLITE_ROW ? sqlite3_column_int64 (stmt, 0) : 0;
+  if (rc == SQLITE_ROW)
+    rc = sqlite3_step (stmt);
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    return fail (self, rc, error);
+  return TRUE;
+}
+
+static gboolean
+code_from_sequence (MotcuaStore *self, const char *agency_code, const char *day, gint64 *seq, GError **error)
+{
+  sqlite3_stmt *stmt = prepare (self,
+                                "INSERT INTO code_sequences (agency_code, day, next_seq) VALUES (?, ?, 2)"
+                                " ON CONFLICT (agency_code, day) DO UPDATE SET next_seq = next_seq + 1"
+                                " RETURNING next_seq - 1", error);
+  int rc;
+
+  if (stmt == NULL)
+    return FALSE;
+  bind_text (stmt, 1, agency_code);
+  bind_text (stmt, 2, day);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    {
+      *seq = sqlite3_column_int64 (stmt, 0);
+      rc = sqlite3_step (stmt);
+    }
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    return fail (self, rc, error);
+  return TRUE;
+}
+
+char *
+motcua_store_allocate_code (MotcuaStore *self, const char *agency_code, GDateTime *day, GError **error)
+{
+  g_autofree char *yymmdd = motcua_code_day (day);
+  gint64 seq = 0;
+
+  g_return_val_if_fail (self->transaction_depth > 0, NULL);
+
+  /* A block reserved from the server keeps codes unique across the agency's
+   * workstations; without one, the local counter is unique on this workstation. */
+  if (!code_from_block (self, agency_code, yymmdd, &seq, error))
+    return NULL;
+  if (seq == 0 && !code_from_sequence (self, agency_code, yymmdd, &seq, error))
+    return NULL;
+  return motcua_code_format (agency_code, day, seq);
+}
+
+/* ---- attachments ------------------------------------------------------------ */
+
+char *
+motcua_store_get_blob_path (MotcuaStore *self, const char *sha256)
+{
+  g_autofree char *dir = motcua_store_get_blob_dir (self);
+  char prefix[3] = { sha256[0], sha256[1], '\0' };
+
+  return g_build_filename (dir, prefix, sha256, NULL);
+}
+
+/* Copies @path into a temporary file beside the blob store while hashing it, then
+ * renames it into place: a crash never leaves a blob whose name lies about its bytes. */
+static char *
+copy_and_hash (MotcuaStore *self, const char *path, gint64 *size, GError **error)
+{
+  g_autofree char *dir = motcua_store_get_blob_dir (self);
+  g_autoptr(GFile) source = g_file_new_for_path (path);
+  g_autoptr(GFileInputStream) input = NULL;
+  g_autoptr(GFileIOStream) tmp_stream = NULL;
+  g_autoptr(GFile) tmp = NULL;
+  g_autoptr(GChecksum) checksum = g_checksum_new (G_CHECKSUM_SHA256);
+  g_autoptr(GError) local_error = NULL;
+  g_autofree char *final_path = NULL;
+  g_autofree char *final_dir = NULL;
+  guint8 buffer[64 * 1024];
+  GOutputStream *output;
+  gssize n;
+
+  *size = 0;
+  if (g_mkdir_with_parents (dir, 0700) != 0
+      || (input = g_file_read (source, NULL, &local_error)) == NULL
+      || (tmp = g_file_new_tmp ("incoming-XXXXXX", &tmp_stream, &local_error)) == NULL)
+    goto failed;
+  output = g_io_stream_get_output_stream (G_IO_STREAM (tmp_stream));
+  while ((n = g_input_stream_read (G_INPUT_STREAM (input), buffer, sizeof buffer, NULL, &local_error)) > 0)
+    {
+      g_checksum_update (checksum, buffer, n);
+      *size += n;
+      if (!g_output_stream_write_all (output, buffer, n, NULL, NULL, &local_error))
+        goto failed;
+    }
+  if (n < 0 || !g_io_stream_close (G_IO_STREAM (tmp_stream), NULL, &local_error))
+    goto failed;
+
+  final_path = motcua_store_get_blob_path (self, g_checksum_get_string (checksum));
+  final_dir = g_path_get_dirname (final_path);
+  g_mkdir_with_parents (final_dir, 0700);
+  {
+    g_autoptr(GFile) target = g_file_new_for_path (final_path);
+
+    /* Different filesystems: move copies; the same bytes already there are fine. */
+    if (!g_file_test (final_path, G_FILE_TEST_EXISTS)
+        && !g_file_move (tmp, target, G_FILE_COPY_NONE, NULL, NULL, NULL, &local_error))
+      goto failed;
+    g_file_delete (tmp, NULL, NULL);
+  }
+  return g_strdup (g_checksum_get_string (checksum));
+
+failed:
+  if (tmp != NULL)
+    g_file_delete (tmp, NULL, NULL);
+  if (local_error != NULL && g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_NO_SPACE))
+    g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_DISK_FULL,
+                 _("The disk is full: the file %s could not be stored. Nothing was saved."), path);
+  else
+    g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_IO, _("The file %s could not be attached: %s"),
+                 path, local_error ? local_error->message : g_strerror (errno));
+  return NULL;
+}
+
+MotcuaAttachmentRef *
+motcua_store_add_blob (MotcuaStore *self, const char *path, GError **error)
+{
+  g_autofree char *sha256 = NULL;
+  g_autofree char *basename = g_path_get_basename (path);
+  g_autofree char *content_type = g_content_type_guess (path, NULL, 0, NULL);
+  g_autofree char *mime = g_content_type_get_mime_type (content_type);
+  gint64 size;
+
+  if (!g_file_test (path, G_FILE_TEST_IS_REGULAR))
+    {
+      g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_NOT_FOUND, _("There is no file %s to attach."), path);
+      return NULL;
+    }
+  sha256 = copy_and_hash (self, path, &size, error);
+  if (sha256 == NULL)
+    return NULL;
+  return motcua_attachment_ref_new (sha256, basename, mime ? mime : "application/octet-stream", size);
+}
+
+static GPtrArray *
+add_blobs (MotcuaStore *self, const char * const *paths, GError **error)
+{
+  g_autoptr(GPtrArray) refs = g_ptr_array_new_with_free_func ((GDestroyNotify) motcua_attachment_ref_free);
+
+  for (guint i = 0; paths != NULL && paths[i] != NULL; i++)
+    {
+      MotcuaAttachmentRef *ref = motcua_store_add_blob (self, paths[i], error);
+      if (ref == NULL)
+        return NULL;
+      g_ptr_array_add (refs, ref);
+    }
+  return g_steal_pointer (&refs);
+}
+
+/* ---- dossier rows ------------------------------------------------------------ */
+
+#define DOSSIER_COLUMNS \
+  "id, uid, code, agency_code, procedure_code, procedure_name, time_amount, time_unit," \
+  " applicant_name, applicant_id_number, applicant_phone, applicant_address, applicant_email," \
+  " applicant_type, channel, status, step, sets, submitted_at, received_at, due_at, finished_at," \
+  " returned_at, paused_at, resume_status, resume_step, supplement_count, apology_count, assignee," \
+  " return_method, return_tracking, recipient_name, recipient_id_number, satisfaction, last_reason," \
+  " event_count, last_event_hash, updated_at"
+
+static void
+bind_dossier (sqlite3_stmt *stmt, MotcuaDossier *d)
+{
+  int i = 1;
+
+  /* Column 0 (id) is bound last, at position 38, for the UPDATE's WHERE. */
+  bind_text (stmt, i++, d->uid);
+  bind_text (stmt, i++, d->code);
+  bind_text (stmt, i++, d->agency_code);
+  bind_text (stmt, i++, d->procedure_code);
+  bind_text (stmt, i++, d->procedure_name);
+  sqlite3_bind_int (stmt, i++, d->time_amount);
+  bind_text (stmt, i++, d->time_unit);
+  bind_text (stmt, i++, d->applicant_name);
+  bind_text (stmt, i++, d->applicant_id_number);
+  bind_text (stmt, i++, d->applicant_phone);
+  bind_text (stmt, i++, d->applicant_address);
+  bind_text (stmt, i++, d->applicant_email);
+  sqlite3_bind_int (stmt, i++, d->applicant_type);
+  sqlite3_bind_int (stmt, i++, d->channel);
+  sqlite3_bind_int (stmt, i++, d->status);
+  sqlite3_bind_int (stmt, i++, d->step);
+  sqlite3_bind_int (stmt, i++, d->sets);
+  bind_text (stmt, i++, d->submitted_at);
+  bind_text (stmt, i++, d->received_at);
+  bind_text (stmt, i++, d->due_at);
+  bind_text (stmt, i++, d->finished_at);
+  bind_text (stmt, i++, d->returned_at);
+  bind_text (stmt, i++, d->paused_at);
+  sqlite3_bind_int (stmt, i++, d->resume_status);
+  sqlite3_bind_int (stmt, i++, d->resume_step);
+  sqlite3_bind_int (stmt, i++, d->supplement_count);
+  sqlite3_bind_int (stmt, i++, d->apology_count);
+  bind_text (stmt, i++, d->assignee);
+  bind_text (stmt, i++, d->return_method);
+  bind_text (stmt, i++, d->return_tracking);
+  bind_text (stmt, i++, d->recipient_name);
+  bind_text (stmt, i++, d->recipient_id_number);
+  bind_text (stmt, i++, d->satisfaction);
+  bind_text (stmt, i++, d->last_reason);
+  sqlite3_bind_int (stmt, i++, d->event_count);
+  bind_text (stmt, i++, d->last_event_hash);
+  bind_text (stmt, i++, d->updated_at);
+  g_assert (i == 38);
+  if (d->id != 0)
+    sqlite3_bind_int64 (stmt, 38, d->id);
+}
+
+static void
+read_dossier_row (sqlite3_stmt *stmt, MotcuaDossier *d)
+{
+  int i = 0;
+
+  d->id = sqlite3_column_int64 (stmt, i++);
+  d->uid = column_text (stmt, i++);
+  d->code = column_text (stmt, i++);
+  d->agency_code = column_text (stmt, i++);
+  d->procedure_code = column_text (stmt, i++);
+  d->procedure_name = column_text (stmt, i++);
+  d->time_amount = sqlite3_column_int (stmt, i++);
+  d->time_unit = column_text (stmt, i++);
+  d->applicant_name = column_text (stmt, i++);
+  d->applicant_id_number = column_text (stmt, i++);
+  d->applicant_phone = column_text (stmt, i++);
+  d->applicant_address = column_text (stmt, i++);
+  d->applicant_email = column_text (stmt, i++);
+  d->applicant_type = sqlite3_column_int (stmt, i++);
+  d->channel = sqlite3_column_int (stmt, i++);
+  d->status = sqlite3_column_int (stmt, i++);
+  d->step = sqlite3_column_int (stmt, i++);
+  d->sets = sqlite3_column_int (stmt, i++);
+  d->submitted_at = column_text (stmt, i++);
+  d->received_at = column_text (stmt, i++);
+  d->due_at = column_text (stmt, i++);
+  d->finished_at = column_text (stmt, i++);
+  d->returned_at = column_text (stmt, i++);
+  d->paused_at = column_text (stmt, i++);
+  d->resume_status = sqlite3_column_int (stmt, i++);
+  d->resume_step = sqlite3_column_int (stmt, i++);
+  d->supplement_count = sqlite3_column_int (stmt, i++);
+  d->apology_count = sqlite3_column_int (stmt, i++);
+  d->assignee = column_text (stmt, i++);
+  d->return_method = column_text (stmt, i++);
+  d->return_tracking = column_text (stmt, i++);
+  d->recipient_name = column_text (stmt, i++);
+  d->recipient_id_number = column_text (stmt, i++);
+  d->satisfaction = column_text (stmt, i++);
+  d->last_reason = column_text (stmt, i++);
+  d->event_count = sqlite3_column_int (stmt, i++);
+  g_free (d->last_event_hash);
+  d->last_event_hash = column_text (stmt, i++);
+  d->updated_at = column_text (stmt, i++);
+  if (d->due_at != NULL)
+    d->due_cache = motcua_time_parse (d->due_at, NULL);
+}
+
+static gboolean
+load_dossier_children (MotcuaStore *self, MotcuaDossier *d, GError **error)
+{
+  sqlite3_stmt *stmt = prepare (self, "SELECT name, kind, quantity, provided, required FROM dossier_documents"
+                                      " WHERE dossier_id = ? ORDER BY position", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, d->id);
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    g_ptr_array_add (d->documents,
+                     motcua_dossier_document_new ((const char *) sqlite3_column_text (stmt, 0),
+                                                  (const char *) sqlite3_column_text (stmt, 1),
+                                                  sqlite3_column_int (stmt, 2),
+                                                  sqlite3_column_int (stmt, 3),
+                                                  sqlite3_column_int (stmt, 4)));
+  sqlite3_reset (stmt);
+
+  stmt = prepare (self, "SELECT da.sha256, da.name, a.mime_type, a.size FROM dossier_attachments da"
+                        " JOIN attachments a USING (sha256) WHERE da.dossier_id = ? ORDER BY da.position", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, d->id);
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    g_ptr_array_add (d->attachments,
+                     motcua_attachment_ref_new ((const char *) sqlite3_column_text (stmt, 0),
+                                                (const char *) sqlite3_column_text (stmt, 1),
+                                                (const char *) sqlite3_column_text (stmt, 2),
+                                                sqlite3_column_int64 (stmt, 3)));
+  sqlite3_reset (stmt);
+  return TRUE;
+}
+
+static MotcuaDossier *
+load_dossier_where (MotcuaStore *self, const char *sql, const char *key, gint64 id, GError **error)
+{
+  g_autoptr(MotcuaDossier) dossier = NULL;
+  sqlite3_stmt *stmt = prepare (self, sql, error);
+  int rc;
+
+  if (stmt == NULL)
+    return NULL;
+  if (key != NULL)
+    bind_text (stmt, 1, key);
+  else
+    sqlite3_bind_int64 (stmt, 1, id);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    {
+      dossier = motcua_dossier_new ();
+      read_dossier_row (stmt, dossier);
+    }
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    {
+      fail (self, rc, error);
+      return NULL;
+    }
+  if (dossier == NULL)
+    {
+      g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_NOT_FOUND,
+                   _("There is no dossier with the code %s."), key ? key : "?");
+      return NULL;
+    }
+  if (!load_dossier_children (self, dossier, error))
+    return NULL;
+  return g_steal_pointer (&dossier);
+}
+
+MotcuaDossier *
+motcua_store_get_dossier (MotcuaStore *self, const char *code, GError **error)
+{
+  return load_dossier_where (self, "SELECT " DOSSIER_COLUMNS " FROM dossiers WHERE code = ?", code, 0, error);
+}
+
+static MotcuaDossier *
+get_dossier_by_id (MotcuaStore *self, gint64 id, GError **error)
+{
+  return load_dossier_where (self, "SELECT " DOSSIER_COLUMNS " FROM dossiers WHERE id = ?", NULL, id, error);
+}
+
+static gboolean
+save_children (MotcuaStore *self, MotcuaDossier *d, GError **error)
+{
+  sqlite3_stmt *stmt;
+
+  /* Documents are fixed at creation; attachments only grow. */
+  if (d->event_count == 1)
+    for (guint i = 0; i < d->documents->len; i++)
+      {
+        MotcuaDossierDocument *doc = g_ptr_array_index (d->documents, i);
+
+        stmt = prepare (self, "INSERT INTO dossier_documents (dossier_id, position, name, kind, quantity, provided, required)"
+                              " VALUES (?, ?, ?, ?, ?, ?, ?)", error);
+        if (stmt == NULL)
+          return FALSE;
+        sqlite3_bind_int64 (stmt, 1, d->id);
+        sqlite3_bind_int (stmt, 2, i + 1);
+        bind_text (stmt, 3, doc->name);
+        bind_text (stmt, 4, doc->kind);
+        sqlite3_bind_int (stmt, 5, doc->quantity);
+        sqlite3_bind_int (stmt, 6, doc->provided);
+        sqlite3_bind_int (stmt, 7, doc->required);
+        if (!step_done (self, stmt, error))
+          return FALSE;
+      }
+
+  for (guint i = 0; i < d->attachments->len; i++)
+    {
+      MotcuaAttachmentRef *ref = g_ptr_array_index (d->attachments, i);
+
+      stmt = prepare (self, "INSERT OR IGNORE INTO attachments (sha256, size, mime_type, created_at)"
+                            " VALUES (?, ?, ?, ?)", error);
+      if (stmt == NULL)
+        return FALSE;
+      bind_text (stmt, 1, ref->sha256);
+      sqlite3_bind_int64 (stmt, 2, ref->size);
+      bind_text (stmt, 3, ref->mime_type);
+      bind_text (stmt, 4, d->updated_at);
+      if (!step_done (self, stmt, error))
+        return FALSE;
+
+      stmt = prepare (self, "INSERT OR IGNORE INTO dossier_attachments (dossier_id, position, sha256, name)"
+                            " VALUES (?, ?, ?, ?)", error);
+      if (stmt == NULL)
+        return FALSE;
+      sqlite3_bind_int64 (stmt, 1, d->id);
+      sqlite3_bind_int (stmt, 2, i + 1);
+      bind_text (stmt, 3, ref->sha256);
+      bind_text (stmt, 4, ref->name);
+      if (!step_done (self, stmt, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+save_dossier (MotcuaStore *self, MotcuaDossier *d, GError **error)
+{
+  sqlite3_stmt *stmt;
+  int rc;
+
+  if (d->id == 0)
+    stmt = prepare (self, "INSERT INTO dossiers (" DOSSIER_COLUMNS ") VALUES (NULL,"
+                          " ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
+                          " ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", error);
+  else
+    stmt = prepare (self, "UPDATE dossiers SET uid = ?1, code = ?2, agency_code = ?3, procedure_code = ?4,"
+                          " procedure_name = ?5, time_amount = ?6, time_unit = ?7, applicant_name = ?8,"
+                          " applicant_id_number = ?9, applicant_phone = ?10, applicant_address = ?11,"
+                          " applicant_email = ?12, applicant_type = ?13, channel = ?14, status = ?15, step = ?16,"
+                          " sets = ?17, submitted_at = ?18, received_at = ?19, due_at = ?20, finished_at = ?21,"
+                          " returned_at = ?22, paused_at = ?23, resume_status = ?24, resume_step = ?25,"
+                          " supplement_count = ?26, apology_count = ?27, assignee = ?28, return_method = ?29,"
+                          " return_tracking = ?30, recipient_name = ?31, recipient_id_number = ?32,"
+                          " satisfaction = ?33, last_reason = ?34, event_count = ?35, last_event_hash = ?36,"
+                          " updated_at = ?37 WHERE id = ?38", error);
+  if (stmt == NULL)
+    return FALSE;
+  bind_dossier (stmt, d);
+  rc = sqlite3_step (stmt);
+  sqlite3_reset (stmt);
+  if ((rc & 0xff) == SQLITE_CONSTRAINT)
+    {
+      g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_INVALID_INPUT,
+                   _("A dossier with the code %s already exists."), d->code);
+      return FALSE;
+    }
+  if (rc != SQLITE_DONE)
+    return fail (self, rc, error);
+  if (d->id == 0)
+    d->id = sqlite3_last_insert_rowid (self->db);
+  return save_children (self, d, error);
+}
+
+static gboolean
+insert_event (MotcuaStore *self, MotcuaEvent *event, GError **error)
+{
+  sqlite3_stmt *stmt = prepare (self,
+                                "INSERT INTO events (op_id, dossier_uid, seq, actor, actor_role, confirmed_at, kind,"
+                                " payload, prev_hash, hash, signature, sync_state, server_seq, reject_reason)"
+                                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", error);
+  int rc;
+
+  if (stmt == NULL)
+    return FALSE;
+  bind_text (stmt, 1, event->op_id);
+  bind_text (stmt, 2, event->dossier_uid);
+  sqlite3_bind_int64 (stmt, 3, event->seq);
+  bind_text (stmt, 4, event->actor);
+  bind_text (stmt, 5, event->actor_role);
+  bind_text (stmt, 6, event->confirmed_at);
+  bind_text (stmt, 7, event->kind);
+  bind_text (stmt, 8, event->payload);
+  bind_text (stmt, 9, event->prev_hash);
+  bind_text (stmt, 10, event->hash);
+  if (event->signature != NULL)
+    sqlite3_bind_blob (stmt, 11, g_bytes_get_data (event->signature, NULL),
+                       g_bytes_get_size (event->signature), SQLITE_TRANSIENT);
+  sqlite3_bind_int (stmt, 12, event->sync_state);
+  if (event->server_seq != 0)
+    sqlite3_bind_int64 (stmt, 13, event->server_seq);
+  bind_text (stmt, 14, event->reject_reason);
+  rc = sqlite3_step (stmt);
+  sqlite3_reset (stmt);
+  if ((rc & 0xff) == SQLITE_CONSTRAINT)
+    {
+      g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_INVALID_INPUT,
+                   _("The journal already holds event %s."), event->op_id);
+      return FALSE;
+    }
+  if (rc != SQLITE_DONE)
+    return fail (self, rc, error);
+  event->id = sqlite3_last_insert_rowid (self->db);
+  return TRUE;
+}
+
+static gboolean
+index_dossier (MotcuaStore *self, MotcuaDossier *d, GError **error)
+{
+  MotcuaSearchFields fields = {
+    .code = d->code,
+    .applicant_name = d->applicant_name,
+    .id_number = d->applicant_id_number,
+    .phone = d->applicant_phone,
+    .procedure_name = d->procedure_name,
+  };
+
+  return motcua_search_index_put (self->search, d->id, &fields, error);
+}
+
+MotcuaDossier *
+motcua_store_append_event (MotcuaStore  *self,
+                           MotcuaDossier *dossier,
+                           MotcuaEvent   *event,
+                           JsonObject    *payload,
+                           GError       **error)
+{
+  g_autoptr(MotcuaDossier) target = dossier ? g_object_ref (dossier) : motcua_dossier_new ();
+
+  g_return_val_if_fail (self->transaction_depth > 0, NULL);
+
+  if (event->payload == NULL)
+    event->payload = motcua_json_object_to_string (payload);
+  if (event->hash == NULL)
+    {
+      event->seq = target->event_count + 1;
+      g_free (event->prev_hash);
+      event->prev_hash = g_strdup (target->last_event_hash);
+      event->hash = motcua_event_compute_hash (event);
+    }
+
+  if (!motcua_dossier_apply (target, event, payload, error)
+      || !save_dossier (self, target, error)
+      || !insert_event (self, event, error))
+    return NULL;
+  if (target->event_count == 1 && !index_dossier (self, target, error))
+    return NULL;
+  return g_steal_pointer (&target);
+}
+
+/* ---- acting ---------------------------------------------------------------- */
+
+static MotcuaUser *
+resolve_actor (MotcuaStore *self, const char *requested, GError **error)
+{
+  g_autofree char *current = requested ? NULL : motcua_store_get_current_user (self);
+  const char *username = requested ? requested : current;
+  MotcuaUser *user;
+
+  if (username == NULL)
+    {
+      g_set_error_literal (error, MOTCUA_ERROR, MOTCUA_ERROR_PERMISSION,
+                           _("No user is signed in on this workstation. Name one with --as."));
+      return NULL;
+    }
+  user = motcua_store_get_user (self, username, error);
+  if (user != NULL && user->disabled)
+    {
+      g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_PERMISSION,
+                   _("The account %s is disabled."), username);
+      g_clear_pointer (&user, motcua_user_free);
+    }
+  return user;
+}
+
+static MotcuaEvent *
+new_event (const char *dossier_uid, MotcuaUser *actor, GDateTime *now, const char *kind)
+{
+  MotcuaEvent *event = motcua_event_new ();
+
+  event->op_id = g_uuid_string_random ();
+  event->dossier_uid = g_strdup (dossier_uid);
+  event->actor = g_strdup (actor->username);
+  event->actor_role = g_strdup (motcua_role_to_string (actor->role));
+  event->confirmed_at = motcua_time_format (now);
+  event->kind = g_strdup (kind);
+  return event;
+}
+
+static GDateTime *
+now_or (GDateTime *given)
+{
+  return given ? g_date_time_ref (given) : motcua_time_now (NULL);
+}
+
+static gboolean
+is_blank (const char *text)
+{
+  if (text == NULL)
+    return TRUE;
+  for (; *text; text++)
+    if (!g_ascii_isspace (*text))
+      return FALSE;
+  return TRUE;
+}
+
+static gboolean
+check_digits (const char *text, const char *what, guint min, guint max, GError **error)
+{
+  gsize length;
+
+  if (text == NULL || *text == '\0')
+    return TRUE;
+  length = strlen (text);
+  for (const char *p = text; *p; p++)
+    if (!g_ascii_isdigit (*p) && !(p == text && *p == '+'))
+      length = 0;
+  if (length < min || length > max)
+    {
+      g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_INVALID_INPUT,
+                   _("“%s” is not a valid %s."), text, what);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+validate_applicant (const MotcuaReceiveRequest *request, GError **error)
+{
+  if (is_blank (request->applicant_name))
+    {
+      g_set_error_literal (error, MOTCUA_ERROR, MOTCUA_ERROR_INVALID_INPUT,
+                           _("The applicant's name is required."));
+      return FALSE;
+    }
+  if (request->applicant_id_number != NULL && *request->applicant_id_number != '\0'
+      && strlen (request->applicant_id_number) != 12 && strlen (request->applicant_id_number) != 9)
+    {
+      g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_INVALID_INPUT,
+                   _("“%s” is not a valid ID number: a citizen ID card has 12 digits, an old ID card 9."),
+                   request->applicant_id_number);
+      return FALSE;
+    }
+  return check_digits (request->applicant_id_number, _("ID number"), 9, 12, error)
+         && check_digits (request->applicant_phone, _("phone number"), 9, 12, error);
+}
+
+/* Which of the procedure's documents were handed in; unknown names are an error so a
+ * typo never silently drops a document from the checklist. */
+static gboolean
+resolve_checklist (MotcuaProcedure *procedure, const char * const *provided,
+                   gboolean *provided_flags, GPtrArray *missing, GError **error)
+{
+  for (guint i = 0; i < procedure->documents->len; i++)
+    provided_flags[i] = provided == NULL;
+
+  for (guint j = 0; provided != NULL && provided[j] != NULL; j++)
+    {
+      g_autofree char *wanted = motcua_fold_text (provided[j]);
+      gboolean found = FALSE;
+
+      for (guint i = 0; i < procedure->documents->len && !found; i++)
+        {
+          MotcuaProcedureDocument *doc = g_ptr_array_index (procedure->documents, i);
+          g_autofree char *name = motcua_fold_text (doc->name);
+
+          if (g_str_equal (name, wanted))
+            provided_flags[i] = found = TRUE;
+        }
+      if (!found)
+        {
+          g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_INVALID_INPUT,
+                       _("“%s” is not one of the documents of procedure %s."), provided[j], procedure->code);
+          return FALSE;
+        }
+    }
+
+  for (guint i = 0; i < procedure->documents->len; i++)
+    if (!provided_flags[i] && ((MotcuaProcedureDocument *) g_ptr_array_index (procedure->documents, i))->required)
+      g_ptr_array_add (missing, ((MotcuaProcedureDocument *) g_ptr_array_index (procedure->documents, i))->name);
+  return TRUE;
+}
+
+static void
+add_member_string (JsonObject *object, const char *name, const char *value)
+{
+  if (value != NULL && *value != '\0')
+    json_object_set_string_member (object, name, value);
+}
+
+static JsonArray *
+string_array (const char * const *strings, GPtrArray *more)
+{
+  JsonArray *array = json_array_new ();
+
+  for (guint i = 0; strings != NULL && strings[i] != NULL; i++)
+    json_array_add_string_element (array, strings[i]);
+  for (guint i = 0; more != NULL && i < more->len; i++)
+    json_array_add_string_element (array, g_ptr_array_index (more, i));
+  return array;
+}
+
+static JsonArray *
+attachments_array (GPtrArray *refs)
+{
+  JsonArray *array = json_array_new ();
+
+  for (guint i = 0; refs != NULL && i < refs->len; i++)
+    {
+      MotcuaAttachmentRef *ref = g_ptr_array_index (refs, i);
+      JsonObject *object = json_object_new ();
+
+      json_object_set_string_member (object, "sha256", ref->sha256);
+      json_object_set_string_member (object, "name", ref->name);
+      json_object_set_string_member (object, "mime_type", ref->mime_type);
+      json_object_set_int_member (object, "size", ref->size);
+      json_array_add_object_element (array, object);
+    }
+  return array;
+}
+
+static JsonObject *
+creation_payload (const MotcuaReceiveRequest *request, MotcuaProcedure *procedure,
+                  const gboolean *provided_flags, GPtrArray *attachments, const char *agency_code)
+{
+  JsonObject *payload = json_object_new ();
+  JsonObject *proc = json_object_new ();
+  JsonObject *applicant = json_object_new ();
+  JsonArray *documents = json_array_new ();
+
+  json_object_set_string_member (proc, "code", procedure->code);
+  json_object_set_string_member (proc, "name", procedure->name);
+  json_object_set_int_member (proc, "time_amount", procedure->time_amount);
+  json_object_set_string_member (proc, "time_unit", motcua_time_unit_to_string (procedure->time_unit));
+
+  json_object_set_string_member (applicant, "name", g_strstrip (g_strdup (request->applicant_name)));
+  add_member_string (applicant, "id_number", request->applicant_id_number);
+  add_member_string (applicant, "phone", request->applicant_phone);
+  add_member_string (applicant, "address", request->applicant_address);
+  add_member_string (applicant, "email", request->applicant_email);
+  json_object_set_int_member (applicant, "type", request->applicant_type ? request->applicant_type : 1);
+
+  for (guint i = 0; i < procedure->documents->len; i++)
+    {
+      MotcuaProcedureDocument *doc = g_ptr_array_index (procedure->documents, i);
+      JsonObject *object = json_object_new ();
+
+      json_object_set_string_member (object, "name", doc->name);
+      json_object_set_string_member (object, "kind", doc->kind);
+      json_object_set_int_member (object, "quantity", doc->quantity);
+      json_object_set_boolean_member (object, "provided", provided_flags[i]);
+      json_object_set_boolean_member (object, "required", doc->required);
+      json_array_add_object_element (documents, object);
+    }
+
+  json_object_set_string_member (payload, "agency_code", agency_code);
+  json_object_set_object_member (payload, "procedure", proc);
+  json_object_set_object_member (payload, "applicant", applicant);
+  json_object_set_int_member (payload, "channel", request->channel ? request->channel : MOTCUA_CHANNEL_IN_PERSON);
+  json_object_set_int_member (payload, "sets", request->sets > 0 ? request->sets : 1);
+  json_object_set_array_member (payload, "documents", documents);
+  json_object_set_array_member (payload, "attachments", attachments_array (attachments));
+  return payload;
+}
+
+static gboolean
+check_creation_role (MotcuaUser *actor, GError **error)
+{
+  MotcuaWorkflowState state = { .status = MOTCUA_STATUS_SUBMITTED };
+  g_autoptr(GDateTime) now = motcua_time_now (NULL);
+
+  /* Receiving at the counter is the same act as receiving an online dossier. */
+  return motcua_workflow_check (&state, MOTCUA_ACTION_RECEIVE, actor->role, now, error);
+}
+
+static const char *
+incomplete_outcome (const MotcuaReceiveRequest *request, GPtrArray *missing, GError **error)
+{
+  g_autoptr(GString) list = g_string_new (NULL);
+
+  if (missing->len == 0)
+    {
+      if (request->on_incomplete == MOTCUA_INCOMPLETE_REQUEST_SUPPLEMENT)
+        {
+          g_set_error_literal (error, MOTCUA_ERROR, MOTCUA_ERROR_INVALID_INPUT,
+                               _("Every required document was handed in: receive the dossier instead of requesting a supplement."));
+          return NULL;
+        }
+      if (request->on_incomplete == MOTCUA_INCOMPLETE_REFUSE)
+        return is_blank (request->reason) ? NULL : "create-refused";
+      return "create-received";
+    }
+
+  switch (request->on_incomplete)
+    {
+    case MOTCUA_INCOMPLETE_REQUEST_SUPPLEMENT:
+      return "create-supplement";
+    case MOTCUA_INCOMPLETE_REFUSE:
+      return is_blank (request->reason) ? NULL : "create-refused";
+    case MOTCUA_INCOMPLETE_REFUSE_TO_RECEIVE:
+    default:
+      for (guint i = 0; i < missing->len; i++)
+        g_string_append_printf (list, "\n  – %s", (const char *) g_ptr_array_index (missing, i));
+      g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_REFUSED,
+                   _("The dossier is incomplete, so it cannot be received. Missing:%s\n"
+                     "Issue a supplement request (Form 02) listing everything missing, or a refusal (Form 03) with the reason."),
+                   list->str);
+      return NULL;
+    }
+}
+
+MotcuaDossier *
+motcua_store_receive (MotcuaStore *self, const MotcuaReceiveRequest *request, GError **error)
+{
+  g_autoptr(MotcuaUser) actor = NULL;
+  g_autoptr(MotcuaAgency) agency = NULL;
+  g_autoptr(MotcuaProcedure) procedure = NULL;
+  g_autoptr(GPtrArray) missing = g_ptr_array_new ();
+  g_autoptr(GPtrArray) attachments = NULL;
+  g_autoptr(GDateTime) now = now_or (request->now);
+  g_autoptr(JsonObject) payload = NULL;
+  g_autoptr(MotcuaEvent) event = NULL;
+  g_autoptr(GError) outcome_error = NULL;
+  g_autofree gboolean *provided = NULL;
+  g_autofree char *uid = NULL;
+  MotcuaDossier *dossier;
+  const char *kind;
+
+  if ((actor = resolve_actor (self, request->actor, error)) == NULL
+      || !check_creation_role (actor, error)
+      || (agency = motcua_store_get_agency (self, error)) == NULL
+      || !validate_applicant (request, error)
+      || (procedure = motcua_store_get_procedure (self, request->procedure_code, error)) == NULL)
+    return NULL;
+
+  provided = g_new0 (gboolean, procedure->documents->len + 1);
+  if (!resolve_checklist (procedure, request->documents_provided, provided, missing, error))
+    return NULL;
+  kind = incomplete_outcome (request, missing, &outcome_error);
+  if (kind == NULL)
+    {
+      if (outcome_error == NULL)
+        g_set_error_literal (&outcome_error, MOTCUA_ERROR, MOTCUA_ERROR_INVALID_INPUT,
+                             _("A refusal needs a reason."));
+      g_propagate_error (error, g_steal_pointer (&outcome_error));
+      return NULL;
+    }
+
+  /* Files are copied before the transaction: a long copy must not hold the lock. */
+  if ((attachments = add_blobs (self, request->attach_paths, error)) == NULL)
+    return NULL;
+
+  payload = creation_payload (request, procedure, provided, attachments, agency->code);
+  if (g_str_equal (kind, "create-received"))
+    {
+      g_autoptr(GDateTime) due = motcua_calendar_due (motcua_store_get_calendar (self), now,
+                                                      procedure->time_amount, procedure->time_unit);
+      g_autofree char *received_at = motcua_time_format (now);
+      g_autofree char *due_at = motcua_time_format (due);
+
+      json_object_set_string_member (payload, "received_at", received_at);
+      json_object_set_string_member (payload, "due_at", due_at);
+    }
+  else
+    {
+      json_object_set_array_member (payload, "missing", string_array (NULL, missing));
+      add_member_string (payload, "reason", request->reason);
+    }
+
+  if (!motcua_store_begin (self, error))
+    return NULL;
+  {
+    g_autofree char *code = motcua_store_allocate_code (self, agency->code, now, error);
+
+    if (code == NULL)
+      goto failed;
+    json_object_set_string_member (payload, "code", code);
+  }
+  uid = g_uuid_string_random ();
+  event = new_event (uid, actor, now, kind);
+  dossier = motcua_store_append_event (self, NULL, event, payload, error);
+  if (dossier == NULL)
+    goto failed;
+  if (!motcua_store_commit (self, error))
+    {
+      g_object_unref (dossier);
+      goto failed;
+    }
+  return dossier;
+
+failed:
+  motcua_store_rollback (self);
+  return NULL;
+}
+
+static gboolean
+require (const char *value, const char *message, GError **error)
+{
+  if (!is_blank (value))
+    return TRUE;
+  g_set_error_literal (error, MOTCUA_ERROR, MOTCUA_ERROR_INVALID_INPUT, message);
+  return FALSE;
+}
+
+static gboolean
+one_of (const char *value, const char * const *allowed)
+{
+  return value != NULL && g_strv_contains (allowed, value);
+}
+
+/* When the clock restarts after a pause, the due date moves by the working time the
+ * applicant took (DOMAIN.md); a dossier never received starts its clock now. */
+static gboolean
+resume_payload (MotcuaStore *self, MotcuaDossier *dossier, GDateTime *now, JsonObject *payload, GError **error)
+{
+  MotcuaCalendar *calendar = motcua_store_get_calendar (self);
+  g_autoptr(GDateTime) due = NULL;
+  g_autofree char *due_text = NULL;
+
+  if (dossier->received_at == NULL)
+    {
+      g_autoptr(GDateTime) clock_start = motcua_calendar_clock_start (calendar, now);
+      g_autofree char *received = motcua_time_format (now);
+      MotcuaTimeUnit unit = MOTCUA_TIME_UNIT_WORKING_DAYS;
+
+      motcua_time_unit_from_string (dossier->time_unit, &unit);
+      due = motcua_calendar_due (calendar, now, dossier->time_amount, unit);
+      json_object_set_string_member (payload, "received_at", received);
+    }
+  else
+    {
+      g_autoptr(GDateTime) paused = motcua_time_parse (dossier->paused_at, NULL);
+      gint64 minutes = paused ? motcua_calendar_working_minutes_between (calendar, paused, now) : 0;
+
+      if (dossier->due_cache == NULL)
+        {
+          g_set_error_literal (error, MOTCUA_ERROR, MOTCUA_ERROR_DATABASE_CORRUPT,
+                               _("This dossier has lost its due date; rebuild it from the journal."));
+          return FALSE;
+        }
+      due = motcua_calendar_add_working_minutes (calendar, dossier->due_cache, minutes);
+      json_object_set_int_member (payload, "paused_working_minutes", minutes);
+    }
+  due_text = motcua_time_format (due);
+  json_object_set_string_member (payload, "due_at", due_text);
+  return TRUE;
+}
+
+static gboolean
+apology_payload (MotcuaDossier *dossier, const MotcuaActionRequest *request, JsonObject *payload, GError **error)
+{
+  g_autoptr(GDateTime) new_due = NULL;
+  g_autofree char *new_due_text = NULL;
+
+  if (!require (request->reason, _("An apology needs the reason for the delay."), error)
+      || !require (request->new_due, _("An apology needs the new return date."), error))
+    return FALSE;
+  new_due = motcua_time_parse (request->new_due, NULL);
+  if (new_due == NULL)
+    {
+      g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_INVALID_INPUT,
+                   _("“%s” is not a date and time (use 2026-11-30 16:00)."), request->new_due);
+      return FALSE;
+    }
+  if (g_date_time_compare (new_due, dossier->due_cache) <= 0)
+    {
+      g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_INVALID_INPUT,
+                   _("The new return date must be later than the current due date %s."), dossier->due_at);
+      return FALSE;
+    }
+  new_due_text = motcua_time_format (new_due);
+  json_object_set_string_member (payload, "previous_due", dossier->due_at);
+  json_object_set_string_member (payload, "new_due", new_due_text);
+  return TRUE;
+}
+
+static gboolean
+return_payload (const MotcuaActionRequest *request, JsonObject *payload, GError **error)
+{
+  static const char * const methods[] = { "counter", "post", "electronic", NULL };
+
+  if (!one_of (request->method, methods))
+    {
+      g_set_error_literal (error, MOTCUA_ERROR, MOTCUA_ERROR_INVALID_INPUT,
+                           _("Say how the result is returned: at the counter, by post or electronically."));
+      return FALSE;
+    }
+  if (g_str_equal (request->method, "counter")
+      && (!require (request->recipient_name, _("Returning at the counter needs the recipient's name."), error)
+          || !require (request->recipient_id_number, _("Returning at the counter needs the recipient's ID number."), error)))
+    return FALSE;
+  if (g_str_equal (request->method, "post")
+      && !require (request->tracking, _("Returning by post needs the postal tracking number."), error))
+    return FALSE;
+  add_member_string (payload, "method", request->method);
+  add_member_string (payload, "tracking", request->tracking);
+  add_member_string (payload, "recipient_name", request->recipient_name);
+  add_member_string (payload, "recipient_id_number", request->recipient_id_number);
+  return TRUE;
+}
+
+/* The canonical approval payload, which the signature of the approval issue covers:
+ * the dossier, the decision, the time and the hash of every document. */
+static void
+approval_payload (MotcuaDossier *dossier, GDateTime *now, JsonObject *payload)
+{
+  JsonObject *approval = json_object_new ();
+  g_autofree char *time = motcua_time_format (now);
+  JsonArray *hashes = json_array_new ();
+
+  for (guint i = 0; i < dossier->attachments->len; i++)
+    json_array_add_string_element (hashes, ((MotcuaAttachmentRef *) g_ptr_array_index (dossier->attachments, i))->sha256);
+  json_object_set_string_member (approval, "dossier_code", dossier->code);
+  json_object_set_string_member (approval, "decision", "approve");
+  json_object_set_string_member (approval, "time", time);
+  json_object_set_array_member (approval, "attachments_sha256", hashes);
+  json_object_set_object_member (payload, "approval", approval);
+}
+
+static gboolean
+build_action_payload (MotcuaStore *self, MotcuaDossier *dossier, MotcuaAction action,
+                      const MotcuaActionRequest *request, GDateTime *now, JsonObject *payload,
+                      GError **error)
+{
+  static const char * const draft_types[] = { "result", "supplement", "refusal-withdrawal", "apology", NULL };
+  static const char * const ratings[] = { "satisfied", "acceptable", "unsatisfied", NULL };
+  g_autoptr(GPtrArray) refs = NULL;
+
+  add_member_string (payload, "note", request->note);
+  switch (action)
+    {
+    case MOTCUA_ACTION_RECEIVE:
+    case MOTCUA_ACTION_SUPPLEMENT_RECEIVED:
+    case MOTCUA_ACTION_PAYMENT_RECEIVED:
+      if (action == MOTCUA_ACTION_RECEIVE)
+        {
+          MotcuaTimeUnit unit = MOTCUA_TIME_UNIT_WORKING_DAYS;
+          g_autoptr(GDateTime) due = NULL;
+          g_autofree char *received = motcua_time_format (now);
+          g_autofree char *due_text = NULL;
+
+          motcua_time_unit_from_string (dossier->time_unit, &unit);
+          due = motcua_calendar_due (motcua_store_get_calendar (self), now, dossier->time_amount, unit);
+          due_text = motcua_time_format (due);
+          json_object_set_string_member (payload, "received_at", received);
+          json_object_set_string_member (payload, "due_at", due_text);
+          return TRUE;
+        }
+      return resume_payload (self, dossier, now, payload, error);
+    case MOTCUA_ACTION_TRANSFER:
+      add_member_string (payload, "to", request->to);
+      return TRUE;
+    case MOTCUA_ACTION_REQUEST_SUPPLEMENT:
+      if (request->missing == NULL || request->missing[0] == NULL)
+        {
+          g_set_error_literal (error, MOTCUA_ERROR, MOTCUA_ERROR_INVALID_INPUT,
+                               _("A supplement request must list every missing document (--missing)."));
+          return FALSE;
+        }
+      if (!require (request->reason, _("A supplement request needs a reason."), error))
+        return FALSE;
+      json_object_set_array_member (payload, "missing", string_array (request->missing, NULL));
+      add_member_string (payload, "reason", request->reason);
+      return TRUE;
+    case MOTCUA_ACTION_REQUEST_PAYMENT:
+    case MOTCUA_ACTION_REFUSE:
+    case MOTCUA_ACTION_WITHDRAW:
+    case MOTCUA_ACTION_STOP:
+    case MOTCUA_ACTION_SEND_BACK:
+      if (!require (request->reason, _("This action needs a reason (--reason)."), error))
+        return FALSE;
+      add_member_string (payload, "reason", request->reason);
+      return TRUE;
+    case MOTCUA_ACTION_DRAFT:
+      if (request->draft_type != NULL && !one_of (request->draft_type, draft_types))
+        {
+          g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_INVALID_INPUT,
+                       _("“%s” is not a kind of draft (result, supplement, refusal-withdrawal or apology)."),
+                       request->draft_type);
+          return FALSE;
+        }
+      json_object_set_string_member (payload, "draft_type", request->draft_type ? request->draft_type : "result");
+      return TRUE;
+    case MOTCUA_ACTION_APPROVE:
+      approval_payload (dossier, now, payload);
+      return TRUE;
+    case MOTCUA_ACTION_ISSUE:
+      add_member_string (payload, "document_number", request->document_number);
+      return TRUE;
+    case MOTCUA_ACTION_APOLOGIZE:
+      return apology_payload (dossier, request, payload, error);
+    case MOTCUA_ACTION_RETURN:
+      return return_payload (request, payload, error);
+    case MOTCUA_ACTION_SATISFACTION:
+      if (!one_of (request->rating, ratings))
+        {
+          g_set_error_literal (error, MOTCUA_ERROR, MOTCUA_ERROR_INVALID_INPUT,
+                               _("Record the citizen's satisfaction as satisfied, acceptable or unsatisfied."));
+          return FALSE;
+        }
+      add_member_string (payload, "rating", request->rating);
+      return TRUE;
+    case MOTCUA_ACTION_ATTACH:
+      if (request->attach_paths == NULL || request->attach_paths[0] == NULL)
+        {
+          g_set_error_literal (error, MOTCUA_ERROR, MOTCUA_ERROR_INVALID_INPUT, _("Name the files to attach."));
+          return FALSE;
+        }
+      if ((refs = add_blobs (self, request->attach_paths, error)) == NULL)
+        return FALSE;
+      json_object_set_array_member (payload, "attachments", attachments_array (refs));
+      return TRUE;
+    case MOTCUA_ACTION_EXAMINE:
+    case MOTCUA_ACTION_SUBMIT:
+    case MOTCUA_ACTION_RESULT_READY:
+    case MOTCUA_N_ACTIONS:
+    default:
+      return TRUE;
+    }
+}
+
+MotcuaDossier *
+motcua_store_act (MotcuaStore               *self,
+                  const char                *code,
+                  MotcuaAction               action,
+                  const MotcuaActionRequest *request,
+                  GError                   **error)
+{
+  static const MotcuaActionRequest empty = { 0 };
+  g_autoptr(MotcuaUser) actor = NULL;
+  g_autoptr(MotcuaDossier) dossier = NULL;
+  g_autoptr(GDateTime) now = NULL;
+  g_autoptr(JsonObject) payload = json_object_new ();
+  g_autoptr(MotcuaEvent) event = NULL;
+  MotcuaWorkflowState state;
+  MotcuaDossier *result;
+
+  if (request == NULL)
+    request = &empty;
+  now = now_or (request->now);
+  if ((actor = resolve_actor (self, request->actor, error)) == NULL)
+    return NULL;
+
+  /* Read and decide inside the write transaction, so two workstations' processes
+   * acting at once on one dossier are judged one after the other. */
+  if (!motcua_store_begin (self, error))
+    return NULL;
+  if ((dossier = motcua_store_get_dossier (self, code, error)) == NULL)
+    goto failed;
+  motcua_dossier_get_workflow_state (dossier, &state);
+  if (!motcua_workflow_check (&state, action, actor->role, now, error)
+      || !build_action_payload (self, dossier, action, request, now, payload, error))
+    goto failed;
+
+  event = new_event (dossier->uid, actor, now, motcua_action_to_string (action));
+  result = motcua_store_append_event (self, dossier, event, payload, error);
+  if (result == NULL)
+    goto failed;
+  if (!motcua_store_commit (self, error))
+    {
+      g_object_unref (result);
+      goto failed;
+    }
+  return result;
+
+failed:
+  motcua_store_rollback (self);
+  return NULL;
+}
+
+/* ---- queries ----------------------------------------------------------------- */
+
+static char *
+day_bound (GDateTime *now, int offset_days)
+{
+  g_autoptr(GDateTime) midnight = g_date_time_new (g_date_time_get_timezone (now),
+                                                   g_date_time_get_year (now), g_date_time_get_month (now),
+                                                   g_date_time_get_day_of_month (now), 0, 0, 0);
+  g_autoptr(GDateTime) day = g_date_time_add_days (midnight, offset_days);
+
+  return motcua_time_format (day);
+}
+
+/* The WHERE clause shared by listing and counting; the parameters are always the same
+ * five, so one prepared statement serves every filter combination. */
+#define DOSSIER_FILTER \
+  " WHERE (?1 = 0 OR status = ?1)" \
+  "   AND (?2 = 0 OR (status IN (2, 4) AND due_at >= ?3 AND due_at < ?4))" \
+  "   AND (?5 = 0 OR (status IN (2, 4) AND due_at < ?6))"
+
+static void
+bind_filter (sqlite3_stmt *stmt, const MotcuaDossierQuery *query, GDateTime *now)
+{
+  g_autofree char *today = day_bound (now, 0);
+  g_autofree char *tomorrow = day_bound (now, 1);
+  g_autofree char *now_text = motcua_time_format (now);
+
+  sqlite3_bind_int (stmt, 1, query->status);
+  sqlite3_bind_int (stmt, 2, query->due == MOTCUA_DUE_TODAY);
+  bind_text (stmt, 3, today);
+  bind_text (stmt, 4, tomorrow);
+  sqlite3_bind_int (stmt, 5, query->due == MOTCUA_DUE_OVERDUE);
+  bind_text (stmt, 6, now_text);
+}
+
+static GPtrArray *
+list_by_search (MotcuaStore *self, const MotcuaDossierQuery *query, GDateTime *now, guint limit, GError **error)
+{
+  g_autoptr(GPtrArray) dossiers = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GArray) ids = NULL;
+  sqlite3_stmt *stmt;
+
+  /* Search ranks first; the filters then keep the matching ones in that order. */
+  ids = motcua_search_index_query (self->search, query->search, MAX (limit + query->offset, 200), error);
+  if (ids == NULL)
+    return NULL;
+  stmt = prepare (self, "SELECT id FROM dossiers" DOSSIER_FILTER " AND id = ?7", error);
+  if (stmt == NULL)
+    return NULL;
+  for (guint i = 0, skipped = 0; i < ids->len && dossiers->len < limit; i++)
+    {
+      gint64 id = g_array_index (ids, gint64, i);
+      gboolean keep;
+
+      sqlite3_reset (stmt);
+      bind_filter (stmt, query, now);
+      sqlite3_bind_int64 (stmt, 7, id);
+      keep = sqlite3_step (stmt) == SQLITE_ROW;
+      sqlite3_reset (stmt);
+      if (keep && skipped++ >= query->offset)
+        {
+          MotcuaDossier *dossier = get_dossier_by_id (self, id, error);
+          if (dossier == NULL)
+            return NULL;
+          g_ptr_array_add (dossiers, dossier);
+        }
+    }
+  return g_steal_pointer (&dossiers);
+}
+
+GPtrArray *
+motcua_store_list_dossiers (MotcuaStore *self, const MotcuaDossierQuery *query, GError **error)
+{
+  g_autoptr(GDateTime) now = now_or (query->now);
+  g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autoptr(GPtrArray) dossiers = g_ptr_array_new_with_free_func (g_object_unref);
+  guint limit = query->limit ? query->limit : 100;
+  sqlite3_stmt *stmt;
+
+  if (!is_blank (query->search))
+    return list_by_search (self, query, now, limit, error);
+
+  stmt = prepare (self, "SELECT id FROM dossiers" DOSSIER_FILTER
+                        " ORDER BY due_at IS NULL, due_at, code LIMIT ?7 OFFSET ?8", error);
+  if (stmt == NULL)
+    return NULL;
+  bind_filter (stmt, query, now);
+  sqlite3_bind_int (stmt, 7, limit);
+  sqlite3_bind_int (stmt, 8, query->offset);
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      gint64 id = sqlite3_column_int64 (stmt, 0);
+      g_array_append_val (ids, id);
+    }
+  sqlite3_reset (stmt);
+
+  for (guint i = 0; i < ids->len; i++)
+    {
+      MotcuaDossier *dossier = get_dossier_by_id (self, g_array_index (ids, gint64, i), error);
+      if (dossier == NULL)
+        return NULL;
+      g_ptr_array_add (dossiers, dossier);
+    }
+  return g_steal_pointer (&dossiers);
+}
+
+gint64
+motcua_store_count_dossiers (MotcuaStore *self, const MotcuaDossierQuery *query, GError **error)
+{
+  g_autoptr(GDateTime) now = now_or (query->now);
+  sqlite3_stmt *stmt = prepare (self, "SELECT count(*) FROM dossiers" DOSSIER_FILTER, error);
+  gint64 count = -1;
+
+  if (stmt == NULL)
+    return -1;
+  bind_filter (stmt, query, now);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    count = sqlite3_column_int64 (stmt, 0);
+  sqlite3_reset (stmt);
+  return count;
+}
+
+static MotcuaEvent *
+event_from_row (sqlite3_stmt *stmt)
+{
+  MotcuaEvent *event = motcua_event_new ();
+  const void *signature;
+
+  event->id = sqlite3_column_int64 (stmt, 0);
+  event->op_id = column_text (stmt, 1);
+  event->dossier_uid = column_text (stmt, 2);
+  event->seq = sqlite3_column_int64 (stmt, 3);
+  event->actor = column_text (stmt, 4);
+  event->actor_role = column_text (stmt, 5);
+  event->confirmed_at = column_text (stmt, 6);
+  event->kind = column_text (stmt, 7);
+  event->payload = column_text (stmt, 8);
+  event->prev_hash = column_text (stmt, 9);
+  event->hash = column_text (stmt, 10);
+  signature = sqlite3_column_blob (stmt, 11);
+  if (signature != NULL)
+    event->signature = g_bytes_new (signature, sqlite3_column_bytes (stmt, 11));
+  event->sync_state = sqlite3_column_int (stmt, 12);
+  event->server_seq = sqlite3_column_int64 (stmt, 13);
+  event->reject_reason = column_text (stmt, 14);
+  return event;
+}
+
+GPtrArray *
+motcua_store_get_events (MotcuaStore *self, const char *dossier_uid, GError **error)
+{
+  sqlite3_stmt *stmt = prepare (self,
+                                "SELECT id, op_id, dossier_uid, seq, actor, actor_role, confirmed_at, kind, payload,"
+                                " prev_hash, hash, signature, sync_state, server_seq, reject_reason"
+                                " FROM events WHERE dossier_uid = ? ORDER BY seq", error);
+  GPtrArray *events;
+  int rc;
+
+  if (stmt == NULL)
+    return NULL;
+  events = g_ptr_array_new_with_free_func ((GDestroyNotify) motcua_event_free);
+  bind_text (stmt, 1, dossier_uid);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    g_ptr_array_add (events, event_from_row (stmt));
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      g_ptr_array_unref (events);
+      fail (self, rc, error);
+      return NULL;
+    }
+  return events;
+}
+
+/* ---- journal checks ------------------------------------------------------------ */
+
+static MotcuaDossier *
+fold_events (GPtrArray *events, GError **error)
+{
+  g_autoptr(MotcuaDossier) dossier = motcua_dossier_new ();
+
+  for (guint i = 0; i < events->len; i++)
+    {
+      MotcuaEvent *event = g_ptr_array_index (events, i);
+      g_autoptr(JsonObject) payload = motcua_event_parse_payload (event, error);
+
+      if (payload == NULL || !motcua_dossier_apply (dossier, event, payload, error))
+        return NULL;
+    }
+  return g_steal_pointer (&dossier);
+}
+
+gboolean
+motcua_store_verify_folds (MotcuaStore *self, guint *n_checked, GError **error)
+{
+  g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  sqlite3_stmt *stmt = prepare (self, "SELECT id FROM dossiers ORDER BY id", error);
+
+  if (n_checked != NULL)
+    *n_checked = 0;
+  if (stmt == NULL)
+    return FALSE;
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      gint64 id = sqlite3_column_int64 (stmt, 0);
+      g_array_append_val (ids, id);
+    }
+  sqlite3_reset (stmt);
+
+  for (guint i = 0; i < ids->len; i++)
+    {
+      g_autoptr(MotcuaDossier) cached = get_dossier_by_id (self, g_array_index (ids, gint64, i), error);
+      g_autoptr(GPtrArray) events = NULL;
+      g_autoptr(MotcuaDossier) folded = NULL;
+
+      if (cached == NULL || (events = motcua_store_get_events (self, cached->uid, error)) == NULL
+          || (folded = fold_events (events, error)) == NULL)
+        return FALSE;
+      if (!motcua_dossier_equal (cached, folded))
+        {
+          g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_DATABASE_CORRUPT,
+                       _("Dossier %s does not match its journal."), cached->code);
+          return FALSE;
+        }
+      if (n_checked != NULL)
+        (*n_checked)++;
+    }
+  return TRUE;
+}
+
+static void
+handover_free (MotcuaHandover *handover)
+{
+  g_free (handover->actor);
+  g_free (handover->actor_role);
+  g_free (handover->kind);
+  g_free (handover->at);
+  g_free (handover->due_at);
+  g_free (handover);
+}
+
+/* Everything but attachments, apologies and satisfaction passes the dossier on. */
+static gboolean
+is_handover (const char *kind)
+{
+  return !g_str_equal (kind, "attach") && !g_str_equal (kind, "apologize")
+         && !g_str_equal (kind, "satisfaction");
+}
+
+GPtrArray *
+motcua_store_get_handovers (MotcuaStore *self, MotcuaDossier *dossier, GError **error)
+{
+  g_autoptr(GPtrArray) events = motcua_store_get_events (self, dossier->uid, error);
+  g_autoptr(MotcuaDossier) replay = motcua_dossier_new ();
+  g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func ((GDestroyNotify) handover_free);
+
+  if (events == NULL)
+    return NULL;
+  for (guint i = 0; i < events->len; i++)
+    {
+      MotcuaEvent *event = g_ptr_array_index (events, i);
+      g_autoptr(JsonObject) payload = motcua_event_parse_payload (event, error);
+      g_autofree char *due_before = NULL;
+      MotcuaHandover *row;
+
+      if (payload == NULL)
+        return NULL;
+      /* Judged against the due date in force when the dossier was handed over. */
+      due_before = g_strdup (replay->due_at);
+      if (!motcua_dossier_apply (replay, event, payload, error))
+        return NULL;
+      if (!is_handover (event->kind))
+        continue;
+      row = g_new0 (MotcuaHandover, 1);
+      row->actor = g_strdup (event->actor);
+      row->actor_role = g_strdup (event->actor_role);
+      row->kind = g_strdup (event->kind);
+      row->at = g_strdup (event->confirmed_at);
+      row->due_at = g_strdup (due_before ? due_before : replay->due_at);
+      {
+        g_autoptr(GDateTime) at = motcua_time_parse (row->at, NULL);
+        g_autoptr(GDateTime) due = motcua_time_parse (row->due_at, NULL);
+        row->timing = motcua_timing_judge (at, due);
+      }
+      g_ptr_array_add (rows, row);
+    }
+  return g_steal_pointer (&rows);
+}

@@ -1,0 +1,239 @@
+/* motcua-store.h: the workstation's offline database.
+ *
+ * One SQLite file per profile (WAL, foreign keys, numbered migrations), attachments as
+ * content-addressed files beside it. Every operation is one transaction: either all
+ * of an action is saved (event, folded dossier, search entry) or none of it.
+ */
+#pragma once
+
+#include <gio/gio.h>
+#include <sqlite3.h>
+
+#include "motcua-calendar.h"
+#include "motcua-catalog.h"
+#include "motcua-dossier.h"
+#include "motcua-search-index.h"
+
+G_BEGIN_DECLS
+
+#define MOTCUA_STORE_SCHEMA_VERSION 1
+
+typedef struct {
+  char   *code;
+  char   *name;
+  char   *address;
+  char   *phone;
+  char   *lookup_url;          /* status look-up address printed as a QR code on slip 01 */
+  int     morning_start, morning_end, afternoon_start, afternoon_end;   /* minutes */
+  int     minutes_per_day;
+  int     same_day_cutoff;     /* minutes; negative disables */
+} MotcuaAgency;
+
+void motcua_agency_free (MotcuaAgency *agency);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (MotcuaAgency, motcua_agency_free)
+
+typedef struct {
+  char       *username;
+  char       *full_name;
+  MotcuaRole  role;
+  gboolean    disabled;
+} MotcuaUser;
+
+void motcua_user_free (MotcuaUser *user);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (MotcuaUser, motcua_user_free)
+
+/* What the clerk fills in at the counter. */
+typedef struct {
+  const char    *procedure_code;
+  const char    *applicant_name;
+  const char    *applicant_id_number;
+  const char    *applicant_phone;
+  const char    *applicant_address;
+  const char    *applicant_email;
+  int            applicant_type;     /* 1 citizen … 4 other organisation; 0 = 1 */
+  MotcuaChannel  channel;            /* 0 = in person */
+  int            sets;               /* 0 = 1 */
+  /* Names of the documents handed in; NULL means all of the procedure's. */
+  const char * const *documents_provided;
+  /* Files to attach (paths). */
+  const char * const *attach_paths;
+  /* When the checklist is incomplete the law allows only these two outcomes. */
+  enum {
+    MOTCUA_INCOMPLETE_REFUSE_TO_RECEIVE,   /* default: refuse the action itself */
+    MOTCUA_INCOMPLETE_REQUEST_SUPPLEMENT,  /* Form 02 at the counter */
+    MOTCUA_INCOMPLETE_REFUSE,              /* Form 03 at the counter */
+  } on_incomplete;
+  const char    *reason;
+  const char    *actor;              /* username; NULL = the workstation's current user */
+  GDateTime     *now;                /* NULL = motcua_time_now() */
+} MotcuaReceiveRequest;
+
+/* The details an action may need; which are required depends on the action. */
+typedef struct {
+  const char         *reason;
+  const char * const *missing;        /* request-supplement: every missing document */
+  const char         *new_due;        /* apologize: ISO 8601 */
+  const char         *method;         /* return: counter | post | electronic */
+  const char         *tracking;       /* return by post */
+  const char         *recipient_name;
+  const char         *recipient_id_number;
+  const char         *to;             /* transfer: unit or person */
+  const char         *draft_type;     /* draft: result | supplement | refusal-withdrawal | apology */
+  const char         *rating;         /* satisfaction: satisfied | acceptable | unsatisfied */
+  const char         *note;
+  const char         *document_number;
+  const char * const *attach_paths;   /* attach */
+  const char         *actor;
+  GDateTime          *now;
+} MotcuaActionRequest;
+
+typedef enum {
+  MOTCUA_DUE_ANY,
+  MOTCUA_DUE_TODAY,
+  MOTCUA_DUE_OVERDUE,
+} MotcuaDueFilter;
+
+typedef struct {
+  int             status;          /* 0 = any */
+  MotcuaDueFilter due;
+  const char     *search;
+  guint           limit;           /* 0 = 100 */
+  guint           offset;
+  GDateTime      *now;
+} MotcuaDossierQuery;
+
+#define MOTCUA_TYPE_STORE (motcua_store_get_type ())
+G_DECLARE_FINAL_TYPE (MotcuaStore, motcua_store, MOTCUA, STORE, GObject)
+
+/* --db FILE, else MOTCUA_DB, else $XDG_DATA_HOME/motcua/motcua.db. */
+char           *motcua_store_default_path      (void);
+/* Opens (creating and migrating when needed). A newer, corrupt or read-only file, or a
+ * full disk, gives a clear error and leaves the file exactly as it was. */
+MotcuaStore    *motcua_store_open              (const char        *path,
+                                                GError           **error);
+const char     *motcua_store_get_path          (MotcuaStore       *self);
+sqlite3        *motcua_store_get_db            (MotcuaStore       *self);
+char           *motcua_store_get_blob_dir      (MotcuaStore       *self);
+/* Whether the store has been initialised with an agency. */
+gboolean        motcua_store_is_initialized    (MotcuaStore       *self);
+
+/* Transactions for callers that group several operations (BEGIN IMMEDIATE, so
+ * concurrent workstations' processes queue instead of failing). */
+gboolean        motcua_store_begin             (MotcuaStore       *self,
+                                                GError           **error);
+gboolean        motcua_store_commit            (MotcuaStore       *self,
+                                                GError           **error);
+void            motcua_store_rollback          (MotcuaStore       *self);
+
+/* Key-value state. */
+char           *motcua_store_get_state         (MotcuaStore       *self,
+                                                const char        *key);
+gboolean        motcua_store_set_state         (MotcuaStore       *self,
+                                                const char        *key,
+                                                const char        *value,
+                                                GError           **error);
+
+/* The agency this workstation belongs to. */
+gboolean        motcua_store_set_agency        (MotcuaStore       *self,
+                                                const MotcuaAgency *agency,
+                                                GError           **error);
+MotcuaAgency   *motcua_store_get_agency        (MotcuaStore       *self,
+                                                GError           **error);
+/* The agency's working-time calendar (settings + calendar table + built-in holidays). */
+MotcuaCalendar *motcua_store_get_calendar      (MotcuaStore       *self);
+gboolean        motcua_store_set_calendar_day  (MotcuaStore       *self,
+                                                const GDate       *date,
+                                                gboolean           working,
+                                                const char        *name,
+                                                GError           **error);
+
+/* Users and roles. */
+gboolean        motcua_store_add_user          (MotcuaStore       *self,
+                                                const char        *username,
+                                                const char        *full_name,
+                                                MotcuaRole         role,
+                                                GError           **error);
+MotcuaUser     *motcua_store_get_user          (MotcuaStore       *self,
+                                                const char        *username,
+                                                GError           **error);
+GPtrArray      *motcua_store_list_users        (MotcuaStore       *self,
+                                                GError           **error);
+
+/* Catalog: import replaces procedures with the same code, in one transaction. */
+gboolean        motcua_store_import_catalog    (MotcuaStore       *self,
+                                                GPtrArray         *procedures,
+                                                GError           **error);
+GPtrArray      *motcua_store_list_procedures   (MotcuaStore       *self,
+                                                const char        *search,
+                                                GError           **error);
+MotcuaProcedure *motcua_store_get_procedure    (MotcuaStore       *self,
+                                                const char        *code,
+                                                GError           **error);
+
+/* Dossier codes: the one place sequence numbers come from. Must be called inside a
+ * transaction; uses a block reserved from the server when one covers @day. */
+char           *motcua_store_allocate_code     (MotcuaStore       *self,
+                                                const char        *agency_code,
+                                                GDateTime         *day,
+                                                GError           **error);
+
+/* Workflow. */
+MotcuaDossier  *motcua_store_receive           (MotcuaStore                *self,
+                                                const MotcuaReceiveRequest *request,
+                                                GError                    **error);
+MotcuaDossier  *motcua_store_act               (MotcuaStore                *self,
+                                                const char                 *code,
+                                                MotcuaAction                action,
+                                                const MotcuaActionRequest  *request,
+                                                GError                    **error);
+/* Appends @event (already hashed and chained) to the journal and folds it into its
+ * dossier (created when @event creates one). The caller holds a transaction. */
+MotcuaDossier  *motcua_store_append_event      (MotcuaStore       *self,
+                                                MotcuaDossier     *dossier,
+                                                MotcuaEvent       *event,
+                                                JsonObject        *payload,
+                                                GError           **error);
+
+MotcuaDossier  *motcua_store_get_dossier       (MotcuaStore       *self,
+                                                const char        *code,
+                                                GError           **error);
+GPtrArray      *motcua_store_list_dossiers     (MotcuaStore              *self,
+                                                const MotcuaDossierQuery *query,
+                                                GError                  **error);
+gint64          motcua_store_count_dossiers    (MotcuaStore              *self,
+                                                const MotcuaDossierQuery *query,
+                                                GError                  **error);
+GPtrArray      *motcua_store_get_events        (MotcuaStore       *self,
+                                                const char        *dossier_uid,
+                                                GError           **error);
+/* The user the workstation acts as when none is named. */
+char           *motcua_store_get_current_user  (MotcuaStore       *self);
+
+/* Attachments: copies @path into the content-addressed store. */
+MotcuaAttachmentRef *motcua_store_add_blob     (MotcuaStore       *self,
+                                                const char        *path,
+                                                GError           **error);
+char           *motcua_store_get_blob_path     (MotcuaStore       *self,
+                                                const char        *sha256);
+
+/* Re-folds every dossier from the journal and compares with the cached rows; the
+ * first difference is reported in @error. */
+gboolean        motcua_store_verify_folds      (MotcuaStore       *self,
+                                                guint             *n_checked,
+                                                GError           **error);
+
+/* One row per hand-over of the dossier, judged early / on time / late. */
+typedef struct {
+  char         *actor;
+  char         *actor_role;
+  char         *kind;
+  char         *at;
+  char         *due_at;
+  MotcuaTiming  timing;
+} MotcuaHandover;
+
+GPtrArray      *motcua_store_get_handovers     (MotcuaStore       *self,
+                                                MotcuaDossier     *dossier,
+                                                GError           **error);
+
+G_END_DECLS
