@@ -1,2 +1,262 @@
-#include <glib.h>
-int main (int argc, char **argv) { g_test_init (&argc, &argv, NULL); return g_test_run (); }
+/* test-demo.c: demo data is realistic and goes through the real journal. */
+
+#include <gio/gio.h>
+#include <glib/gstdio.h>
+#include <string.h>
+
+#include "motcua-codes.h"
+#include "motcua-demo.h"
+#include "motcua-error.h"
+
+#define NOW "2026-11-23T10:00:00+07:00"
+
+typedef struct {
+  char        *dir;
+  MotcuaStore *store;
+} Fixture;
+
+static MotcuaStore *
+make_demo_store (const char *dir, const char *name, guint n, guint32 seed)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = g_build_filename (dir, name, NULL);
+  MotcuaStore *store = motcua_store_open (path, &error);
+  MotcuaAgency agency = { .code = (char *) "000.17.22.H56", .name = (char *) "UBND xã Quảng Phú" };
+
+  g_assert_no_error (error);
+  g_assert_true (motcua_store_set_agency (store, &agency, &error));
+  g_assert_true (motcua_demo_setup (store, &error));
+  g_assert_true (motcua_demo_generate (store, n, seed, &error));
+  g_assert_no_error (error);
+  return store;
+}
+
+static void
+fixture_setup (Fixture *fixture, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+
+  fixture->dir = g_dir_make_tmp ("motcua-demo-XXXXXX", &error);
+  g_assert_no_error (error);
+  fixture->store = make_demo_store (fixture->dir, "demo.db", 1500, 42);
+}
+
+static void
+remove_tree (const char *path)
+{
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GFileEnumerator) children = g_file_enumerate_children (file, G_FILE_ATTRIBUTE_STANDARD_NAME,
+                                                                   G_FILE_QUERY_INFO_NOFOLLOW_SYMLINKS,
+                                                                   NULL, NULL);
+  GFileInfo *info;
+
+  while (children != NULL && (info = g_file_enumerator_next_file (children, NULL, NULL)) != NULL)
+    {
+      g_autofree char *child = g_build_filename (path, g_file_info_get_name (info), NULL);
+
+      if (g_file_test (child, G_FILE_TEST_IS_DIR))
+        remove_tree (child);
+      else
+        g_unlink (child);
+      g_object_unref (info);
+    }
+  g_rmdir (path);
+}
+
+static void
+fixture_teardown (Fixture *fixture, gconstpointer data)
+{
+  g_clear_object (&fixture->store);
+  remove_tree (fixture->dir);
+  g_free (fixture->dir);
+}
+
+static gint64
+count (MotcuaStore *store, const char *sql)
+{
+  sqlite3_stmt *stmt = NULL;
+  gint64 value = -1;
+
+  g_assert_cmpint (sqlite3_prepare_v2 (motcua_store_get_db (store), sql, -1, &stmt, NULL), ==, SQLITE_OK);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    value = sqlite3_column_int64 (stmt, 0);
+  sqlite3_finalize (stmt);
+  return value;
+}
+
+static void
+test_every_status (Fixture *fixture, gconstpointer data)
+{
+  g_assert_cmpint (count (fixture->store, "SELECT count(*) FROM dossiers"), ==, 1500);
+  /* Every status of the national portal appears in a year of an office's work. */
+  for (int status = 1; status <= 10; status++)
+    {
+      g_autofree char *sql = g_strdup_printf ("SELECT count(*) FROM dossiers WHERE status = %d", status);
+      if (count (fixture->store, sql) == 0)
+        g_error ("no demo dossier has status %d", status);
+    }
+  /* Most of a year's dossiers are finished and returned. */
+  g_assert_cmpint (count (fixture->store, "SELECT count(*) FROM dossiers WHERE status = 10"), >, 1000);
+}
+
+static void
+test_channel_mix (Fixture *fixture, gconstpointer data)
+{
+  gint64 online = count (fixture->store, "SELECT count(*) FROM dossiers WHERE channel = 2");
+  gint64 post = count (fixture->store, "SELECT count(*) FROM dossiers WHERE channel = 3");
+
+  /* Commune offices report 60–86 % online (DOMAIN.md). */
+  g_assert_cmpint (online, >=, 1500 * 55 / 100);
+  g_assert_cmpint (online, <=, 1500 * 80 / 100);
+  g_assert_cmpint (post, >, 0);
+}
+
+static void
+test_timeliness_mix (Fixture *fixture, gconstpointer data)
+{
+  gint64 finished = count (fixture->store, "SELECT count(*) FROM dossiers WHERE finished_at IS NOT NULL AND due_at IS NOT NULL");
+  gint64 late = count (fixture->store, "SELECT count(*) FROM dossiers WHERE finished_at > due_at");
+  gint64 supplements = count (fixture->store, "SELECT count(*) FROM dossiers WHERE supplement_count > 0");
+  gint64 apologies = count (fixture->store, "SELECT count(*) FROM dossiers WHERE apology_count > 0");
+
+  /* Mostly on time, but not all: a supervisor's indicators need both. */
+  g_assert_cmpint (late, >, 0);
+  g_assert_cmpint (late * 100 / finished, <, 15);
+  g_assert_cmpint (supplements, >, 0);
+  g_assert_cmpint (apologies, >, 0);
+}
+
+static void
+test_journal_folds (Fixture *fixture, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  guint checked = 0;
+
+  g_assert_true (motcua_store_verify_folds (fixture->store, &checked, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (checked, ==, 1500);
+  /* No event lies in the future of the demo's "now". */
+  g_assert_cmpint (count (fixture->store, "SELECT count(*) FROM events WHERE confirmed_at > '" NOW "'"), ==, 0);
+}
+
+static void
+test_codes_run_daily (Fixture *fixture, gconstpointer data)
+{
+  sqlite3_stmt *stmt = NULL;
+  g_autofree char *last_day = NULL;
+  guint expected = 0;
+
+  /* Per agency and day, the sequence numbers are exactly 1..n. */
+  g_assert_cmpint (sqlite3_prepare_v2 (motcua_store_get_db (fixture->store),
+                                       "SELECT code FROM dossiers ORDER BY substr(code, 15, 6), substr(code, 22)",
+                                       -1, &stmt, NULL), ==, SQLITE_OK);
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      const char *code = (const char *) sqlite3_column_text (stmt, 0);
+      g_autofree char *agency = NULL;
+      g_autofree char *day = g_strndup (code + 14, 6);
+      guint sequence;
+
+      g_assert_true (motcua_code_parse (code, &agency, NULL, &sequence));
+      g_assert_cmpstr (agency, ==, "000.17.22.H56");
+      if (g_strcmp0 (day, last_day) != 0)
+        {
+          g_free (last_day);
+          last_day = g_strdup (day);
+          expected = 0;
+        }
+      g_assert_cmpuint (sequence, ==, ++expected);
+    }
+  sqlite3_finalize (stmt);
+}
+
+static void
+test_people_look_vietnamese (Fixture *fixture, gconstpointer data)
+{
+  sqlite3_stmt *stmt = NULL;
+  guint with_diacritics = 0, total = 0;
+
+  g_assert_cmpint (sqlite3_prepare_v2 (motcua_store_get_db (fixture->store),
+                                       "SELECT applicant_name, applicant_address FROM dossiers", -1, &stmt, NULL), ==, SQLITE_OK);
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      const char *name = (const char *) sqlite3_column_text (stmt, 0);
+      const char *address = (const char *) sqlite3_column_text (stmt, 1);
+
+      g_assert_true (g_utf8_validate (name, -1, NULL));
+      g_assert_true (strstr (address, "xã ") != NULL || strstr (address, "phường ") != NULL);
+      total++;
+      for (const char *p = name; *p; p++)
+        if ((guchar) *p >= 0x80)
+          {
+            with_diacritics++;
+            break;
+          }
+    }
+  sqlite3_finalize (stmt);
+  g_assert_cmpuint (with_diacritics * 100 / total, >, 80);
+}
+
+static char *
+fingerprint (MotcuaStore *store)
+{
+  sqlite3_stmt *stmt = NULL;
+  g_autoptr(GChecksum) checksum = g_checksum_new (G_CHECKSUM_SHA256);
+
+  g_assert_cmpint (sqlite3_prepare_v2 (motcua_store_get_db (store),
+                                       "SELECT code, applicant_name, status, due_at FROM dossiers ORDER BY code",
+                                       -1, &stmt, NULL), ==, SQLITE_OK);
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    for (int i = 0; i < 4; i++)
+      {
+        const unsigned char *text = sqlite3_column_text (stmt, i);
+        g_checksum_update (checksum, text ? text : (const guchar *) "-", -1);
+      }
+  sqlite3_finalize (stmt);
+  return g_strdup (g_checksum_get_string (checksum));
+}
+
+static void
+test_same_seed_same_office (Fixture *fixture, gconstpointer data)
+{
+  g_autoptr(MotcuaStore) again = make_demo_store (fixture->dir, "again.db", 1500, 42);
+  g_autoptr(MotcuaStore) other = make_demo_store (fixture->dir, "other.db", 1500, 43);
+  g_autofree char *first = fingerprint (fixture->store);
+  g_autofree char *second = fingerprint (again);
+  g_autofree char *third = fingerprint (other);
+
+  g_assert_cmpstr (first, ==, second);
+  g_assert_cmpstr (first, !=, third);
+}
+
+static void
+test_needs_agency (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("motcua-demo-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "empty.db", NULL);
+  g_autoptr(MotcuaStore) store = motcua_store_open (path, &error);
+
+  g_assert_no_error (error);
+  g_assert_false (motcua_demo_generate (store, 10, 1, &error));
+  g_assert_error (error, MOTCUA_ERROR, MOTCUA_ERROR_NOT_FOUND);
+  g_clear_object (&store);
+  remove_tree (dir);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_setenv ("MOTCUA_NOW", NOW, TRUE);
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add ("/demo/every-status", Fixture, NULL, fixture_setup, test_every_status, fixture_teardown);
+  g_test_add ("/demo/channel-mix", Fixture, NULL, fixture_setup, test_channel_mix, fixture_teardown);
+  g_test_add ("/demo/timeliness-mix", Fixture, NULL, fixture_setup, test_timeliness_mix, fixture_teardown);
+  g_test_add ("/demo/journal-folds", Fixture, NULL, fixture_setup, test_journal_folds, fixture_teardown);
+  g_test_add ("/demo/codes-run-daily", Fixture, NULL, fixture_setup, test_codes_run_daily, fixture_teardown);
+  g_test_add ("/demo/people", Fixture, NULL, fixture_setup, test_people_look_vietnamese, fixture_teardown);
+  g_test_add ("/demo/deterministic", Fixture, NULL, fixture_setup, test_same_seed_same_office, fixture_teardown);
+  g_test_add_func ("/demo/needs-agency", test_needs_agency);
+  return g_test_run ();
+}

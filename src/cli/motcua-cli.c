@@ -111,31 +111,28 @@ format_local (const char *iso)
   return g_date_time_format (time, "%H:%M %d/%m/%Y");
 }
 
+/* printf pads bytes; Vietnamese needs padding by characters. */
+static void
+print_padded (const char *text, glong width)
+{
+  glong length = g_utf8_strlen (text ? text : "", -1);
+
+  g_print ("%s%*s ", text ? text : "", (int) MAX (width - length, 0), "");
+}
+
 static void
 print_dossier_line (MotcuaDossier *dossier)
 {
   g_autofree char *due = format_local (motcua_dossier_get_due_at (dossier));
 
-  g_print ("%-28s %-24s %-26s %-16s %s\n",
-           motcua_dossier_get_code (dossier),
-           motcua_dossier_get_applicant_name (dossier),
-           motcua_status_label (motcua_dossier_get_status (dossier)),
-           due,
-           motcua_dossier_get_procedure_name (dossier));
+  print_padded (motcua_dossier_get_code (dossier), 26);
+  print_padded (motcua_dossier_get_applicant_name (dossier), 24);
+  print_padded (motcua_status_label (motcua_dossier_get_status (dossier)), 24);
+  print_padded (due, 16);
+  g_print ("%s\n", motcua_dossier_get_procedure_name (dossier));
 }
 
 /* ---- init ----------------------------------------------------------------- */
-
-static const struct {
-  const char *username;
-  const char *full_name;
-  MotcuaRole  role;
-} demo_staff[] = {
-  { "clerk1", "Nguyễn Thị Lan", MOTCUA_ROLE_CLERK },
-  { "clerk2", "Lò Văn Thành", MOTCUA_ROLE_CLERK },
-  { "specialist1", "Trần Minh Đức", MOTCUA_ROLE_SPECIALIST },
-  { "supervisor1", "Lê Thị Thu Hà", MOTCUA_ROLE_SUPERVISOR },
-};
 
 static gboolean
 ensure_user (MotcuaStore *store, const char *username, const char *full_name, MotcuaRole role, GError **error)
@@ -143,19 +140,6 @@ ensure_user (MotcuaStore *store, const char *username, const char *full_name, Mo
   g_autoptr(MotcuaUser) existing = motcua_store_get_user (store, username, NULL);
 
   return existing != NULL || motcua_store_add_user (store, username, full_name, role, error);
-}
-
-static gboolean
-init_demo (MotcuaStore *store, GError **error)
-{
-  g_autoptr(GPtrArray) catalog = motcua_catalog_load_demo (error);
-
-  if (catalog == NULL || !motcua_store_import_catalog (store, catalog, error))
-    return FALSE;
-  for (guint i = 0; i < G_N_ELEMENTS (demo_staff); i++)
-    if (!ensure_user (store, demo_staff[i].username, demo_staff[i].full_name, demo_staff[i].role, error))
-      return FALSE;
-  return motcua_store_set_state (store, "current_user", "clerk1", error);
 }
 
 static int
@@ -185,7 +169,7 @@ command_init (Cli *cli, int argc, char **argv)
   agency.lookup_url = (char *) "https://dichvucong.example.vn/tra-cuu";
   if (!motcua_store_set_agency (store, &agency, &error)
       || !ensure_user (store, "admin", _("Administrator"), MOTCUA_ROLE_ADMIN, &error)
-      || (demo && !init_demo (store, &error)))
+      || (demo && !motcua_demo_setup (store, &error)))
     return report_error (cli, error);
   if (!demo)
     {

@@ -289,15 +289,11 @@ migrate (MotcuaStore *self, int from, GError **error)
   return TRUE;
 }
 
+/* Called only once the file has passed the checks: switching to WAL writes to it. */
 static gboolean
-configure_connection (MotcuaStore *self, gboolean is_new, GError **error)
+configure_connection (MotcuaStore *self, GError **error)
 {
-  sqlite3_busy_timeout (self->db, 15000);
-  /* Only a new file is switched to WAL here; an existing one already is, and changing
-   * the journal mode would write to a file we may be about to refuse. */
-  if (is_new && !exec (self, "PRAGMA journal_mode = WAL", error))
-    return FALSE;
-  return exec (self, "PRAGMA foreign_keys = ON; PRAGMA synchronous = FULL", error);
+  return exec (self, "PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; PRAGMA synchronous = FULL", error);
 }
 
 /* Removes what a failed first open created, so a failure leaves no half-made file. */
@@ -323,6 +319,7 @@ open_database (MotcuaStore *self, gboolean is_new, GError **error)
   if (rc != SQLITE_OK)
     return fail (self, rc, error);
   sqlite3_extended_result_codes (self->db, 1);
+  sqlite3_busy_timeout (self->db, 15000);
 
   /* Read before writing anything: a newer or damaged file must stay as it is. */
   if (!read_user_version (self, &version, error))
@@ -337,7 +334,7 @@ open_database (MotcuaStore *self, gboolean is_new, GError **error)
     }
   if (sqlite3_db_readonly (self->db, "main") == 1)
     return fail (self, SQLITE_READONLY, error);
-  if (!configure_connection (self, is_new, error))
+  if (!configure_connection (self, error))
     return FALSE;
   return migrate (self, version, error);
 }
@@ -1218,13 +1215,13 @@ get_dossier_by_id (MotcuaStore *self, gint64 id, GError **error)
   return load_dossier_where (self, "SELECT " DOSSIER_COLUMNS " FROM dossiers WHERE id = ?", NULL, id, error);
 }
 
+/* Documents are fixed at creation; attachments only grow. */
 static gboolean
-save_children (MotcuaStore *self, MotcuaDossier *d, GError **error)
+save_children (MotcuaStore *self, MotcuaDossier *d, gboolean is_new, GError **error)
 {
   sqlite3_stmt *stmt;
 
-  /* Documents are fixed at creation; attachments only grow. */
-  if (d->event_count == 1)
+  if (is_new)
     for (guint i = 0; i < d->documents->len; i++)
       {
         MotcuaDossierDocument *doc = g_ptr_array_index (d->documents, i);
@@ -1276,10 +1273,11 @@ save_children (MotcuaStore *self, MotcuaDossier *d, GError **error)
 static gboolean
 save_dossier (MotcuaStore *self, MotcuaDossier *d, GError **error)
 {
+  gboolean is_new = d->id == 0;
   sqlite3_stmt *stmt;
   int rc;
 
-  if (d->id == 0)
+  if (is_new)
     stmt = prepare (self, "INSERT INTO dossiers (" DOSSIER_COLUMNS ") VALUES (NULL,"
                           " ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
                           " ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", error);
@@ -1307,9 +1305,9 @@ save_dossier (MotcuaStore *self, MotcuaDossier *d, GError **error)
     }
   if (rc != SQLITE_DONE)
     return fail (self, rc, error);
-  if (d->id == 0)
+  if (is_new)
     d->id = sqlite3_last_insert_rowid (self->db);
-  return save_children (self, d, error);
+  return save_children (self, d, is_new, error);
 }
 
 static gboolean
@@ -1396,6 +1394,45 @@ motcua_store_append_event (MotcuaStore  *self,
   if (target->event_count == 1 && !index_dossier (self, target, error))
     return NULL;
   return g_steal_pointer (&target);
+}
+
+MotcuaDossier *
+motcua_store_append_new_dossier (MotcuaStore *self,
+                                 GPtrArray   *events,
+                                 GPtrArray   *payloads,
+                                 GError     **error)
+{
+  g_autoptr(MotcuaDossier) dossier = motcua_dossier_new ();
+
+  g_return_val_if_fail (self->transaction_depth > 0, NULL);
+  g_return_val_if_fail (events->len == payloads->len && events->len > 0, NULL);
+
+  for (guint i = 0; i < events->len; i++)
+    {
+      MotcuaEvent *event = g_ptr_array_index (events, i);
+      JsonObject *payload = g_ptr_array_index (payloads, i);
+
+      if (event->payload == NULL)
+        event->payload = motcua_json_object_to_string (payload);
+      if (event->hash == NULL)
+        {
+          event->seq = dossier->event_count + 1;
+          g_free (event->prev_hash);
+          event->prev_hash = g_strdup (dossier->last_event_hash);
+          event->hash = motcua_event_compute_hash (event);
+        }
+      if (!motcua_dossier_apply (dossier, event, payload, error))
+        return NULL;
+    }
+
+  if (!save_dossier (self, dossier, error))
+    return NULL;
+  for (guint i = 0; i < events->len; i++)
+    if (!insert_event (self, g_ptr_array_index (events, i), error))
+      return NULL;
+  if (!index_dossier (self, dossier, error))
+    return NULL;
+  return g_steal_pointer (&dossier);
 }
 
 /* ---- acting ---------------------------------------------------------------- */
@@ -1569,9 +1606,12 @@ attachments_array (GPtrArray *refs)
   return array;
 }
 
-static JsonObject *
-creation_payload (const MotcuaReceiveRequest *request, MotcuaProcedure *procedure,
-                  const gboolean *provided_flags, GPtrArray *attachments, const char *agency_code)
+JsonObject *
+motcua_store_creation_payload (const MotcuaReceiveRequest *request,
+                               MotcuaProcedure            *procedure,
+                               const gboolean             *provided_flags,
+                               GPtrArray                  *attachments,
+                               const char                 *agency_code)
 {
   JsonObject *payload = json_object_new ();
   JsonObject *proc = json_object_new ();
@@ -1700,7 +1740,7 @@ motcua_store_receive (MotcuaStore *self, const MotcuaReceiveRequest *request, GE
   if ((attachments = add_blobs (self, request->attach_paths, error)) == NULL)
     return NULL;
 
-  payload = creation_payload (request, procedure, provided, attachments, agency->code);
+  payload = motcua_store_creation_payload (request, procedure, provided, attachments, agency->code);
   if (g_str_equal (kind, "create-received"))
     {
       g_autoptr(GDateTime) due = motcua_calendar_due (motcua_store_get_calendar (self), now,
@@ -2100,8 +2140,12 @@ motcua_store_list_dossiers (MotcuaStore *self, const MotcuaDossierQuery *query, 
   if (!is_blank (query->search))
     return list_by_search (self, query, now, limit, error);
 
+  /* Open work first, most urgent first; closed dossiers after it, newest first. */
   stmt = prepare (self, "SELECT id FROM dossiers" DOSSIER_FILTER
-                        " ORDER BY due_at IS NULL, due_at, code LIMIT ?7 OFFSET ?8", error);
+                        " ORDER BY status IN (3, 7, 8, 10),"
+                        " CASE WHEN status IN (3, 7, 8, 10) THEN NULL ELSE due_at IS NULL END,"
+                        " CASE WHEN status IN (3, 7, 8, 10) THEN NULL ELSE due_at END,"
+                        " updated_at DESC, code LIMIT ?7 OFFSET ?8", error);
   if (stmt == NULL)
     return NULL;
   bind_filter (stmt, query, now);

@@ -194,6 +194,21 @@ MotcuaDossier  *motcua_store_append_event      (MotcuaStore       *self,
                                                 JsonObject        *payload,
                                                 GError           **error);
 
+/* Appends the whole journal of a new dossier at once (demo data, imports): folds every
+ * event, then writes the dossier row once. Events without a hash are chained here.
+ * The caller holds a transaction. @payloads holds one JsonObject per event. */
+MotcuaDossier  *motcua_store_append_new_dossier (MotcuaStore      *self,
+                                                 GPtrArray        *events,
+                                                 GPtrArray        *payloads,
+                                                 GError          **error);
+/* The payload of an event creating a dossier from @request (shared by the counter,
+ * demo data and the server, so a dossier looks the same wherever it was made). */
+JsonObject     *motcua_store_creation_payload  (const MotcuaReceiveRequest *request,
+                                                MotcuaProcedure            *procedure,
+                                                const gboolean             *provided,
+                                                GPtrArray                  *attachments,
+                                                const char                 *agency_code);
+
 MotcuaDossier  *motcua_store_get_dossier       (MotcuaStore       *self,
                                                 const char        *code,
                                                 GError           **error);
