@@ -375,8 +375,8 @@ motcua_dossier_apply (MotcuaDossier     *self,
       || g_strcmp0 (event->prev_hash, self->last_event_hash) != 0)
     {
       g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_DATABASE_CORRUPT,
-                   _("Event %" G_GINT64_FORMAT " of dossier %s is out of order: the journal was altered."),
-                   event->seq, self->code ? self->code : event->dossier_uid);
+                   _("Event %u of dossier %s is out of order: the journal was altered."),
+                   (guint) event->seq, self->code ? self->code : event->dossier_uid);
       return FALSE;
     }
 

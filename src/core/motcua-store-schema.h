@@ -109,6 +109,7 @@ static const char * const motcua_store_migrations[] = {
   "  position INTEGER NOT NULL,"
   "  sha256 TEXT NOT NULL REFERENCES attachments(sha256),"
   "  name TEXT NOT NULL,"
+  "  mime_type TEXT,"
   "  PRIMARY KEY (dossier_id, position));"
 
   /* The journal. sync_state: 0 pending (the outbox), 1 accepted, 2 rejected. */

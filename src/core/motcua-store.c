@@ -1152,7 +1152,7 @@ load_dossier_children (MotcuaStore *self, MotcuaDossier *d, GError **error)
                                                   sqlite3_column_int (stmt, 4)));
   sqlite3_reset (stmt);
 
-  stmt = prepare (self, "SELECT da.sha256, da.name, a.mime_type, a.size FROM dossier_attachments da"
+  stmt = prepare (self, "SELECT da.sha256, da.name, da.mime_type, a.size FROM dossier_attachments da"
                         " JOIN attachments a USING (sha256) WHERE da.dossier_id = ? ORDER BY da.position", error);
   if (stmt == NULL)
     return FALSE;
@@ -1256,14 +1256,15 @@ save_children (MotcuaStore *self, MotcuaDossier *d, gboolean is_new, GError **er
       if (!step_done (self, stmt, error))
         return FALSE;
 
-      stmt = prepare (self, "INSERT OR IGNORE INTO dossier_attachments (dossier_id, position, sha256, name)"
-                            " VALUES (?, ?, ?, ?)", error);
+      stmt = prepare (self, "INSERT OR IGNORE INTO dossier_attachments (dossier_id, position, sha256, name, mime_type)"
+                            " VALUES (?, ?, ?, ?, ?)", error);
       if (stmt == NULL)
         return FALSE;
       sqlite3_bind_int64 (stmt, 1, d->id);
       sqlite3_bind_int (stmt, 2, i + 1);
       bind_text (stmt, 3, ref->sha256);
       bind_text (stmt, 4, ref->name);
+      bind_text (stmt, 5, ref->mime_type);
       if (!step_done (self, stmt, error))
         return FALSE;
     }
@@ -1474,10 +1475,14 @@ new_event (const char *dossier_uid, MotcuaUser *actor, GDateTime *now, const cha
   return event;
 }
 
+/* The moment of an action, in the agency's zone: codes, "today" and every stored
+ * time are the agency's local ones, whatever zone the caller's clock was in. */
 static GDateTime *
-now_or (GDateTime *given)
+now_or (MotcuaStore *self, GDateTime *given)
 {
-  return given ? g_date_time_ref (given) : motcua_time_now (NULL);
+  GTimeZone *zone = motcua_calendar_get_time_zone (motcua_store_get_calendar (self));
+
+  return given ? g_date_time_to_timezone (given, zone) : motcua_time_now (zone);
 }
 
 static gboolean
@@ -1623,7 +1628,10 @@ motcua_store_creation_payload (const MotcuaReceiveRequest *request,
   json_object_set_int_member (proc, "time_amount", procedure->time_amount);
   json_object_set_string_member (proc, "time_unit", motcua_time_unit_to_string (procedure->time_unit));
 
-  json_object_set_string_member (applicant, "name", g_strstrip (g_strdup (request->applicant_name)));
+  {
+    g_autofree char *name = g_strstrip (g_strdup (request->applicant_name));
+    json_object_set_string_member (applicant, "name", name);
+  }
   add_member_string (applicant, "id_number", request->applicant_id_number);
   add_member_string (applicant, "phone", request->applicant_phone);
   add_member_string (applicant, "address", request->applicant_address);
@@ -1707,7 +1715,7 @@ motcua_store_receive (MotcuaStore *self, const MotcuaReceiveRequest *request, GE
   g_autoptr(MotcuaProcedure) procedure = NULL;
   g_autoptr(GPtrArray) missing = g_ptr_array_new ();
   g_autoptr(GPtrArray) attachments = NULL;
-  g_autoptr(GDateTime) now = now_or (request->now);
+  g_autoptr(GDateTime) now = now_or (self, request->now);
   g_autoptr(JsonObject) payload = NULL;
   g_autoptr(MotcuaEvent) event = NULL;
   g_autoptr(GError) outcome_error = NULL;
@@ -1859,6 +1867,7 @@ apology_payload (MotcuaDossier *dossier, const MotcuaActionRequest *request, Jso
       return FALSE;
     }
   new_due_text = motcua_time_format (new_due);
+  add_member_string (payload, "reason", request->reason);
   json_object_set_string_member (payload, "previous_due", dossier->due_at);
   json_object_set_string_member (payload, "new_due", new_due_text);
   return TRUE;
@@ -2027,7 +2036,7 @@ motcua_store_act (MotcuaStore               *self,
 
   if (request == NULL)
     request = &empty;
-  now = now_or (request->now);
+  now = now_or (self, request->now);
   if ((actor = resolve_actor (self, request->actor, error)) == NULL)
     return NULL;
 
@@ -2131,7 +2140,7 @@ list_by_search (MotcuaStore *self, const MotcuaDossierQuery *query, GDateTime *n
 GPtrArray *
 motcua_store_list_dossiers (MotcuaStore *self, const MotcuaDossierQuery *query, GError **error)
 {
-  g_autoptr(GDateTime) now = now_or (query->now);
+  g_autoptr(GDateTime) now = now_or (self, query->now);
   g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
   g_autoptr(GPtrArray) dossiers = g_ptr_array_new_with_free_func (g_object_unref);
   guint limit = query->limit ? query->limit : 100;
@@ -2171,7 +2180,7 @@ motcua_store_list_dossiers (MotcuaStore *self, const MotcuaDossierQuery *query, 
 gint64
 motcua_store_count_dossiers (MotcuaStore *self, const MotcuaDossierQuery *query, GError **error)
 {
-  g_autoptr(GDateTime) now = now_or (query->now);
+  g_autoptr(GDateTime) now = now_or (self, query->now);
   sqlite3_stmt *stmt = prepare (self, "SELECT count(*) FROM dossiers" DOSSIER_FILTER, error);
   gint64 count = -1;
 
@@ -2238,15 +2247,27 @@ motcua_store_get_events (MotcuaStore *self, const char *dossier_uid, GError **er
 
 /* ---- journal checks ------------------------------------------------------------ */
 
+/* Folds @events into a fresh dossier, checking first that each event is what was
+ * hashed when it was written: an edited field the fold never reads is still caught. */
 static MotcuaDossier *
-fold_events (GPtrArray *events, GError **error)
+fold_events (GPtrArray *events, const char *code, GError **error)
 {
   g_autoptr(MotcuaDossier) dossier = motcua_dossier_new ();
 
   for (guint i = 0; i < events->len; i++)
     {
       MotcuaEvent *event = g_ptr_array_index (events, i);
-      g_autoptr(JsonObject) payload = motcua_event_parse_payload (event, error);
+      g_autoptr(JsonObject) payload = NULL;
+      g_autofree char *hash = motcua_event_compute_hash (event);
+
+      if (g_strcmp0 (hash, event->hash) != 0)
+        {
+          g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_DATABASE_CORRUPT,
+                       _("Event %u of dossier %s was altered after it was written."),
+                       (guint) event->seq, code);
+          return NULL;
+        }
+      payload = motcua_event_parse_payload (event, error);
 
       if (payload == NULL || !motcua_dossier_apply (dossier, event, payload, error))
         return NULL;
@@ -2278,7 +2299,7 @@ motcua_store_verify_folds (MotcuaStore *self, guint *n_checked, GError **error)
       g_autoptr(MotcuaDossier) folded = NULL;
 
       if (cached == NULL || (events = motcua_store_get_events (self, cached->uid, error)) == NULL
-          || (folded = fold_events (events, error)) == NULL)
+          || (folded = fold_events (events, cached->code, error)) == NULL)
         return FALSE;
       if (!motcua_dossier_equal (cached, folded))
         {

@@ -38,7 +38,7 @@ motcua_time_parse (const char *text, GTimeZone *tz)
     with_seconds = g_strdup_printf ("%s:00", text);
   else
     with_seconds = g_strdup (text);
-  if (with_seconds[10] == ' ')
+  if (strlen (with_seconds) > 10 && with_seconds[10] == ' ')
     with_seconds[10] = 'T';
   return g_date_time_new_from_iso8601 (with_seconds, tz);
 }
