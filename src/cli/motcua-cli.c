@@ -38,6 +38,21 @@ print_json (JsonNode *node)
   g_print ("%s\n", text);
 }
 
+/* {"key": value} for commands whose whole answer is one number or word. */
+static void
+print_json_member (const char *name, const char *text, gint64 number)
+{
+  g_autoptr(JsonNode) node = json_node_new (JSON_NODE_OBJECT);
+  g_autoptr(JsonObject) object = json_object_new ();
+
+  if (text != NULL)
+    json_object_set_string_member (object, name, text);
+  else
+    json_object_set_int_member (object, name, number);
+  json_node_set_object (node, object);
+  print_json (node);
+}
+
 static int
 report_error (Cli *cli, const GError *error)
 {
@@ -127,7 +142,7 @@ print_dossier_line (MotcuaDossier *dossier)
 
   print_padded (motcua_dossier_get_code (dossier), 26);
   print_padded (motcua_dossier_get_applicant_name (dossier), 24);
-  print_padded (motcua_status_label (motcua_dossier_get_status (dossier)), 24);
+  print_padded (motcua_status_label (motcua_dossier_get_status (dossier)), 36);
   print_padded (due, 16);
   g_print ("%s\n", motcua_dossier_get_procedure_name (dossier));
 }
@@ -173,7 +188,7 @@ command_init (Cli *cli, int argc, char **argv)
     return report_error (cli, error);
   if (!demo)
     {
-      g_autofree char *current = motcua_store_get_state (store, "current_user");
+      g_autofree char *current = motcua_store_get_state (store, "current_user", NULL);
       if (current == NULL && !motcua_store_set_state (store, "current_user", "admin", &error))
         return report_error (cli, error);
     }
@@ -214,14 +229,7 @@ catalog_import (Cli *cli, MotcuaStore *store, const char *file)
       || !motcua_store_import_catalog (store, procedures, &error))
     return report_error (cli, error);
   if (cli->json)
-    {
-      g_autoptr(JsonNode) node = json_node_new (JSON_NODE_OBJECT);
-      g_autoptr(JsonObject) object = json_object_new ();
-
-      json_object_set_int_member (object, "imported", procedures->len);
-      json_node_set_object (node, object);
-      print_json (node);
-    }
+    print_json_member ("imported", NULL, procedures->len);
   else
     g_print (g_dngettext (GETTEXT_PACKAGE, "Imported %u procedure.\n", "Imported %u procedures.\n",
                           procedures->len), procedures->len);
@@ -244,7 +252,9 @@ catalog_export (Cli *cli, MotcuaStore *store, const char *file)
                                                _("Cannot write the catalog to %s: %s"), file, error->message);
       return report_error (cli, wrapped);
     }
-  if (!cli->json)
+  if (cli->json)
+    print_json_member ("exported", NULL, procedures->len);
+  else
     g_print (g_dngettext (GETTEXT_PACKAGE, "Exported %u procedure to %s.\n", "Exported %u procedures to %s.\n",
                           procedures->len), procedures->len, file);
   return EXIT_SUCCESS;
@@ -272,7 +282,9 @@ catalog_list (Cli *cli, MotcuaStore *store, const char *search)
   for (guint i = 0; i < procedures->len; i++)
     {
       MotcuaProcedure *p = g_ptr_array_index (procedures, i);
-      g_print ("%-12s %s (%d %s)\n", p->code, p->name, p->time_amount, motcua_time_unit_to_string (p->time_unit));
+      g_autofree char *time = motcua_processing_time_describe (p->time_amount, p->time_unit);
+
+      g_print ("%-12s %s (%s)\n", p->code, p->name, time);
     }
   return EXIT_SUCCESS;
 }
@@ -330,14 +342,7 @@ command_demo_data (Cli *cli, int argc, char **argv)
       || !motcua_demo_generate (store, n_dossiers, seed, &error))
     return report_error (cli, error);
   if (cli->json)
-    {
-      g_autoptr(JsonNode) node = json_node_new (JSON_NODE_OBJECT);
-      g_autoptr(JsonObject) object = json_object_new ();
-
-      json_object_set_int_member (object, "generated", n_dossiers);
-      json_node_set_object (node, object);
-      print_json (node);
-    }
+    print_json_member ("generated", NULL, n_dossiers);
   else
     g_print (g_dngettext (GETTEXT_PACKAGE, "Generated %d dossier.\n", "Generated %d dossiers.\n", n_dossiers),
              n_dossiers);
@@ -585,9 +590,13 @@ print_show_text (MotcuaDossier *dossier, GPtrArray *events, GPtrArray *handovers
   g_autofree char *received = format_local (motcua_dossier_get_received_at (dossier));
   g_autofree char *due = format_local (motcua_dossier_get_due_at (dossier));
 
-  g_print (_("Dossier %s — %s %s\n"), motcua_dossier_get_code (dossier),
-           motcua_status_label (motcua_dossier_get_status (dossier)),
-           motcua_step_label (motcua_dossier_get_step (dossier)));
+  if (motcua_dossier_get_step (dossier) != MOTCUA_STEP_NONE)
+    g_print (_("Dossier %s — %s: %s\n"), motcua_dossier_get_code (dossier),
+             motcua_status_label (motcua_dossier_get_status (dossier)),
+             motcua_step_label (motcua_dossier_get_step (dossier)));
+  else
+    g_print (_("Dossier %s — %s\n"), motcua_dossier_get_code (dossier),
+             motcua_status_label (motcua_dossier_get_status (dossier)));
   g_print (_("  Applicant: %s  ID: %s  Phone: %s\n"), motcua_dossier_get_applicant_name (dossier),
            motcua_dossier_get_applicant_id_number (dossier) ?: "—",
            motcua_dossier_get_applicant_phone (dossier) ?: "—");
@@ -624,7 +633,10 @@ print_show_text (MotcuaDossier *dossier, GPtrArray *events, GPtrArray *handovers
           timing = motcua_timing_label (handover->timing);
           h++;
         }
-      g_print ("    %2" G_GINT64_FORMAT ". %s  %-22s %-12s %s\n", event->seq, at, event->kind, event->actor, timing);
+      g_print ("    %2" G_GINT64_FORMAT ". %s  ", event->seq, at);
+      print_padded (motcua_event_kind_label (event->kind), 34);
+      print_padded (event->actor, 12);
+      g_print ("%s\n", timing);
     }
 }
 
@@ -821,7 +833,9 @@ command_user (Cli *cli, int argc, char **argv)
         return usage_error (_("The role must be clerk, specialist, supervisor or admin."));
       if (!motcua_store_add_user (store, argv[2], full_name ? full_name : argv[2], role, &error))
         return report_error (cli, error);
-      if (!cli->json)
+      if (cli->json)
+        print_json_member ("added", argv[2], 0);
+      else
         g_print (_("User %s (%s) added.\n"), argv[2], motcua_role_label (role));
       return EXIT_SUCCESS;
     }
@@ -831,11 +845,38 @@ command_user (Cli *cli, int argc, char **argv)
 
       if (users == NULL)
         return report_error (cli, error);
+      if (cli->json)
+        {
+          g_autoptr(JsonBuilder) builder = json_builder_new ();
+          g_autoptr(JsonNode) root = NULL;
+
+          json_builder_begin_array (builder);
+          for (guint i = 0; i < users->len; i++)
+            {
+              MotcuaUser *user = g_ptr_array_index (users, i);
+
+              json_builder_begin_object (builder);
+              json_builder_set_member_name (builder, "username");
+              json_builder_add_string_value (builder, user->username);
+              json_builder_set_member_name (builder, "full_name");
+              json_builder_add_string_value (builder, user->full_name);
+              json_builder_set_member_name (builder, "role");
+              json_builder_add_string_value (builder, motcua_role_to_string (user->role));
+              json_builder_set_member_name (builder, "disabled");
+              json_builder_add_boolean_value (builder, user->disabled);
+              json_builder_end_object (builder);
+            }
+          json_builder_end_array (builder);
+          root = json_builder_get_root (builder);
+          print_json (root);
+          return EXIT_SUCCESS;
+        }
       for (guint i = 0; i < users->len; i++)
         {
           MotcuaUser *user = g_ptr_array_index (users, i);
-          g_print ("%-16s %-12s %s%s\n", user->username, motcua_role_to_string (user->role), user->full_name,
-                   user->disabled ? _(" (disabled)") : "");
+          print_padded (user->username, 16);
+          print_padded (motcua_role_label (user->role), 20);
+          g_print ("%s%s\n", user->full_name, user->disabled ? _(" (disabled)") : "");
         }
       return EXIT_SUCCESS;
     }
@@ -855,6 +896,11 @@ command_check (Cli *cli, int argc, char **argv)
     return status;
   if ((store = open_store (cli, &error)) == NULL || !motcua_store_verify_folds (store, &checked, &error))
     return report_error (cli, error);
+  if (cli->json)
+    {
+      print_json_member ("checked", NULL, checked);
+      return EXIT_SUCCESS;
+    }
   g_print (g_dngettext (GETTEXT_PACKAGE, "%u dossier matches its journal.\n", "All %u dossiers match their journals.\n",
                         checked), checked);
   return EXIT_SUCCESS;

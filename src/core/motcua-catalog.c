@@ -84,6 +84,23 @@ motcua_document_kind_label (const char *kind)
   return _("original");
 }
 
+char *
+motcua_processing_time_describe (int amount, MotcuaTimeUnit unit)
+{
+  switch (unit)
+    {
+    case MOTCUA_TIME_UNIT_SAME_DAY:
+      return g_strdup (_("same day"));
+    case MOTCUA_TIME_UNIT_WORKING_HOURS:
+      return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%d working hour", "%d working hours", amount), amount);
+    case MOTCUA_TIME_UNIT_CALENDAR_DAYS:
+      return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%d day", "%d days", amount), amount);
+    case MOTCUA_TIME_UNIT_WORKING_DAYS:
+    default:
+      return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%d working day", "%d working days", amount), amount);
+    }
+}
+
 /* ---- parsing --------------------------------------------------------------- */
 
 static const char *
@@ -94,6 +111,36 @@ string_member (JsonObject *object, const char *name)
   if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
     return NULL;
   return json_node_get_string (node);
+}
+
+/* An integer member, or @fallback when absent or null; FALSE when it holds anything
+ * else ("3" as a string, an object…), so a typo never becomes zero days. */
+static gboolean
+int_member (JsonObject *object, const char *name, gint64 fallback, gint64 *value)
+{
+  JsonNode *node = json_object_get_member (object, name);
+
+  *value = fallback;
+  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
+    return TRUE;
+  if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_INT64)
+    return FALSE;
+  *value = json_node_get_int (node);
+  return TRUE;
+}
+
+static gboolean
+bool_member (JsonObject *object, const char *name, gboolean fallback, gboolean *value)
+{
+  JsonNode *node = json_object_get_member (object, name);
+
+  *value = fallback;
+  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
+    return TRUE;
+  if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_BOOLEAN)
+    return FALSE;
+  *value = json_node_get_boolean (node);
+  return TRUE;
 }
 
 static gboolean
@@ -112,16 +159,18 @@ parse_documents (MotcuaProcedure *procedure, JsonObject *object, guint index, GE
       JsonNode *element = json_array_get_element (documents, i);
       JsonObject *doc;
       const char *kind;
+      gint64 quantity;
+      gboolean required;
 
       if (!JSON_NODE_HOLDS_OBJECT (element))
         goto bad;
       doc = json_node_get_object (element);
       kind = string_member (doc, "kind");
-      if (string_member (doc, "name") == NULL || !motcua_document_kind_is_valid (kind))
+      if (string_member (doc, "name") == NULL || !motcua_document_kind_is_valid (kind)
+          || !int_member (doc, "quantity", 1, &quantity) || quantity < 1 || quantity > 1000
+          || !bool_member (doc, "required", TRUE, &required))
         goto bad;
-      motcua_procedure_add_document (procedure, string_member (doc, "name"), kind,
-                                     json_object_get_int_member_with_default (doc, "quantity", 1),
-                                     json_object_get_boolean_member_with_default (doc, "required", TRUE));
+      motcua_procedure_add_document (procedure, string_member (doc, "name"), kind, quantity, required);
     }
   return TRUE;
 
@@ -137,7 +186,7 @@ parse_procedure (JsonNode *node, guint index, GError **error)
 {
   g_autoptr(MotcuaProcedure) procedure = motcua_procedure_new ();
   JsonObject *object, *time;
-  JsonNode *fee_amount;
+  gint64 amount;
 
   if (!JSON_NODE_HOLDS_OBJECT (node))
     goto bad;
@@ -150,9 +199,13 @@ parse_procedure (JsonNode *node, guint index, GError **error)
   procedure->level = g_strdup (string_member (object, "level"));
   procedure->fee = g_strdup (string_member (object, "fee"));
   procedure->legal_basis = g_strdup (string_member (object, "legal_basis"));
-  fee_amount = json_object_get_member (object, "fee_amount");
-  if (fee_amount != NULL && JSON_NODE_HOLDS_VALUE (fee_amount))
-    procedure->fee_amount = json_node_get_int (fee_amount);
+  if (!int_member (object, "fee_amount", -1, &procedure->fee_amount) || procedure->fee_amount < -1)
+    {
+      g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_INVALID_INPUT,
+                   _("Procedure %s of the catalog has an invalid fee amount (a whole number of đồng is expected)."),
+                   procedure->code);
+      return NULL;
+    }
 
   time = json_object_has_member (object, "processing_time")
          && JSON_NODE_HOLDS_OBJECT (json_object_get_member (object, "processing_time"))
@@ -164,9 +217,14 @@ parse_procedure (JsonNode *node, guint index, GError **error)
                    _("Procedure %s of the catalog has no valid processing time."), procedure->code);
       return NULL;
     }
-  procedure->time_amount = json_object_get_int_member_with_default (time, "amount", 0);
-  if (procedure->time_amount < 0 || procedure->time_amount > 3650)
-    goto bad;
+  if (!int_member (time, "amount", 0, &amount) || amount < 0 || amount > 3650)
+    {
+      g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_INVALID_INPUT,
+                   _("Procedure %s of the catalog has an invalid processing time (a whole number from 0 to 3650 is expected)."),
+                   procedure->code);
+      return NULL;
+    }
+  procedure->time_amount = amount;
 
   if (!parse_documents (procedure, object, index, error))
     return NULL;

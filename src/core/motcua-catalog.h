@@ -46,6 +46,10 @@ gboolean         motcua_document_kind_is_valid (const char      *kind);
 /* Translated: "original", "certified copy"… */
 const char      *motcua_document_kind_label    (const char      *kind);
 
+/* "5 working days", "same day"…, translated. */
+char            *motcua_processing_time_describe (int            amount,
+                                                  MotcuaTimeUnit unit);
+
 /* Parses a catalog document; every procedure is validated. Returns MotcuaProcedure*. */
 GPtrArray       *motcua_catalog_parse          (const char      *json_text,
                                                 gsize            length,

@@ -43,6 +43,7 @@ gboolean
 motcua_code_parse (const char *code, char **agency_code, GDate *day, guint *sequence)
 {
   const char *seq_dash, *day_dash;
+  gsize seq_length;
   guint yy, mm, dd;
 
   if (code == NULL || (seq_dash = strrchr (code, '-')) == NULL || seq_dash == code)
@@ -50,8 +51,12 @@ motcua_code_parse (const char *code, char **agency_code, GDate *day, guint *sequ
   day_dash = seq_dash - 1;
   while (day_dash > code && *day_dash != '-')
     day_dash--;
+  /* Only the canonical spelling: four digits, or more without a leading zero, and no
+   * more than a day could ever need. */
+  seq_length = strlen (seq_dash + 1);
   if (*day_dash != '-' || seq_dash - day_dash != 7 || !all_digits (day_dash + 1, 6)
-      || strlen (seq_dash + 1) < 4 || !all_digits (seq_dash + 1, strlen (seq_dash + 1)))
+      || seq_length < 4 || seq_length > 6 || !all_digits (seq_dash + 1, seq_length)
+      || (seq_length > 4 && seq_dash[1] == '0'))
     return FALSE;
 
   yy = (day_dash[1] - '0') * 10 + (day_dash[2] - '0');

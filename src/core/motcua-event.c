@@ -4,6 +4,7 @@
 
 #include "motcua-error.h"
 #include "motcua-event.h"
+#include "motcua-workflow.h"
 
 #include <string.h>
 
@@ -150,4 +151,22 @@ motcua_json_object_to_string (JsonObject *object)
   json_node_set_object (node, object);
   json_generator_set_root (generator, node);
   return json_generator_to_data (generator, NULL);
+}
+
+const char *
+motcua_event_kind_label (const char *kind)
+{
+  MotcuaAction action;
+
+  if (g_strcmp0 (kind, "create-received") == 0)
+    return _("Received at the counter");
+  if (g_strcmp0 (kind, "create-submitted") == 0)
+    return _("Submitted online");
+  if (g_strcmp0 (kind, "create-refused") == 0)
+    return _("Refused at the counter");
+  if (g_strcmp0 (kind, "create-supplement") == 0)
+    return _("Supplement requested at the counter");
+  if (motcua_action_from_string (kind, &action))
+    return motcua_action_label (action);
+  return kind;
 }

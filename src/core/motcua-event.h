@@ -48,6 +48,9 @@ JsonObject  *motcua_event_parse_payload (const MotcuaEvent *event,
                                          GError           **error);
 JsonNode    *motcua_event_to_json       (const MotcuaEvent *event);
 
+/* Translated, for the journal's readers: "Received at the counter", "Transfer"… */
+const char  *motcua_event_kind_label    (const char        *kind);
+
 /* A compact, stable JSON text of @object (members in insertion order). */
 char        *motcua_json_object_to_string (JsonObject *object);
 

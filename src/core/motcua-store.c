@@ -94,6 +94,18 @@ set_sqlite_error (sqlite3 *db, int rc, const char *path, GError **error)
   int primary = rc & 0xff;
   const char *detail = db != NULL ? sqlite3_errmsg (db) : sqlite3_errstr (rc);
 
+  /* A full disk often shows up as an I/O error (growing the -shm or -wal file);
+   * the operating system's own error says what really happened. */
+  if (db != NULL && (primary == SQLITE_IOERR || primary == SQLITE_CANTOPEN))
+    {
+      int system_errno = sqlite3_system_errno (db);
+
+      if (system_errno == ENOSPC || system_errno == EDQUOT)
+        primary = SQLITE_FULL;
+      else if (system_errno == EROFS)
+        primary = SQLITE_READONLY;
+    }
+
   switch (primary)
     {
     case SQLITE_FULL:
@@ -190,6 +202,17 @@ step_done (MotcuaStore *self, sqlite3_stmt *stmt, GError **error)
   return TRUE;
 }
 
+/* After a `while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)` loop: a damaged page
+ * ends the loop too, and must not pass for "no more rows". */
+static gboolean
+rows_done (MotcuaStore *self, sqlite3_stmt *stmt, int rc, GError **error)
+{
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    return fail (self, rc, error);
+  return TRUE;
+}
+
 static gboolean
 exec (MotcuaStore *self, const char *sql, GError **error)
 {
@@ -268,6 +291,51 @@ read_user_version (MotcuaStore *self, int *version, GError **error)
   return TRUE;
 }
 
+/* "MCUA" in the file header; the migration writes the same number in decimal. */
+#define MOTCUA_APPLICATION_ID 0x4d435541
+G_STATIC_ASSERT (MOTCUA_APPLICATION_ID == 1296258369);
+
+static gint64
+query_int (MotcuaStore *self, const char *sql, int *rc_out)
+{
+  sqlite3_stmt *stmt = NULL;
+  gint64 value = 0;
+  int rc = sqlite3_prepare_v2 (self->db, sql, -1, &stmt, NULL);
+
+  if (rc == SQLITE_OK && (rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      value = sqlite3_column_int64 (stmt, 0);
+      rc = SQLITE_OK;
+    }
+  sqlite3_finalize (stmt);
+  *rc_out = rc;
+  return value;
+}
+
+/* Another program's SQLite file must never gain Motcua's tables: a file is ours if it
+ * carries our application id, or is brand new (no schema at all). */
+static gboolean
+check_application (MotcuaStore *self, int version, GError **error)
+{
+  int rc;
+  gint64 id = query_int (self, "PRAGMA application_id", &rc);
+  gint64 objects;
+
+  if (rc != SQLITE_OK)
+    return fail (self, rc, error);
+  if (id == MOTCUA_APPLICATION_ID)
+    return TRUE;
+  objects = query_int (self, "SELECT count(*) FROM sqlite_schema", &rc);
+  if (rc != SQLITE_OK)
+    return fail (self, rc, error);
+  if (id == 0 && version == 0 && objects == 0)
+    return TRUE;
+  g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_INVALID_INPUT,
+               _("The file %s is a database of another program, not of Motcua. It was left untouched."),
+               self->path);
+  return FALSE;
+}
+
 static gboolean
 migrate (MotcuaStore *self, int from, GError **error)
 {
@@ -279,6 +347,7 @@ migrate (MotcuaStore *self, int from, GError **error)
         return FALSE;
       if (!exec (self, motcua_store_migrations[version], error)
           || (version == 0 && !exec (self, motcua_search_index_schema (), error))
+          || (version == 0 && !exec (self, "PRAGMA application_id = 1296258369", error))
           || !exec (self, bump, error)
           || !motcua_store_commit (self, error))
         {
@@ -321,8 +390,10 @@ open_database (MotcuaStore *self, gboolean is_new, GError **error)
   sqlite3_extended_result_codes (self->db, 1);
   sqlite3_busy_timeout (self->db, 15000);
 
-  /* Read before writing anything: a newer or damaged file must stay as it is. */
-  if (!read_user_version (self, &version, error))
+  /* Read before writing anything: a newer, foreign or damaged file must stay as it is. */
+  if (sqlite3_db_readonly (self->db, "main") == 1)
+    return fail (self, SQLITE_READONLY, error);
+  if (!read_user_version (self, &version, error) || !check_application (self, version, error))
     return FALSE;
   if (version > MOTCUA_STORE_SCHEMA_VERSION)
     {
@@ -332,8 +403,6 @@ open_database (MotcuaStore *self, gboolean is_new, GError **error)
                    self->path, version, MOTCUA_STORE_SCHEMA_VERSION);
       return FALSE;
     }
-  if (sqlite3_db_readonly (self->db, "main") == 1)
-    return fail (self, SQLITE_READONLY, error);
   if (!configure_connection (self, error))
     return FALSE;
   return migrate (self, version, error);
@@ -394,17 +463,21 @@ motcua_store_get_blob_dir (MotcuaStore *self)
 /* ---- state ----------------------------------------------------------------- */
 
 char *
-motcua_store_get_state (MotcuaStore *self, const char *key)
+motcua_store_get_state (MotcuaStore *self, const char *key, GError **error)
 {
-  sqlite3_stmt *stmt = prepare (self, "SELECT value FROM state WHERE key = ?", NULL);
+  sqlite3_stmt *stmt = prepare (self, "SELECT value FROM state WHERE key = ?", error);
   char *value = NULL;
+  int rc;
 
   if (stmt == NULL)
     return NULL;
   bind_text (stmt, 1, key);
-  if (sqlite3_step (stmt) == SQLITE_ROW)
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
     value = column_text (stmt, 0);
   sqlite3_reset (stmt);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    fail (self, rc, error);
   return value;
 }
 
@@ -424,18 +497,18 @@ motcua_store_set_state (MotcuaStore *self, const char *key, const char *value, G
 gboolean
 motcua_store_is_initialized (MotcuaStore *self)
 {
-  g_autofree char *agency = motcua_store_get_state (self, "agency_code");
+  g_autofree char *agency = motcua_store_get_state (self, "agency_code", NULL);
   return agency != NULL;
 }
 
 char *
-motcua_store_get_current_user (MotcuaStore *self)
+motcua_store_get_current_user (MotcuaStore *self, GError **error)
 {
   const char *env = g_getenv ("MOTCUA_USER");
 
   if (env != NULL && *env != '\0')
     return g_strdup (env);
-  return motcua_store_get_state (self, "current_user");
+  return motcua_store_get_state (self, "current_user", error);
 }
 
 /* ---- agency and calendar ---------------------------------------------------- */
@@ -493,10 +566,17 @@ failed:
 MotcuaAgency *
 motcua_store_get_agency (MotcuaStore *self, GError **error)
 {
-  g_autofree char *code = motcua_store_get_state (self, "agency_code");
+  g_autoptr(GError) local_error = NULL;
+  g_autofree char *code = motcua_store_get_state (self, "agency_code", &local_error);
   g_autoptr(MotcuaAgency) agency = NULL;
   sqlite3_stmt *stmt;
+  int rc;
 
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return NULL;
+    }
   if (code == NULL)
     {
       g_set_error_literal (error, MOTCUA_ERROR, MOTCUA_ERROR_NOT_FOUND,
@@ -510,10 +590,13 @@ motcua_store_get_agency (MotcuaStore *self, GError **error)
   if (stmt == NULL)
     return NULL;
   bind_text (stmt, 1, code);
-  if (sqlite3_step (stmt) != SQLITE_ROW)
+  if ((rc = sqlite3_step (stmt)) != SQLITE_ROW)
     {
       sqlite3_reset (stmt);
-      g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_NOT_FOUND, _("The agency %s is not in the database."), code);
+      if (rc != SQLITE_DONE)
+        fail (self, rc, error);
+      else
+        g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_NOT_FOUND, _("The agency %s is not in the database."), code);
       return NULL;
     }
   agency = g_new0 (MotcuaAgency, 1);
@@ -668,14 +751,17 @@ motcua_store_get_user (MotcuaStore *self, const char *username, GError **error)
 {
   sqlite3_stmt *stmt = prepare (self, "SELECT username, full_name, role, disabled FROM users WHERE username = ?", error);
   MotcuaUser *user = NULL;
+  int rc;
 
   if (stmt == NULL)
     return NULL;
   bind_text (stmt, 1, username);
-  if (sqlite3_step (stmt) == SQLITE_ROW)
+  if ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     user = user_from_row (stmt);
   sqlite3_reset (stmt);
-  if (user == NULL)
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    fail (self, rc, error);
+  else if (user == NULL)
     g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_NOT_FOUND,
                  _("There is no user named “%s” on this workstation."), username ? username : "");
   return user;
@@ -686,13 +772,15 @@ motcua_store_list_users (MotcuaStore *self, GError **error)
 {
   sqlite3_stmt *stmt = prepare (self, "SELECT username, full_name, role, disabled FROM users ORDER BY username", error);
   GPtrArray *users;
+  int rc;
 
   if (stmt == NULL)
     return NULL;
   users = g_ptr_array_new_with_free_func ((GDestroyNotify) motcua_user_free);
-  while (sqlite3_step (stmt) == SQLITE_ROW)
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     g_ptr_array_add (users, user_from_row (stmt));
-  sqlite3_reset (stmt);
+  if (!rows_done (self, stmt, rc, error))
+    g_clear_pointer (&users, g_ptr_array_unref);
   return users;
 }
 
@@ -773,6 +861,7 @@ procedure_from_row (MotcuaStore *self, sqlite3_stmt *row, GError **error)
 {
   g_autoptr(MotcuaProcedure) procedure = motcua_procedure_new ();
   sqlite3_stmt *docs;
+  int rc;
 
   procedure->code = column_text (row, 0);
   procedure->name = column_text (row, 1);
@@ -789,11 +878,12 @@ procedure_from_row (MotcuaStore *self, sqlite3_stmt *row, GError **error)
   if (docs == NULL)
     return NULL;
   bind_text (docs, 1, procedure->code);
-  while (sqlite3_step (docs) == SQLITE_ROW)
+  while ((rc = sqlite3_step (docs)) == SQLITE_ROW)
     motcua_procedure_add_document (procedure, (const char *) sqlite3_column_text (docs, 0),
                                    (const char *) sqlite3_column_text (docs, 1),
                                    sqlite3_column_int (docs, 2), sqlite3_column_int (docs, 3));
-  sqlite3_reset (docs);
+  if (!rows_done (self, docs, rc, error))
+    return NULL;
   return g_steal_pointer (&procedure);
 }
 
@@ -808,6 +898,7 @@ motcua_store_list_procedures (MotcuaStore *self, const char *search, GError **er
   sqlite3_stmt *stmt;
   GPtrArray *rows = g_ptr_array_new ();
   gboolean ok = TRUE;
+  int rc;
 
   stmt = prepare (self, "SELECT " PROCEDURE_COLUMNS " FROM procedures"
                         " WHERE active AND (name_folded LIKE ?1 OR code LIKE ?1) ORDER BY field, name", error);
@@ -818,9 +909,9 @@ motcua_store_list_procedures (MotcuaStore *self, const char *search, GError **er
     }
   bind_text (stmt, 1, pattern);
   /* Collect codes first: building each procedure uses another statement. */
-  while (sqlite3_step (stmt) == SQLITE_ROW)
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     g_ptr_array_add (rows, column_text (stmt, 0));
-  sqlite3_reset (stmt);
+  ok = rows_done (self, stmt, rc, error);
 
   for (guint i = 0; ok && i < rows->len; i++)
     {
@@ -840,16 +931,18 @@ motcua_store_get_procedure (MotcuaStore *self, const char *code, GError **error)
 {
   sqlite3_stmt *stmt = prepare (self, "SELECT " PROCEDURE_COLUMNS " FROM procedures WHERE code = ?", error);
   MotcuaProcedure *procedure = NULL;
-  gboolean found;
+  int rc;
 
   if (stmt == NULL)
     return NULL;
   bind_text (stmt, 1, code);
-  found = sqlite3_step (stmt) == SQLITE_ROW;
-  if (found)
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
     procedure = procedure_from_row (self, stmt, error);
   sqlite3_reset (stmt);
-  if (!found)
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    fail (self, rc, error);
+  else if (rc == SQLITE_DONE)
     g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_NOT_FOUND,
                  _("There is no procedure with the code %s in the catalog."), code ? code : "");
   return procedure;
@@ -906,21 +999,61 @@ code_from_sequence (MotcuaStore *self, const char *agency_code, const char *day,
   return TRUE;
 }
 
+/* Whether @seq is inside a block reserved for the day or already names a dossier. */
+static gboolean
+sequence_taken (MotcuaStore *self, const char *agency_code, const char *day, const char *code,
+                gint64 seq, gboolean *taken, GError **error)
+{
+  sqlite3_stmt *stmt = prepare (self,
+                                "SELECT EXISTS (SELECT 1 FROM code_blocks WHERE agency_code = ?1 AND day = ?2"
+                                "               AND ?3 BETWEEN first_seq AND last_seq)"
+                                "    OR EXISTS (SELECT 1 FROM dossiers WHERE code = ?4)", error);
+  int rc;
+
+  if (stmt == NULL)
+    return FALSE;
+  bind_text (stmt, 1, agency_code);
+  bind_text (stmt, 2, day);
+  sqlite3_bind_int64 (stmt, 3, seq);
+  bind_text (stmt, 4, code);
+  rc = sqlite3_step (stmt);
+  *taken = rc == SQLITE_ROW && sqlite3_column_int (stmt, 0);
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_ROW)
+    return fail (self, rc, error);
+  return TRUE;
+}
+
 char *
 motcua_store_allocate_code (MotcuaStore *self, const char *agency_code, GDateTime *day, GError **error)
 {
   g_autofree char *yymmdd = motcua_code_day (day);
   gint64 seq = 0;
+  gboolean taken = TRUE;
 
   g_return_val_if_fail (self->transaction_depth > 0, NULL);
 
   /* A block reserved from the server keeps codes unique across the agency's
-   * workstations; without one, the local counter is unique on this workstation. */
+   * workstations; without one, the local counter steps over every number a block
+   * already gave out or a dossier already bears. */
   if (!code_from_block (self, agency_code, yymmdd, &seq, error))
     return NULL;
-  if (seq == 0 && !code_from_sequence (self, agency_code, yymmdd, &seq, error))
-    return NULL;
-  return motcua_code_format (agency_code, day, seq);
+  if (seq != 0)
+    return motcua_code_format (agency_code, day, seq);
+
+  while (taken)
+    {
+      g_autofree char *code = NULL;
+
+      if (!code_from_sequence (self, agency_code, yymmdd, &seq, error))
+        return NULL;
+      code = motcua_code_format (agency_code, day, seq);
+      if (!sequence_taken (self, agency_code, yymmdd, code, seq, &taken, error))
+        return NULL;
+      if (!taken)
+        return g_steal_pointer (&code);
+    }
+  g_assert_not_reached ();
 }
 
 /* ---- attachments ------------------------------------------------------------ */
@@ -1140,31 +1273,32 @@ load_dossier_children (MotcuaStore *self, MotcuaDossier *d, GError **error)
 {
   sqlite3_stmt *stmt = prepare (self, "SELECT name, kind, quantity, provided, required FROM dossier_documents"
                                       " WHERE dossier_id = ? ORDER BY position", error);
+  int rc;
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_int64 (stmt, 1, d->id);
-  while (sqlite3_step (stmt) == SQLITE_ROW)
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     g_ptr_array_add (d->documents,
                      motcua_dossier_document_new ((const char *) sqlite3_column_text (stmt, 0),
                                                   (const char *) sqlite3_column_text (stmt, 1),
                                                   sqlite3_column_int (stmt, 2),
                                                   sqlite3_column_int (stmt, 3),
                                                   sqlite3_column_int (stmt, 4)));
-  sqlite3_reset (stmt);
+  if (!rows_done (self, stmt, rc, error))
+    return FALSE;
 
   stmt = prepare (self, "SELECT da.sha256, da.name, da.mime_type, a.size FROM dossier_attachments da"
                         " JOIN attachments a USING (sha256) WHERE da.dossier_id = ? ORDER BY da.position", error);
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_int64 (stmt, 1, d->id);
-  while (sqlite3_step (stmt) == SQLITE_ROW)
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     g_ptr_array_add (d->attachments,
                      motcua_attachment_ref_new ((const char *) sqlite3_column_text (stmt, 0),
                                                 (const char *) sqlite3_column_text (stmt, 1),
                                                 (const char *) sqlite3_column_text (stmt, 2),
                                                 sqlite3_column_int64 (stmt, 3)));
-  sqlite3_reset (stmt);
-  return TRUE;
+  return rows_done (self, stmt, rc, error);
 }
 
 static MotcuaDossier *
@@ -1441,10 +1575,16 @@ motcua_store_append_new_dossier (MotcuaStore *self,
 static MotcuaUser *
 resolve_actor (MotcuaStore *self, const char *requested, GError **error)
 {
-  g_autofree char *current = requested ? NULL : motcua_store_get_current_user (self);
+  g_autoptr(GError) local_error = NULL;
+  g_autofree char *current = requested ? NULL : motcua_store_get_current_user (self, &local_error);
   const char *username = requested ? requested : current;
   MotcuaUser *user;
 
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return NULL;
+    }
   if (username == NULL)
     {
       g_set_error_literal (error, MOTCUA_ERROR, MOTCUA_ERROR_PERMISSION,
@@ -2145,6 +2285,7 @@ motcua_store_list_dossiers (MotcuaStore *self, const MotcuaDossierQuery *query, 
   g_autoptr(GPtrArray) dossiers = g_ptr_array_new_with_free_func (g_object_unref);
   guint limit = query->limit ? query->limit : 100;
   sqlite3_stmt *stmt;
+  int rc;
 
   if (!is_blank (query->search))
     return list_by_search (self, query, now, limit, error);
@@ -2160,12 +2301,13 @@ motcua_store_list_dossiers (MotcuaStore *self, const MotcuaDossierQuery *query, 
   bind_filter (stmt, query, now);
   sqlite3_bind_int (stmt, 7, limit);
   sqlite3_bind_int (stmt, 8, query->offset);
-  while (sqlite3_step (stmt) == SQLITE_ROW)
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
       gint64 id = sqlite3_column_int64 (stmt, 0);
       g_array_append_val (ids, id);
     }
-  sqlite3_reset (stmt);
+  if (!rows_done (self, stmt, rc, error))
+    return NULL;
 
   for (guint i = 0; i < ids->len; i++)
     {
@@ -2275,22 +2417,42 @@ fold_events (GPtrArray *events, const char *code, GError **error)
   return g_steal_pointer (&dossier);
 }
 
+/* SQLite's own check of every page and index: a damaged index can hide rows from a
+ * fold that reads through it. */
+static gboolean
+quick_check (MotcuaStore *self, GError **error)
+{
+  sqlite3_stmt *stmt = NULL;
+  gboolean ok;
+  int rc = sqlite3_prepare_v2 (self->db, "PRAGMA quick_check", -1, &stmt, NULL);
+
+  if (rc == SQLITE_OK)
+    rc = sqlite3_step (stmt);
+  ok = rc == SQLITE_ROW && g_strcmp0 ((const char *) sqlite3_column_text (stmt, 0), "ok") == 0;
+  sqlite3_finalize (stmt);
+  if (!ok)
+    set_sqlite_error (self->db, rc == SQLITE_ROW ? SQLITE_CORRUPT : rc, self->path, error);
+  return ok;
+}
+
 gboolean
 motcua_store_verify_folds (MotcuaStore *self, guint *n_checked, GError **error)
 {
   g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
   sqlite3_stmt *stmt = prepare (self, "SELECT id FROM dossiers ORDER BY id", error);
+  int rc;
 
   if (n_checked != NULL)
     *n_checked = 0;
-  if (stmt == NULL)
+  if (stmt == NULL || !quick_check (self, error))
     return FALSE;
-  while (sqlite3_step (stmt) == SQLITE_ROW)
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
       gint64 id = sqlite3_column_int64 (stmt, 0);
       g_array_append_val (ids, id);
     }
-  sqlite3_reset (stmt);
+  if (!rows_done (self, stmt, rc, error))
+    return FALSE;
 
   for (guint i = 0; i < ids->len; i++)
     {

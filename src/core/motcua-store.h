@@ -127,7 +127,8 @@ void            motcua_store_rollback          (MotcuaStore       *self);
 
 /* Key-value state. */
 char           *motcua_store_get_state         (MotcuaStore       *self,
-                                                const char        *key);
+                                                const char        *key,
+                                                GError           **error);
 gboolean        motcua_store_set_state         (MotcuaStore       *self,
                                                 const char        *key,
                                                 const char        *value,
@@ -222,7 +223,8 @@ GPtrArray      *motcua_store_get_events        (MotcuaStore       *self,
                                                 const char        *dossier_uid,
                                                 GError           **error);
 /* The user the workstation acts as when none is named. */
-char           *motcua_store_get_current_user  (MotcuaStore       *self);
+char           *motcua_store_get_current_user  (MotcuaStore       *self,
+                                                GError           **error);
 
 /* Attachments: copies @path into the content-addressed store. */
 MotcuaAttachmentRef *motcua_store_add_blob     (MotcuaStore       *self,
