@@ -18,18 +18,18 @@
  */
 #include "motcua-search-index.h"
 
-#include <string.h>
 #include <stdlib.h>
+#include <string.h>
 #include <glib/gi18n-lib.h>
 
 #include "motcua-error.h"
 #include "motcua-fold.h"
 
-/* Prefix-tier candidates. Scoring 400 rows costs well under a millisecond; reading
- * more from FTS5 is what costs. */
-#define PREFIX_CANDIDATES (g_getenv ("KP") ? atoi (g_getenv ("KP")) : 400)
-/* Exact-word-tier candidates: these already outrank most prefix matches. */
-#define EXACT_CANDIDATES  (g_getenv ("KE") ? atoi (g_getenv ("KE")) : 200)
+/* Candidates per tier, at least: about a millisecond each to read and score on a
+ * workstation, and enough that the ranking, not the recency, decides the first
+ * screen of results. */
+#define PREFIX_CANDIDATES 400u
+#define EXACT_CANDIDATES  100u
 
 /* Per-word weights: the best field a word matches in counts. */
 #define WEIGHT_KEY_EXACT      100000
@@ -49,9 +49,12 @@ struct _MotcuaSearchIndex
   /* Borrowed */
   sqlite3      *db;
 
-  /* Owned: prepared on first use, the table may not exist before the migration */
-  sqlite3_stmt *put_stmt;
-  sqlite3_stmt *remove_stmt;
+  /* Owned: prepared on first use, the tables may not exist before the migration */
+  sqlite3_stmt *row_stmt;
+  sqlite3_stmt *text_put_stmt;
+  sqlite3_stmt *text_remove_stmt;
+  sqlite3_stmt *index_put_stmt;
+  sqlite3_stmt *forget_stmt;
   sqlite3_stmt *match_stmt;
 };
 
@@ -68,9 +71,12 @@ typedef struct {
   int    score;
 } Candidate;
 
+#define UNSCORED (-1)
+
 typedef struct {
   char  **words;      /* folded words, in the order typed */
   char   *compact;    /* the words run together: a code, ID or phone typed any way */
+  char   *key;        /* @compact as stored in the keys column */
   guint   n_words;
 } Query;
 
@@ -79,6 +85,7 @@ query_clear (Query *query)
 {
   g_clear_pointer (&query->words, g_strfreev);
   g_clear_pointer (&query->compact, g_free);
+  g_clear_pointer (&query->key, g_free);
 }
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Query, query_clear)
@@ -88,8 +95,11 @@ motcua_search_index_finalize (GObject *object)
 {
   MotcuaSearchIndex *self = (MotcuaSearchIndex *)object;
 
-  g_clear_pointer (&self->put_stmt, sqlite3_finalize);
-  g_clear_pointer (&self->remove_stmt, sqlite3_finalize);
+  g_clear_pointer (&self->row_stmt, sqlite3_finalize);
+  g_clear_pointer (&self->text_put_stmt, sqlite3_finalize);
+  g_clear_pointer (&self->text_remove_stmt, sqlite3_finalize);
+  g_clear_pointer (&self->index_put_stmt, sqlite3_finalize);
+  g_clear_pointer (&self->forget_stmt, sqlite3_finalize);
   g_clear_pointer (&self->match_stmt, sqlite3_finalize);
 
   G_OBJECT_CLASS (motcua_search_index_parent_class)->finalize (object);
@@ -111,11 +121,27 @@ motcua_search_index_init (MotcuaSearchIndex *self)
 const char *
 motcua_search_index_schema (void)
 {
-  /* detail=none: we never ask FTS5 for phrases or positions, and rowid-only doclists
-   * keep the prefix indexes small and fast to walk. columnsize=0: no bm25 either. */
+  /* The words live in a plain table, so scoring reads a candidate with one B-tree
+   * lookup (through FTS5 each lookup sets up a full-text cursor, ten times slower);
+   * FTS5 indexes it as external content. No triggers keep the two in step: a
+   * statement firing one opens a statement transaction, and FTS5 writes a new
+   * segment at every such savepoint, which made a bulk load five times slower.
+   * prefix 1..7: a folded Vietnamese syllable has at most seven letters, so every
+   * word a clerk types is answered from a prefix index, walked lazily; a longer
+   * prefix would make FTS5 merge every matching word's list in memory first.
+   * detail=none: we never ask for phrases or positions, and rowid-only lists keep the
+   * prefix indexes small. columnsize=0: no bm25 either. */
   return
+    "CREATE TABLE dossier_search_text (\n"
+    "  id INTEGER PRIMARY KEY,\n"
+    "  code TEXT NOT NULL,\n"
+    "  name TEXT NOT NULL,\n"
+    "  ids TEXT NOT NULL,\n"
+    "  procedure TEXT NOT NULL,\n"
+    "  keys TEXT NOT NULL);\n"
     "CREATE VIRTUAL TABLE dossier_search USING fts5 (\n"
     "  code, name, ids, procedure, keys,\n"
+    "  content = 'dossier_search_text', content_rowid = 'id',\n"
     "  tokenize = 'ascii', prefix = '1 2 3 4 5 6 7', detail = none, columnsize = 0);\n";
 }
 
@@ -239,45 +265,302 @@ column_text (const char *text)
   return g_strjoinv (" ", words);
 }
 
-/* Keys are what a clerk copies from a slip or a phone screen: the code run together
- * and every tail of it starting at a separator, the ID number and the phone. */
+/* Keys are what a clerk copies from a slip or a phone screen, typed without its
+ * separators: the whole code and its last two parts ("210531-0001" as "2105310001"),
+ * and an ID number or phone written in groups ("0912 345 678"). A single-word ID or
+ * phone is a word of the ids column already.
+ *
+ * Each key starts with KEY_MARK: FTS5's ascii tokenizer keeps it inside the token,
+ * and no query word can contain it (it is not a letter or digit), so a key is only
+ * ever matched whole by the key tier. Without it "0001" would prefix-match the key
+ * "0001722h56…" of every dossier of unit 000.17. */
+#define KEY_MARK "\u00a7"
+
+static void
+append_key (GString  *keys,
+            char    **words,
+            guint     first)
+{
+  if (words[first] == NULL || words[first + 1] == NULL)
+    return;
+  if (keys->len > 0)
+    g_string_append_c (keys, ' ');
+  g_string_append (keys, KEY_MARK);
+  for (guint i = first; words[i] != NULL; i++)
+    g_string_append (keys, words[i]);
+}
+
 static char *
 keys_text (const MotcuaSearchFields *fields)
 {
   g_auto(GStrv) code = split_words (fields->code);
   g_auto(GStrv) id_number = split_words (fields->id_number);
   g_auto(GStrv) phone = split_words (fields->phone);
-  g_autoptr(GString) keys = g_string_new (NULL);
+  guint n_code = g_strv_length (code);
+  GString *keys = g_string_new (NULL);
 
-  for (guint i = 0; code[i] != NULL; i++)
-    {
-      if (keys->len > 0)
-        g_string_append_c (keys, ' ');
-      for (guint j = i; code[j] != NULL; j++)
-        g_string_append (keys, code[j]);
-    }
+  append_key (keys, code, 0);
+  if (n_code > 2)
+    append_key (keys, code, n_code - 2);
+  append_key (keys, id_number, 0);
+  append_key (keys, phone, 0);
 
-  for (guint k = 0; k < 2; k++)
-    {
-      char **words = k == 0 ? id_number : phone;
-
-      if (words[0] == NULL)
-        continue;
-      if (keys->len > 0)
-        g_string_append_c (keys, ' ');
-      for (guint j = 0; words[j] != NULL; j++)
-        g_string_append (keys, words[j]);
-    }
-
-  return g_string_free (g_steal_pointer (&keys), FALSE);
+  return g_string_free (keys, FALSE);
 }
 
+/* The indexed columns, in the order of the schema. */
+enum {
+  COLUMN_CODE,
+  COLUMN_NAME,
+  COLUMN_IDS,
+  COLUMN_PROCEDURE,
+  COLUMN_KEYS,
+  N_COLUMNS
+};
+
+typedef struct {
+  char *columns[N_COLUMNS];
+} Row;
+
 static void
-bind_text (sqlite3_stmt *stmt,
-           int           index,
-           char         *text)
+row_clear (Row *row)
 {
-  sqlite3_bind_text (stmt, index, text, -1, g_free);
+  for (guint i = 0; i < N_COLUMNS; i++)
+    g_clear_pointer (&row->columns[i], g_free);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Row, row_clear)
+
+static void
+row_init_from_fields (Row                      *row,
+                      const MotcuaSearchFields *fields)
+{
+  g_autofree char *id_number = column_text (fields->id_number);
+  g_autofree char *phone = column_text (fields->phone);
+
+  row->columns[COLUMN_CODE] = column_text (fields->code);
+  row->columns[COLUMN_NAME] = column_text (fields->applicant_name);
+  row->columns[COLUMN_IDS] = g_strstrip (g_strjoin (" ", id_number, phone, NULL));
+  row->columns[COLUMN_PROCEDURE] = column_text (fields->procedure_name);
+  row->columns[COLUMN_KEYS] = keys_text (fields);
+}
+
+static gboolean
+row_equal (const Row *a,
+           const Row *b)
+{
+  for (guint i = 0; i < N_COLUMNS; i++)
+    {
+      if (g_strcmp0 (a->columns[i], b->columns[i]) != 0)
+        return FALSE;
+    }
+  return TRUE;
+}
+
+/* Binds @row's columns from parameter @first on; @row must outlive the step. */
+static void
+bind_row (sqlite3_stmt *stmt,
+          int           first,
+          const Row    *row)
+{
+  for (guint i = 0; i < N_COLUMNS; i++)
+    sqlite3_bind_text (stmt, first + i, row->columns[i], -1, SQLITE_STATIC);
+}
+
+/* Steps a bound statement that returns no row, and leaves it ready for reuse. */
+static gboolean
+step_done (MotcuaSearchIndex  *self,
+           sqlite3_stmt       *stmt,
+           const char         *what,
+           GError            **error)
+{
+  int rc = sqlite3_step (stmt);
+
+  sqlite3_reset (stmt);
+  sqlite3_clear_bindings (stmt);
+
+  if (rc != SQLITE_DONE)
+    {
+      set_database_error (error, self->db, rc, what);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+static sqlite3_stmt *
+ensure_row_statement (MotcuaSearchIndex  *self,
+                      GError            **error)
+{
+  return ensure_statement (self, &self->row_stmt,
+                           "SELECT code, name, ids, procedure, keys "
+                           "FROM dossier_search_text WHERE id = ?1",
+                           error);
+}
+
+/* The stored words of @dossier_id; @row stays empty when there are none. */
+static gboolean
+read_row (MotcuaSearchIndex  *self,
+          gint64              dossier_id,
+          Row                *row,
+          GError            **error)
+{
+  sqlite3_stmt *stmt = ensure_row_statement (self, error);
+  int rc;
+
+  if (stmt == NULL)
+    return FALSE;
+
+  sqlite3_bind_int64 (stmt, 1, dossier_id);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    {
+      for (guint i = 0; i < N_COLUMNS; i++)
+        row->columns[i] = g_strdup ((const char *) sqlite3_column_text (stmt, i));
+    }
+  sqlite3_reset (stmt);
+
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    {
+      set_database_error (error, self->db, rc, _("The search index could not be read"));
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+/* External-content FTS5 forgets a row only when told its old words. */
+static gboolean
+forget_row (MotcuaSearchIndex  *self,
+            gint64              dossier_id,
+            const Row          *old_row,
+            GError            **error)
+{
+  sqlite3_stmt *stmt;
+
+  stmt = ensure_statement (self, &self->forget_stmt,
+                           "INSERT INTO dossier_search "
+                           "(dossier_search, rowid, code, name, ids, procedure, keys) "
+                           "VALUES ('delete', ?1, ?2, ?3, ?4, ?5, ?6)",
+                           error);
+  if (stmt == NULL)
+    return FALSE;
+
+  sqlite3_bind_int64 (stmt, 1, dossier_id);
+  bind_row (stmt, 2, old_row);
+  return step_done (self, stmt, _("The dossier could not be removed from the search index"), error);
+}
+
+static gboolean
+write_row (MotcuaSearchIndex  *self,
+           gint64              dossier_id,
+           const Row          *row,
+           GError            **error)
+{
+  sqlite3_stmt *text_stmt;
+  sqlite3_stmt *index_stmt;
+
+  text_stmt = ensure_statement (self, &self->text_put_stmt,
+                                "INSERT OR REPLACE INTO dossier_search_text "
+                                "(id, code, name, ids, procedure, keys) "
+                                "VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                                error);
+  if (text_stmt == NULL)
+    return FALSE;
+  index_stmt = ensure_statement (self, &self->index_put_stmt,
+                                 "INSERT INTO dossier_search "
+                                 "(rowid, code, name, ids, procedure, keys) "
+                                 "VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                                 error);
+  if (index_stmt == NULL)
+    return FALSE;
+
+  sqlite3_bind_int64 (text_stmt, 1, dossier_id);
+  bind_row (text_stmt, 2, row);
+  if (!step_done (self, text_stmt, _("The dossier could not be added to the search index"), error))
+    return FALSE;
+
+  sqlite3_bind_int64 (index_stmt, 1, dossier_id);
+  bind_row (index_stmt, 2, row);
+  return step_done (self, index_stmt, _("The dossier could not be added to the search index"), error);
+}
+
+/* A put or remove spans several statements: when the caller has no transaction
+ * open, a savepoint keeps them all or none. A query needs one as much: outside a
+ * transaction every statement takes and drops the WAL read lock on its own, a few
+ * hundred system calls per query. */
+static gboolean
+begin_if_needed (MotcuaSearchIndex  *self,
+                 gboolean           *opened,
+                 GError            **error)
+{
+  int rc;
+
+  *opened = FALSE;
+  if (!sqlite3_get_autocommit (self->db))
+    return TRUE;
+
+  rc = sqlite3_exec (self->db, "SAVEPOINT motcua_search_index", NULL, NULL, NULL);
+  if (rc != SQLITE_OK)
+    {
+      set_database_error (error, self->db, rc, _("The search index is not available"));
+      return FALSE;
+    }
+
+  *opened = TRUE;
+  return TRUE;
+}
+
+static gboolean
+end_if_opened (MotcuaSearchIndex  *self,
+               gboolean            opened,
+               gboolean            success,
+               GError            **error)
+{
+  int rc;
+
+  if (!opened)
+    return success;
+
+  if (!success)
+    {
+      sqlite3_exec (self->db, "ROLLBACK TO motcua_search_index; RELEASE motcua_search_index",
+                    NULL, NULL, NULL);
+      return FALSE;
+    }
+
+  rc = sqlite3_exec (self->db, "RELEASE motcua_search_index", NULL, NULL, NULL);
+  if (rc != SQLITE_OK)
+    {
+      set_database_error (error, self->db, rc, _("The search index could not be saved"));
+      sqlite3_exec (self->db, "ROLLBACK TO motcua_search_index; RELEASE motcua_search_index",
+                    NULL, NULL, NULL);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+static gboolean
+put_row (MotcuaSearchIndex  *self,
+         gint64              dossier_id,
+         const Row          *row,
+         GError            **error)
+{
+  g_auto(Row) old_row = { { NULL, } };
+
+  if (!read_row (self, dossier_id, &old_row, error))
+    return FALSE;
+
+  /* The store puts a dossier after every action on it, and most actions change none
+   * of these fields: an unchanged row spares FTS5 a delete and an insert. */
+  if (old_row.columns[0] != NULL && row_equal (&old_row, row))
+    return TRUE;
+
+  if (old_row.columns[0] != NULL && !forget_row (self, dossier_id, &old_row, error))
+    return FALSE;
+
+  return write_row (self, dossier_id, row, error);
 }
 
 gboolean
@@ -286,48 +569,46 @@ motcua_search_index_put (MotcuaSearchIndex         *self,
                          const MotcuaSearchFields  *fields,
                          GError                   **error)
 {
-  sqlite3_stmt *stmt;
-  g_autofree char *ids = NULL;
-  g_autofree char *id_number = NULL;
-  g_autofree char *phone = NULL;
-  int rc;
+  g_auto(Row) row = { { NULL, } };
+  gboolean opened;
+  gboolean success;
 
   g_return_val_if_fail (MOTCUA_IS_SEARCH_INDEX (self), FALSE);
   g_return_val_if_fail (fields != NULL, FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  /* FTS5 honours OR REPLACE on the rowid, which saves a DELETE round trip. */
-  stmt = ensure_statement (self, &self->put_stmt,
-                           "INSERT OR REPLACE INTO dossier_search "
-                           "(rowid, code, name, ids, procedure, keys) "
-                           "VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+  row_init_from_fields (&row, fields);
+
+  if (!begin_if_needed (self, &opened, error))
+    return FALSE;
+  success = put_row (self, dossier_id, &row, error);
+  return end_if_opened (self, opened, success, error);
+}
+
+static gboolean
+remove_row (MotcuaSearchIndex  *self,
+            gint64              dossier_id,
+            GError            **error)
+{
+  g_auto(Row) old_row = { { NULL, } };
+  sqlite3_stmt *stmt;
+
+  if (!read_row (self, dossier_id, &old_row, error))
+    return FALSE;
+  if (old_row.columns[0] == NULL)
+    return TRUE;
+
+  if (!forget_row (self, dossier_id, &old_row, error))
+    return FALSE;
+
+  stmt = ensure_statement (self, &self->text_remove_stmt,
+                           "DELETE FROM dossier_search_text WHERE id = ?1",
                            error);
   if (stmt == NULL)
     return FALSE;
 
-  id_number = column_text (fields->id_number);
-  phone = column_text (fields->phone);
-  ids = g_strjoin (" ", id_number, phone, NULL);
-  g_strstrip (ids);
-
   sqlite3_bind_int64 (stmt, 1, dossier_id);
-  bind_text (stmt, 2, column_text (fields->code));
-  bind_text (stmt, 3, column_text (fields->applicant_name));
-  bind_text (stmt, 4, g_steal_pointer (&ids));
-  bind_text (stmt, 5, column_text (fields->procedure_name));
-  bind_text (stmt, 6, keys_text (fields));
-
-  rc = sqlite3_step (stmt);
-  sqlite3_reset (stmt);
-  sqlite3_clear_bindings (stmt);
-
-  if (rc != SQLITE_DONE)
-    {
-      set_database_error (error, self->db, rc, _("The dossier could not be added to the search index"));
-      return FALSE;
-    }
-
-  return TRUE;
+  return step_done (self, stmt, _("The dossier could not be removed from the search index"), error);
 }
 
 gboolean
@@ -335,29 +616,16 @@ motcua_search_index_remove (MotcuaSearchIndex  *self,
                             gint64              dossier_id,
                             GError            **error)
 {
-  sqlite3_stmt *stmt;
-  int rc;
+  gboolean opened;
+  gboolean success;
 
   g_return_val_if_fail (MOTCUA_IS_SEARCH_INDEX (self), FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  stmt = ensure_statement (self, &self->remove_stmt,
-                           "DELETE FROM dossier_search WHERE rowid = ?1",
-                           error);
-  if (stmt == NULL)
+  if (!begin_if_needed (self, &opened, error))
     return FALSE;
-
-  sqlite3_bind_int64 (stmt, 1, dossier_id);
-  rc = sqlite3_step (stmt);
-  sqlite3_reset (stmt);
-
-  if (rc != SQLITE_DONE)
-    {
-      set_database_error (error, self->db, rc, _("The dossier could not be removed from the search index"));
-      return FALSE;
-    }
-
-  return TRUE;
+  success = remove_row (self, dossier_id, error);
+  return end_if_opened (self, opened, success, error);
 }
 
 /* How well @word matches the best of the space-separated @tokens. */
@@ -430,78 +698,103 @@ score_name_start (const Query *query,
 }
 
 static int
+weigh (WordMatch match,
+       gsize     word_len,
+       int       exact_weight,
+       int       prefix_weight)
+{
+  /* A one-letter word is a clerk starting to type, not an initial: "h" should list
+   * Hoàng and Huỳnh, not only H'Nhi. */
+  if (match == WORD_MATCH_EXACT && word_len > 1)
+    return exact_weight;
+  if (match != WORD_MATCH_NONE)
+    return prefix_weight;
+  return 0;
+}
+
+/* A word scores by the best field it matches in. */
+static int
 score_word (const char *word,
             const char *code,
             const char *name,
             const char *ids,
-            const char *procedure,
-            const char *keys)
+            const char *procedure)
 {
   gsize word_len = strlen (word);
-  WordMatch code_match = MAX (MAX (match_word (code, word, word_len),
-                                   match_word (ids, word, word_len)),
-                              match_word (keys, word, word_len));
-  WordMatch name_match;
-  WordMatch procedure_match;
+  WordMatch code_match = MAX (match_word (code, word, word_len),
+                              match_word (ids, word, word_len));
+  WordMatch name_match = match_word (name, word, word_len);
+  WordMatch procedure_match = match_word (procedure, word, word_len);
+  int score;
 
-  if (code_match == WORD_MATCH_EXACT)
-    return WEIGHT_CODE_WORD_EXACT;
+  score = weigh (code_match, word_len, WEIGHT_CODE_WORD_EXACT, WEIGHT_CODE_WORD_PREFIX);
+  score = MAX (score, weigh (name_match, word_len, WEIGHT_NAME_WORD_EXACT, WEIGHT_NAME_WORD_PREFIX));
+  score = MAX (score, weigh (procedure_match, word_len, WEIGHT_PROC_WORD_EXACT, WEIGHT_PROC_WORD_PREFIX));
 
-  name_match = match_word (name, word, word_len);
-  if (name_match == WORD_MATCH_EXACT)
-    return WEIGHT_NAME_WORD_EXACT;
-  if (name_match == WORD_MATCH_PREFIX)
-    return WEIGHT_NAME_WORD_PREFIX;
-  if (code_match == WORD_MATCH_PREFIX)
-    return WEIGHT_CODE_WORD_PREFIX;
+  return score;
+}
 
-  procedure_match = match_word (procedure, word, word_len);
-  if (procedure_match == WORD_MATCH_EXACT)
-    return WEIGHT_PROC_WORD_EXACT;
-  if (procedure_match == WORD_MATCH_PREFIX)
-    return WEIGHT_PROC_WORD_PREFIX;
+/* Whether @words, once its separating spaces are dropped, is @compact. */
+static gboolean
+equals_without_spaces (const char *words,
+                       const char *compact)
+{
+  if (words == NULL)
+    return FALSE;
 
-  return 0;
+  for (; *words != '\0'; words++)
+    {
+      if (*words == ' ')
+        continue;
+      if (*words != *compact)
+        return FALSE;
+      compact++;
+    }
+
+  return *compact == '\0';
 }
 
 static int
 score_row (const Query  *query,
            sqlite3_stmt *stmt)
 {
-  const char *code = (const char *) sqlite3_column_text (stmt, 1);
-  const char *name = (const char *) sqlite3_column_text (stmt, 2);
-  const char *ids = (const char *) sqlite3_column_text (stmt, 3);
-  const char *procedure = (const char *) sqlite3_column_text (stmt, 4);
-  const char *keys = (const char *) sqlite3_column_text (stmt, 5);
+  const char *code = (const char *) sqlite3_column_text (stmt, 0);
+  const char *name = (const char *) sqlite3_column_text (stmt, 1);
+  const char *ids = (const char *) sqlite3_column_text (stmt, 2);
+  const char *procedure = (const char *) sqlite3_column_text (stmt, 3);
+  const char *keys = (const char *) sqlite3_column_text (stmt, 4);
   int score = 0;
 
-  if (match_word (keys, query->compact, strlen (query->compact)) == WORD_MATCH_EXACT)
+  if (equals_without_spaces (code, query->compact) ||
+      match_word (keys, query->key, strlen (query->key)) == WORD_MATCH_EXACT ||
+      match_word (ids, query->compact, strlen (query->compact)) == WORD_MATCH_EXACT)
     score += WEIGHT_KEY_EXACT;
 
   score += score_name_start (query, name);
 
   for (guint i = 0; i < query->n_words; i++)
-    score += score_word (query->words[i], code, name, ids, procedure, keys);
+    score += score_word (query->words[i], code, name, ids, procedure);
 
   return score;
 }
 
-/* Runs one candidate tier: @expression is an FTS5 query built from folded words only,
- * each quoted, so nothing the clerk typed is ever read as FTS5 syntax. */
+/* Runs one candidate tier, newest first. Only rowids: FTS5 answers them from its
+ * index alone, and the stored words are read once per distinct candidate later.
+ * @expression is built from folded words only, each quoted, so nothing the clerk
+ * typed is ever read as FTS5 syntax. */
 static gboolean
-collect_candidates (MotcuaSearchIndex  *self,
-                    const Query        *query,
-                    const char         *expression,
-                    guint               max_rows,
-                    GArray             *candidates,
-                    GError            **error)
+collect_ids (MotcuaSearchIndex  *self,
+             const char         *expression,
+             guint               max_rows,
+             GArray             *candidates,
+             GError            **error)
 {
   sqlite3_stmt *stmt;
   int rc;
 
   stmt = ensure_statement (self, &self->match_stmt,
-                           "SELECT rowid, code, name, ids, procedure, keys "
-                           "FROM dossier_search WHERE dossier_search MATCH ?1 "
+                           "SELECT rowid FROM dossier_search "
+                           "WHERE dossier_search MATCH ?1 "
                            "ORDER BY rowid DESC LIMIT ?2",
                            error);
   if (stmt == NULL)
@@ -512,10 +805,8 @@ collect_candidates (MotcuaSearchIndex  *self,
 
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
-      Candidate candidate;
+      Candidate candidate = { sqlite3_column_int64 (stmt, 0), UNSCORED };
 
-      candidate.id = sqlite3_column_int64 (stmt, 0);
-      candidate.score = score_row (query, stmt);
       g_array_append_val (candidates, candidate);
     }
 
@@ -531,26 +822,99 @@ collect_candidates (MotcuaSearchIndex  *self,
   return TRUE;
 }
 
+/* Scores the candidates not scored yet. */
+static gboolean
+score_candidates (MotcuaSearchIndex  *self,
+                  const Query        *query,
+                  GArray             *candidates,
+                  GError            **error)
+{
+  sqlite3_stmt *stmt;
+
+  stmt = ensure_row_statement (self, error);
+  if (stmt == NULL)
+    return FALSE;
+
+  for (guint i = 0; i < candidates->len; i++)
+    {
+      Candidate *candidate = &g_array_index (candidates, Candidate, i);
+      int rc;
+
+      if (candidate->score != UNSCORED)
+        continue;
+
+      sqlite3_bind_int64 (stmt, 1, candidate->id);
+      rc = sqlite3_step (stmt);
+      /* A row gone since the tier ran is no match. */
+      candidate->score = rc == SQLITE_ROW ? score_row (query, stmt) : 0;
+      sqlite3_reset (stmt);
+
+      if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+        {
+          set_database_error (error, self->db, rc, _("The search could not be completed"));
+          return FALSE;
+        }
+    }
+
+  return TRUE;
+}
+
+static gboolean
+has_key_match (GArray *candidates)
+{
+  for (guint i = 0; i < candidates->len; i++)
+    {
+      if (g_array_index (candidates, Candidate, i).score >= WEIGHT_KEY_EXACT)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+static int
+compare_by_length_desc (gconstpointer a,
+                        gconstpointer b)
+{
+  return (int) strlen (*(char * const *) b) - (int) strlen (*(char * const *) a);
+}
+
+/* Longer words first: FTS5 drives an AND from its first term, and a long word is
+ * usually the rare one ("210531" rather than "000"). */
 static char *
 build_expression (const Query *query,
                   gboolean     prefix)
 {
+  g_autofree char **sorted = g_memdup2 (query->words, sizeof (char *) * query->n_words);
   GString *expression = g_string_new (NULL);
+
+  qsort (sorted, query->n_words, sizeof (char *), compare_by_length_desc);
 
   for (guint i = 0; i < query->n_words; i++)
     {
       if (i > 0)
         g_string_append (expression, " AND ");
       /* Words hold letters and digits only, so they never contain a quote. */
-      g_string_append_printf (expression, "\"%s\"%s", query->words[i], prefix ? "*" : "");
+      g_string_append_printf (expression, "\"%s\"%s", sorted[i], prefix ? "*" : "");
     }
 
   return g_string_free (expression, FALSE);
 }
 
 static int
-compare_by_id_then_score (gconstpointer a,
-                          gconstpointer b)
+compare_by_id_desc (gconstpointer a,
+                    gconstpointer b)
+{
+  const Candidate *ca = a;
+  const Candidate *cb = b;
+
+  if (ca->id != cb->id)
+    return ca->id < cb->id ? 1 : -1;
+  return 0;
+}
+
+/* Newest first, and of one dossier's entries the scored one first. */
+static int
+compare_for_deduplication (gconstpointer a,
+                           gconstpointer b)
 {
   const Candidate *ca = a;
   const Candidate *cb = b;
@@ -569,20 +933,17 @@ compare_by_rank (gconstpointer a,
 
   if (ca->score != cb->score)
     return cb->score - ca->score;
-  if (ca->id != cb->id)
-    return ca->id < cb->id ? 1 : -1;
-  return 0;
+  return compare_by_id_desc (a, b);
 }
 
-static GArray *
-rank_candidates (GArray *candidates,
-                 guint   limit)
+/* The tiers overlap: keep one entry per dossier. Newest first also reads the stored
+ * words in the order they lie on disk. */
+static void
+deduplicate (GArray *candidates)
 {
-  GArray *ids = g_array_new (FALSE, FALSE, sizeof (gint64));
   guint kept = 0;
 
-  /* The tiers overlap: keep one entry per dossier. */
-  g_array_sort (candidates, compare_by_id_then_score);
+  g_array_sort (candidates, compare_for_deduplication);
   for (guint i = 0; i < candidates->len; i++)
     {
       Candidate *candidate = &g_array_index (candidates, Candidate, i);
@@ -592,12 +953,59 @@ rank_candidates (GArray *candidates,
       g_array_index (candidates, Candidate, kept++) = *candidate;
     }
   g_array_set_size (candidates, kept);
+}
+
+static GArray *
+best_ids (GArray *candidates,
+          guint   limit)
+{
+  GArray *ids = g_array_new (FALSE, FALSE, sizeof (gint64));
 
   g_array_sort (candidates, compare_by_rank);
   for (guint i = 0; i < candidates->len && i < limit; i++)
     g_array_append_val (ids, g_array_index (candidates, Candidate, i).id);
 
   return ids;
+}
+
+/* Candidates from every tier, scored; the caller holds a read transaction so that
+ * the few hundred lookups share one snapshot and one set of locks. */
+static gboolean
+find_candidates (MotcuaSearchIndex  *self,
+                 const Query        *query,
+                 guint               limit,
+                 GArray             *candidates,
+                 GError            **error)
+{
+  g_autofree char *key_expression = NULL;
+  g_autofree char *prefix_expression = NULL;
+
+  /* For one word this tier is also the exact-word tier. */
+  key_expression = g_strdup_printf ("\"%s\" OR \"%s\"", query->key, query->compact);
+  if (!collect_ids (self, key_expression, MAX (limit, EXACT_CANDIDATES), candidates, error) ||
+      !score_candidates (self, query, candidates, error))
+    return FALSE;
+
+  /* A whole code, ID number or phone names its dossiers: what the prefix tier would
+   * add ("0001" also begins "00010") is noise, and a code's words ("000", "h56")
+   * are in every row, which makes that tier the costliest of all. */
+  if (has_key_match (candidates))
+    return TRUE;
+
+  if (query->n_words > 1)
+    {
+      g_autofree char *exact_expression = build_expression (query, FALSE);
+
+      if (!collect_ids (self, exact_expression, MAX (limit, EXACT_CANDIDATES), candidates, error))
+        return FALSE;
+    }
+
+  prefix_expression = build_expression (query, TRUE);
+  if (!collect_ids (self, prefix_expression, MAX (limit, PREFIX_CANDIDATES), candidates, error))
+    return FALSE;
+
+  deduplicate (candidates);
+  return score_candidates (self, query, candidates, error);
 }
 
 GArray *
@@ -608,8 +1016,8 @@ motcua_search_index_query (MotcuaSearchIndex  *self,
 {
   g_auto(Query) query = { NULL, };
   g_autoptr(GArray) candidates = NULL;
-  g_autofree char *key_expression = NULL;
-  g_autofree char *prefix_expression = NULL;
+  gboolean opened;
+  gboolean success;
 
   g_return_val_if_fail (MOTCUA_IS_SEARCH_INDEX (self), NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
@@ -619,25 +1027,15 @@ motcua_search_index_query (MotcuaSearchIndex  *self,
   if (query.n_words == 0 || limit == 0)
     return g_array_new (FALSE, FALSE, sizeof (gint64));
   query.compact = g_strjoinv ("", query.words);
+  query.key = g_strconcat (KEY_MARK, query.compact, NULL);
 
   candidates = g_array_new (FALSE, FALSE, sizeof (Candidate));
 
-  /* For one word this tier is also the exact-word tier. */
-  key_expression = g_strdup_printf ("\"%s\"", query.compact);
-  if (!collect_candidates (self, &query, key_expression, MAX (limit, EXACT_CANDIDATES), candidates, error))
+  if (!begin_if_needed (self, &opened, error))
+    return NULL;
+  success = find_candidates (self, &query, limit, candidates, error);
+  if (!end_if_opened (self, opened, success, error))
     return NULL;
 
-  if (query.n_words > 1)
-    {
-      g_autofree char *exact_expression = build_expression (&query, FALSE);
-
-      if (!collect_candidates (self, &query, exact_expression, EXACT_CANDIDATES, candidates, error))
-        return NULL;
-    }
-
-  prefix_expression = build_expression (&query, TRUE);
-  if (!collect_candidates (self, &query, prefix_expression, MAX (limit, PREFIX_CANDIDATES), candidates, error))
-    return NULL;
-
-  return rank_candidates (candidates, limit);
+  return best_ids (candidates, limit);
 }

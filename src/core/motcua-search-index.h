@@ -28,7 +28,8 @@ const char        *motcua_search_index_schema (void);
 
 /* @db is borrowed and must outlive the index. */
 MotcuaSearchIndex *motcua_search_index_new    (sqlite3                  *db);
-/* Adds or replaces the entry of @dossier_id. Does not open a transaction. */
+/* Adds or replaces the entry of @dossier_id. Inside the caller's transaction it
+ * commits or rolls back with it; called outside one, it is atomic on its own. */
 gboolean           motcua_search_index_put    (MotcuaSearchIndex        *self,
                                                gint64                    dossier_id,
                                                const MotcuaSearchFields *fields,
@@ -37,7 +38,9 @@ gboolean           motcua_search_index_remove (MotcuaSearchIndex        *self,
                                                gint64                    dossier_id,
                                                GError                  **error);
 /* Dossier ids (gint64) matching every word of @text, best first, at most @limit.
- * Empty text gives an empty array. */
+ * Empty text gives an empty array. A whole code, ID number or phone (punctuation and
+ * spaces ignored) gives only the dossiers it names. A broad query ranks among its
+ * most recent matches (a few hundred, newest first), not all of them. */
 GArray            *motcua_search_index_query  (MotcuaSearchIndex        *self,
                                                const char               *text,
                                                guint                     limit,
