@@ -61,10 +61,10 @@ typedef struct {
 } Demo;
 
 static void
-life_reset (Demo *demo)
+life_reset (Demo *demo, GDateTime *arrived)
 {
   g_free (demo->uid);
-  demo->uid = g_uuid_string_random ();
+  demo->uid = motcua_uuid_new (arrived);
   g_ptr_array_set_size (demo->events, 0);
   g_ptr_array_set_size (demo->payloads, 0);
   demo->stopped = FALSE;
@@ -83,7 +83,7 @@ life_add (Demo *demo, const char *kind, const char *actor, const char *role, GDa
       return FALSE;
     }
   event = motcua_event_new ();
-  event->op_id = g_uuid_string_random ();
+  event->op_id = motcua_uuid_new (at);
   event->dossier_uid = g_strdup (demo->uid);
   event->actor = g_strdup (actor);
   event->actor_role = g_strdup (role);
@@ -389,7 +389,7 @@ live_one (Demo *demo, GDateTime *arrived, GError **error)
   g_autoptr(GDateTime) received = motcua_calendar_clock_start (demo->calendar, arrived);
   JsonObject *payload;
 
-  life_reset (demo);
+  life_reset (demo, arrived);
   if (g_date_time_compare (received, demo->now) > 0)
     {
       /* Came after closing today: the clerk is still at the counter. */
@@ -554,6 +554,7 @@ prepare_bulk_load (MotcuaStore *store)
   mallopt (M_TOP_PAD, 64 * 1024 * 1024);
 #endif
   sqlite3_exec (motcua_store_get_db (store), "PRAGMA cache_size = -131072", NULL, NULL, NULL);
+  motcua_store_set_bulk_load (store, TRUE);
 }
 
 static gboolean
@@ -610,6 +611,7 @@ motcua_demo_generate (MotcuaStore *store, guint n_dossiers, guint32 seed, GError
       ok = generate_all (&demo, times, error);
     }
 
+  motcua_store_set_bulk_load (store, FALSE);
   if (demo.procedures != NULL)
     free_weighted (demo.procedures);
   g_ptr_array_unref (demo.events);

@@ -8,6 +8,27 @@
 
 #include <string.h>
 
+char *
+motcua_uuid_new (GDateTime *time)
+{
+  guint64 ms = (guint64) g_date_time_to_unix (time) * 1000 + g_date_time_get_microsecond (time) / 1000;
+  guint8 b[16];
+
+  for (guint i = 0; i < 6; i++)
+    b[i] = ms >> (8 * (5 - i));
+  for (guint i = 6; i < 16; i += 2)
+    {
+      guint32 r = g_random_int ();
+      b[i] = r;
+      b[i + 1] = r >> 8;
+    }
+  b[6] = 0x70 | (b[6] & 0x0f);   /* version 7 */
+  b[8] = 0x80 | (b[8] & 0x3f);   /* RFC 9562 variant */
+  return g_strdup_printf ("%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x",
+                          b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7],
+                          b[8], b[9], b[10], b[11], b[12], b[13], b[14], b[15]);
+}
+
 MotcuaEvent *
 motcua_event_new (void)
 {

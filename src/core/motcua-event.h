@@ -38,6 +38,11 @@ typedef struct {
 
 #define MOTCUA_EVENT_GENESIS_HASH "0000000000000000000000000000000000000000000000000000000000000000"
 
+/* A time-ordered UUID (version 7, RFC 9562) for op ids and dossier uids: unique without
+ * coordination like any random UUID, but made in time order, so the journal's indexes
+ * grow at their end instead of everywhere at once. */
+char        *motcua_uuid_new            (GDateTime         *time);
+
 MotcuaEvent *motcua_event_new          (void);
 void         motcua_event_free         (MotcuaEvent       *event);
 /* The hash over the event's frozen fields (everything but its id, hash, signature and

@@ -20,10 +20,13 @@ struct _MotcuaStore
   /* Owned */
   sqlite3           *db;
   char              *path;
-  GHashTable        *statements;   /* SQL text → sqlite3_stmt*, prepared once */
+  GHashTable        *statements;   /* SQL literal → sqlite3_stmt*, prepared once */
   MotcuaSearchIndex *search;
   MotcuaCalendar    *calendar;     /* built on first use, dropped when settings change */
   guint              transaction_depth;
+  /* Bulk loads index new dossiers just before COMMIT (see motcua_store_set_bulk_load). */
+  gboolean           bulk_load;
+  GArray            *unindexed;     /* dossier ids */
 };
 
 G_DEFINE_FINAL_TYPE (MotcuaStore, motcua_store, G_TYPE_OBJECT)
@@ -65,6 +68,7 @@ motcua_store_finalize (GObject *object)
   g_clear_object (&self->search);
   g_clear_object (&self->calendar);
   g_clear_pointer (&self->statements, g_hash_table_unref);
+  g_clear_pointer (&self->unindexed, g_array_unref);
   if (self->db != NULL)
     sqlite3_close_v2 (self->db);
   g_free (self->path);
@@ -81,7 +85,10 @@ motcua_store_class_init (MotcuaStoreClass *klass)
 static void
 motcua_store_init (MotcuaStore *self)
 {
-  self->statements = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
+  self->unindexed = g_array_new (FALSE, FALSE, sizeof (gint64));
+  /* Keyed by the address of the SQL literal: every call site passes its own constant,
+   * and hashing the text of long statements on every call showed in profiles. */
+  self->statements = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL,
                                             finalize_statement);
 }
 
@@ -238,17 +245,23 @@ motcua_store_begin (MotcuaStore *self, GError **error)
   return TRUE;
 }
 
+static gboolean index_unindexed (MotcuaStore *self, GError **error);
+
 gboolean
 motcua_store_commit (MotcuaStore *self, GError **error)
 {
   g_return_val_if_fail (self->transaction_depth > 0, FALSE);
-  if (--self->transaction_depth > 0)
-    return TRUE;
-  if (!exec (self, "COMMIT", error))
+  if (self->transaction_depth > 1)
     {
-      sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
+      self->transaction_depth--;
+      return TRUE;
+    }
+  if (!index_unindexed (self, error) || !exec (self, "COMMIT", error))
+    {
+      motcua_store_rollback (self);
       return FALSE;
     }
+  self->transaction_depth = 0;
   return TRUE;
 }
 
@@ -258,6 +271,7 @@ motcua_store_rollback (MotcuaStore *self)
   if (self->transaction_depth == 0)
     return;
   self->transaction_depth = 0;
+  g_array_set_size (self->unindexed, 0);
   sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
   /* Settings read inside the transaction may be gone. */
   g_clear_object (&self->calendar);
@@ -950,37 +964,45 @@ motcua_store_get_procedure (MotcuaStore *self, const char *code, GError **error)
 
 /* ---- dossier codes ---------------------------------------------------------- */
 
+/* Looks before it writes: a write statement opens a statement journal (costly in a
+ * long transaction), and most days have no reserved block at all. */
 static gboolean
 code_from_block (MotcuaStore *self, const char *agency_code, const char *day, gint64 *seq, GError **error)
 {
   sqlite3_stmt *stmt = prepare (self,
-                                "UPDATE code_blocks SET next_seq = next_seq + 1"
-                                " WHERE id = (SELECT id FROM code_blocks WHERE agency_code = ? AND day = ?"
-                                "             AND next_seq <= last_seq ORDER BY first_seq LIMIT 1)"
-                                " RETURNING next_seq - 1", error);
+                                "SELECT id, next_seq FROM code_blocks WHERE agency_code = ? AND day = ?"
+                                " AND next_seq <= last_seq ORDER BY first_seq LIMIT 1", error);
+  gint64 block = 0;
   int rc;
 
+  *seq = 0;
   if (stmt == NULL)
     return FALSE;
   bind_text (stmt, 1, agency_code);
   bind_text (stmt, 2, day);
-  rc = sqlite3_step (stmt);
-  *seq = rc == SQLITE_ROW ? sqlite3_column_int64 (stmt, 0) : 0;
-  if (rc == SQLITE_ROW)
-    rc = sqlite3_step (stmt);
+  if ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      block = sqlite3_column_int64 (stmt, 0);
+      *seq = sqlite3_column_int64 (stmt, 1);
+    }
   sqlite3_reset (stmt);
-  if (rc != SQLITE_DONE)
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
     return fail (self, rc, error);
-  return TRUE;
+  if (block == 0)
+    return TRUE;
+
+  stmt = prepare (self, "UPDATE code_blocks SET next_seq = next_seq + 1 WHERE id = ?", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, block);
+  return step_done (self, stmt, error);
 }
 
 static gboolean
 code_from_sequence (MotcuaStore *self, const char *agency_code, const char *day, gint64 *seq, GError **error)
 {
-  sqlite3_stmt *stmt = prepare (self,
-                                "INSERT INTO code_sequences (agency_code, day, next_seq) VALUES (?, ?, 2)"
-                                " ON CONFLICT (agency_code, day) DO UPDATE SET next_seq = next_seq + 1"
-                                " RETURNING next_seq - 1", error);
+  sqlite3_stmt *stmt = prepare (self, "SELECT next_seq FROM code_sequences WHERE agency_code = ? AND day = ?", error);
+  gboolean exists;
   int rc;
 
   if (stmt == NULL)
@@ -988,15 +1010,22 @@ code_from_sequence (MotcuaStore *self, const char *agency_code, const char *day,
   bind_text (stmt, 1, agency_code);
   bind_text (stmt, 2, day);
   rc = sqlite3_step (stmt);
-  if (rc == SQLITE_ROW)
-    {
-      *seq = sqlite3_column_int64 (stmt, 0);
-      rc = sqlite3_step (stmt);
-    }
+  exists = rc == SQLITE_ROW;
+  *seq = exists ? sqlite3_column_int64 (stmt, 0) : 1;
   sqlite3_reset (stmt);
-  if (rc != SQLITE_DONE)
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
     return fail (self, rc, error);
-  return TRUE;
+
+  /* The caller holds a write transaction, so nobody can take the same number between
+   * this read and this write. */
+  stmt = prepare (self, exists ? "UPDATE code_sequences SET next_seq = ?3 WHERE agency_code = ?1 AND day = ?2"
+                               : "INSERT INTO code_sequences (agency_code, day, next_seq) VALUES (?1, ?2, ?3)", error);
+  if (stmt == NULL)
+    return FALSE;
+  bind_text (stmt, 1, agency_code);
+  bind_text (stmt, 2, day);
+  sqlite3_bind_int64 (stmt, 3, *seq + 1);
+  return step_done (self, stmt, error);
 }
 
 /* Whether @seq is inside a block reserved for the day or already names a dossier. */
@@ -1487,6 +1516,52 @@ insert_event (MotcuaStore *self, MotcuaEvent *event, GError **error)
   return TRUE;
 }
 
+/* FTS5 writes its pending terms out as a new segment whenever a later statement of
+ * the transaction opens a statement journal, so interleaving index entries with the
+ * journal's inserts made a bulk load write one segment per dossier. Bulk loads index
+ * everything at the end instead, in one run of consecutive puts. */
+void
+motcua_store_set_bulk_load (MotcuaStore *self, gboolean bulk_load)
+{
+  self->bulk_load = bulk_load;
+}
+
+static gboolean
+index_unindexed (MotcuaStore *self, GError **error)
+{
+  sqlite3_stmt *stmt;
+
+  for (guint i = 0; i < self->unindexed->len; i++)
+    {
+      MotcuaSearchFields fields;
+      int rc;
+
+      stmt = prepare (self, "SELECT code, applicant_name, applicant_id_number, applicant_phone, procedure_name"
+                            " FROM dossiers WHERE id = ?", error);
+      if (stmt == NULL)
+        return FALSE;
+      sqlite3_bind_int64 (stmt, 1, g_array_index (self->unindexed, gint64, i));
+      if ((rc = sqlite3_step (stmt)) != SQLITE_ROW)
+        {
+          sqlite3_reset (stmt);
+          return fail (self, rc == SQLITE_DONE ? SQLITE_CORRUPT : rc, error);
+        }
+      fields.code = (const char *) sqlite3_column_text (stmt, 0);
+      fields.applicant_name = (const char *) sqlite3_column_text (stmt, 1);
+      fields.id_number = (const char *) sqlite3_column_text (stmt, 2);
+      fields.phone = (const char *) sqlite3_column_text (stmt, 3);
+      fields.procedure_name = (const char *) sqlite3_column_text (stmt, 4);
+      if (!motcua_search_index_put (self->search, g_array_index (self->unindexed, gint64, i), &fields, error))
+        {
+          sqlite3_reset (stmt);
+          return FALSE;
+        }
+      sqlite3_reset (stmt);
+    }
+  g_array_set_size (self->unindexed, 0);
+  return TRUE;
+}
+
 static gboolean
 index_dossier (MotcuaStore *self, MotcuaDossier *d, GError **error)
 {
@@ -1498,6 +1573,11 @@ index_dossier (MotcuaStore *self, MotcuaDossier *d, GError **error)
     .procedure_name = d->procedure_name,
   };
 
+  if (self->bulk_load)
+    {
+      g_array_append_val (self->unindexed, d->id);
+      return TRUE;
+    }
   return motcua_search_index_put (self->search, d->id, &fields, error);
 }
 
@@ -1606,7 +1686,7 @@ new_event (const char *dossier_uid, MotcuaUser *actor, GDateTime *now, const cha
 {
   MotcuaEvent *event = motcua_event_new ();
 
-  event->op_id = g_uuid_string_random ();
+  event->op_id = motcua_uuid_new (now);
   event->dossier_uid = g_strdup (dossier_uid);
   event->actor = g_strdup (actor->username);
   event->actor_role = g_strdup (motcua_role_to_string (actor->role));
@@ -1914,7 +1994,7 @@ motcua_store_receive (MotcuaStore *self, const MotcuaReceiveRequest *request, GE
       goto failed;
     json_object_set_string_member (payload, "code", code);
   }
-  uid = g_uuid_string_random ();
+  uid = motcua_uuid_new (now);
   event = new_event (uid, actor, now, kind);
   dossier = motcua_store_append_event (self, NULL, event, payload, error);
   if (dossier == NULL)

@@ -117,6 +117,11 @@ char           *motcua_store_get_blob_dir      (MotcuaStore       *self);
 /* Whether the store has been initialised with an agency. */
 gboolean        motcua_store_is_initialized    (MotcuaStore       *self);
 
+/* While loading many dossiers in few transactions (demo data, imports), index them
+ * for search when each transaction commits rather than one by one: much faster. */
+void            motcua_store_set_bulk_load     (MotcuaStore       *self,
+                                                gboolean           bulk_load);
+
 /* Transactions for callers that group several operations (BEGIN IMMEDIATE, so
  * concurrent workstations' processes queue instead of failing). */
 gboolean        motcua_store_begin             (MotcuaStore       *self,
