@@ -1,0 +1,315 @@
+/* motcua-window.c: the three panes and the window's actions. */
+
+#include <glib/gi18n.h>
+#include <string.h>
+
+#include "motcua-demo.h"
+#include "motcua-dossier-editor.h"
+#include "motcua-pdf-view.h"
+#include "motcua-queue-pane.h"
+#include "motcua-receive-dialog.h"
+#include "motcua-window.h"
+
+struct _MotcuaWindow
+{
+  AdwApplicationWindow parent_instance;
+
+  /* Template widgets */
+  AdwToastOverlay     *toast_overlay;
+  AdwWindowTitle      *window_title;
+  GtkStack            *stack;
+  GtkPaned            *outer_paned;
+  GtkPaned            *inner_paned;
+  MotcuaQueuePane     *queue_pane;
+  MotcuaDossierEditor *editor;
+  MotcuaPdfView       *pdf_view;
+  AdwStatusPage       *error_page;
+  GtkLabel            *user_label;
+  GtkLabel            *sync_label;
+
+  /* Owned */
+  MotcuaStore         *store;
+  GSettings           *settings;
+};
+
+G_DEFINE_FINAL_TYPE (MotcuaWindow, motcua_window, ADW_TYPE_APPLICATION_WINDOW)
+
+void
+motcua_window_show_toast (MotcuaWindow *self, const char *message)
+{
+  adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (message));
+}
+
+void
+motcua_window_open_dossier (MotcuaWindow *self, const char *code)
+{
+  motcua_queue_pane_select_code (self->queue_pane, code);
+  motcua_dossier_editor_show_dossier (self->editor, code);
+}
+
+/* ---- who and where ---------------------------------------------------------- */
+
+static void
+update_identity (MotcuaWindow *self)
+{
+  g_autoptr(MotcuaAgency) agency = motcua_store_get_agency (self->store, NULL);
+  g_autofree char *username = motcua_store_get_current_user (self->store, NULL);
+  g_autoptr(MotcuaUser) user = username ? motcua_store_get_user (self->store, username, NULL) : NULL;
+
+  adw_window_title_set_subtitle (self->window_title, agency ? agency->name : "");
+  if (user != NULL)
+    {
+      g_autofree char *text = g_strdup_printf ("%s (%s)", user->full_name, motcua_role_label (user->role));
+      gtk_label_set_text (self->user_label, text);
+    }
+  else
+    gtk_label_set_text (self->user_label, _("No user is signed in"));
+}
+
+static void
+show_panes (MotcuaWindow *self)
+{
+  motcua_queue_pane_set_store (self->queue_pane, self->store);
+  motcua_dossier_editor_set_store (self->editor, self->store);
+  update_identity (self);
+  gtk_stack_set_visible_child_name (self->stack, "panes");
+}
+
+/* ---- signals from the panes ---------------------------------------------------- */
+
+static void
+on_dossier_selected (MotcuaQueuePane *pane, const char *code, MotcuaWindow *self)
+{
+  if (g_strcmp0 (code, motcua_dossier_editor_get_code (self->editor)) != 0)
+    {
+      motcua_dossier_editor_show_dossier (self->editor, code);
+      motcua_pdf_view_clear (self->pdf_view);
+    }
+}
+
+static void
+on_attachment_activated (MotcuaDossierEditor *editor, const char *path, const char *mime_type,
+                         const char *name, MotcuaWindow *self)
+{
+  motcua_pdf_view_load_file (self->pdf_view, path, mime_type);
+}
+
+static void
+on_dossier_changed (MotcuaDossierEditor *editor, const char *code, MotcuaWindow *self)
+{
+  motcua_queue_pane_reload (self->queue_pane);
+}
+
+static void
+on_editor_toast (MotcuaDossierEditor *editor, const char *message, MotcuaWindow *self)
+{
+  motcua_window_show_toast (self, message);
+}
+
+static void
+on_received (MotcuaReceiveDialog *dialog, const char *code, MotcuaWindow *self)
+{
+  g_autofree char *message = g_strdup_printf (_("Dossier %s received"), code);
+
+  motcua_queue_pane_reload (self->queue_pane);
+  motcua_window_open_dossier (self, code);
+  motcua_window_show_toast (self, message);
+}
+
+/* ---- actions ---------------------------------------------------------------- */
+
+static gboolean
+panes_shown (MotcuaWindow *self)
+{
+  return g_strcmp0 (gtk_stack_get_visible_child_name (self->stack), "panes") == 0;
+}
+
+static void
+receive_action (GtkWidget *widget, const char *name, GVariant *parameter)
+{
+  MotcuaWindow *self = MOTCUA_WINDOW (widget);
+  MotcuaReceiveDialog *dialog;
+
+  if (!panes_shown (self))
+    return;
+  dialog = motcua_receive_dialog_new (GTK_WINDOW (self), self->store);
+  g_signal_connect_object (dialog, "received", G_CALLBACK (on_received), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+search_action (GtkWidget *widget, const char *name, GVariant *parameter)
+{
+  motcua_queue_pane_focus_search (MOTCUA_WINDOW (widget)->queue_pane);
+}
+
+static void
+next_dossier_action (GtkWidget *widget, const char *name, GVariant *parameter)
+{
+  MotcuaWindow *self = MOTCUA_WINDOW (widget);
+
+  if (g_str_equal (name, "win.next-dossier"))
+    motcua_queue_pane_select_next (self->queue_pane);
+  else
+    motcua_queue_pane_select_previous (self->queue_pane);
+}
+
+static void
+open_attachment_action (GtkWidget *widget, const char *name, GVariant *parameter)
+{
+  motcua_dossier_editor_open_attachment (MOTCUA_WINDOW (widget)->editor);
+}
+
+/* win.zoom-in → pdf.zoom-in on the viewer, so the shortcuts work wherever focus is. */
+static void
+viewer_action (GtkWidget *widget, const char *name, GVariant *parameter)
+{
+  MotcuaWindow *self = MOTCUA_WINDOW (widget);
+  g_autofree char *viewer_name = g_strconcat ("pdf.", name + strlen ("win."), NULL);
+
+  gtk_widget_activate_action (GTK_WIDGET (self->pdf_view), viewer_name, NULL);
+}
+
+static void
+start_demo_action (GtkWidget *widget, const char *name, GVariant *parameter)
+{
+  MotcuaWindow *self = MOTCUA_WINDOW (widget);
+  g_autoptr(GError) error = NULL;
+  MotcuaAgency agency = {
+    .code = (char *) "000.17.22.H56",
+    .name = (char *) "Ủy ban nhân dân xã Quảng Phú",
+  };
+
+  if (!motcua_store_set_agency (self->store, &agency, &error)
+      || !motcua_demo_setup (self->store, &error)
+      || !motcua_demo_generate (self->store, 500, 1, &error))
+    {
+      motcua_window_show_toast (self, error->message);
+      return;
+    }
+  show_panes (self);
+}
+
+/* ---- window state -------------------------------------------------------------- */
+
+static void
+motcua_window_dispose (GObject *object)
+{
+  MotcuaWindow *self = (MotcuaWindow *) object;
+
+  gtk_widget_dispose_template (GTK_WIDGET (self), MOTCUA_TYPE_WINDOW);
+  g_clear_object (&self->store);
+  g_clear_object (&self->settings);
+  G_OBJECT_CLASS (motcua_window_parent_class)->dispose (object);
+}
+
+static gboolean
+motcua_window_close_request (GtkWindow *window)
+{
+  MotcuaWindow *self = MOTCUA_WINDOW (window);
+  int width, height;
+
+  gtk_window_get_default_size (window, &width, &height);
+  g_settings_set_int (self->settings, "window-width", width);
+  g_settings_set_int (self->settings, "window-height", height);
+  g_settings_set_boolean (self->settings, "window-maximized", gtk_window_is_maximized (window));
+  g_settings_set_int (self->settings, "queue-width", gtk_paned_get_position (self->outer_paned));
+  g_settings_set_int (self->settings, "editor-width", gtk_paned_get_position (self->inner_paned));
+  return GTK_WINDOW_CLASS (motcua_window_parent_class)->close_request (window);
+}
+
+static void
+restore_state (MotcuaWindow *self)
+{
+  gtk_window_set_default_size (GTK_WINDOW (self),
+                               g_settings_get_int (self->settings, "window-width"),
+                               g_settings_get_int (self->settings, "window-height"));
+  if (g_settings_get_boolean (self->settings, "window-maximized"))
+    gtk_window_maximize (GTK_WINDOW (self));
+  gtk_paned_set_position (self->outer_paned, g_settings_get_int (self->settings, "queue-width"));
+  gtk_paned_set_position (self->inner_paned, g_settings_get_int (self->settings, "editor-width"));
+}
+
+static void
+motcua_window_class_init (MotcuaWindowClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  GtkWindowClass *window_class = GTK_WINDOW_CLASS (klass);
+
+  object_class->dispose = motcua_window_dispose;
+  window_class->close_request = motcua_window_close_request;
+
+  g_type_ensure (MOTCUA_TYPE_QUEUE_PANE);
+  g_type_ensure (MOTCUA_TYPE_DOSSIER_EDITOR);
+  g_type_ensure (MOTCUA_TYPE_PDF_VIEW);
+
+  gtk_widget_class_set_template_from_resource (widget_class, "/io/github/motcua/Desk/motcua-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, MotcuaWindow, toast_overlay);
+  gtk_widget_class_bind_template_child (widget_class, MotcuaWindow, window_title);
+  gtk_widget_class_bind_template_child (widget_class, MotcuaWindow, stack);
+  gtk_widget_class_bind_template_child (widget_class, MotcuaWindow, outer_paned);
+  gtk_widget_class_bind_template_child (widget_class, MotcuaWindow, inner_paned);
+  gtk_widget_class_bind_template_child (widget_class, MotcuaWindow, queue_pane);
+  gtk_widget_class_bind_template_child (widget_class, MotcuaWindow, editor);
+  gtk_widget_class_bind_template_child (widget_class, MotcuaWindow, pdf_view);
+  gtk_widget_class_bind_template_child (widget_class, MotcuaWindow, error_page);
+  gtk_widget_class_bind_template_child (widget_class, MotcuaWindow, user_label);
+  gtk_widget_class_bind_template_child (widget_class, MotcuaWindow, sync_label);
+
+  gtk_widget_class_install_action (widget_class, "win.receive", NULL, receive_action);
+  gtk_widget_class_install_action (widget_class, "win.search", NULL, search_action);
+  gtk_widget_class_install_action (widget_class, "win.next-dossier", NULL, next_dossier_action);
+  gtk_widget_class_install_action (widget_class, "win.previous-dossier", NULL, next_dossier_action);
+  gtk_widget_class_install_action (widget_class, "win.open-attachment", NULL, open_attachment_action);
+  gtk_widget_class_install_action (widget_class, "win.zoom-in", NULL, viewer_action);
+  gtk_widget_class_install_action (widget_class, "win.zoom-out", NULL, viewer_action);
+  gtk_widget_class_install_action (widget_class, "win.fit-width", NULL, viewer_action);
+  gtk_widget_class_install_action (widget_class, "win.fit-page", NULL, viewer_action);
+  gtk_widget_class_install_action (widget_class, "win.start-demo", NULL, start_demo_action);
+
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_n, GDK_CONTROL_MASK, "win.receive", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK, "win.search", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Page_Down, GDK_CONTROL_MASK, "win.next-dossier", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Page_Up, GDK_CONTROL_MASK, "win.previous-dossier", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_o, GDK_CONTROL_MASK, "win.open-attachment", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_plus, GDK_CONTROL_MASK, "win.zoom-in", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_equal, GDK_CONTROL_MASK, "win.zoom-in", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_minus, GDK_CONTROL_MASK, "win.zoom-out", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_0, GDK_CONTROL_MASK, "win.fit-width", NULL);
+}
+
+static void
+motcua_window_init (MotcuaWindow *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+  self->settings = g_settings_new (APPLICATION_ID);
+  restore_state (self);
+
+  g_signal_connect_object (self->queue_pane, "dossier-selected", G_CALLBACK (on_dossier_selected), self, 0);
+  g_signal_connect_object (self->queue_pane, "dossier-activated", G_CALLBACK (on_dossier_selected), self, 0);
+  g_signal_connect_object (self->editor, "attachment-activated", G_CALLBACK (on_attachment_activated), self, 0);
+  g_signal_connect_object (self->editor, "dossier-changed", G_CALLBACK (on_dossier_changed), self, 0);
+  g_signal_connect_object (self->editor, "toast", G_CALLBACK (on_editor_toast), self, 0);
+}
+
+MotcuaWindow *
+motcua_window_new (MotcuaApplication *app, MotcuaStore *store, const GError *open_error)
+{
+  MotcuaWindow *self = g_object_new (MOTCUA_TYPE_WINDOW, "application", app, NULL);
+
+  if (store == NULL)
+    {
+      adw_status_page_set_description (self->error_page, open_error ? open_error->message : NULL);
+      gtk_stack_set_visible_child_name (self->stack, "error");
+      gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.receive", FALSE);
+      return self;
+    }
+
+  self->store = g_object_ref (store);
+  if (!motcua_store_is_initialized (store))
+    gtk_stack_set_visible_child_name (self->stack, "setup");
+  else
+    show_panes (self);
+  return self;
+}

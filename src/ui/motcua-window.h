@@ -1,0 +1,25 @@
+/* motcua-window.h: the main window: queue | dossier editor | PDF viewer. */
+#pragma once
+
+#include <adwaita.h>
+
+#include "motcua-application.h"
+#include "motcua-store.h"
+
+G_BEGIN_DECLS
+
+#define MOTCUA_TYPE_WINDOW (motcua_window_get_type ())
+G_DECLARE_FINAL_TYPE (MotcuaWindow, motcua_window, MOTCUA, WINDOW, AdwApplicationWindow)
+
+/* @store may be NULL when it could not be opened; @open_error then says why, and the
+ * window shows it instead of the panes. */
+MotcuaWindow *motcua_window_new              (MotcuaApplication *app,
+                                              MotcuaStore       *store,
+                                              const GError      *open_error);
+/* Opens @code in the editor (and selects it in the queue when it is listed). */
+void          motcua_window_open_dossier     (MotcuaWindow      *self,
+                                              const char        *code);
+void          motcua_window_show_toast       (MotcuaWindow      *self,
+                                              const char        *message);
+
+G_END_DECLS
