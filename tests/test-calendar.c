@@ -8,19 +8,8 @@
 #include "motcua-calendar.h"
 #include "motcua-holidays.h"
 #include "motcua-lunar.h"
+#include "motcua-test-util.h"
 #include "motcua-time.h"
-
-static GDateTime *
-at (int year,
-    int month,
-    int day,
-    int hour,
-    int minute)
-{
-  g_autoptr(GTimeZone) tz = motcua_time_zone_default ();
-
-  return g_date_time_new (tz, year, month, day, hour, minute, 0);
-}
 
 static GDate
 date (int year,
@@ -349,21 +338,21 @@ test_clock_start (void)
 {
   g_autoptr(MotcuaCalendar) calendar = motcua_calendar_new (NULL);
 
-  check_clock_start (calendar, at (2026, 3, 9, 6, 15), "2026-03-09T07:00:00+07:00");
-  check_clock_start (calendar, at (2026, 3, 9, 7, 0), "2026-03-09T07:00:00+07:00");
-  check_clock_start (calendar, at (2026, 3, 9, 11, 29), "2026-03-09T11:29:00+07:00");
-  check_clock_start (calendar, at (2026, 3, 9, 11, 30), "2026-03-09T13:30:00+07:00");
-  check_clock_start (calendar, at (2026, 3, 9, 12, 10), "2026-03-09T13:30:00+07:00");
-  check_clock_start (calendar, at (2026, 3, 9, 16, 59), "2026-03-09T16:59:00+07:00");
-  check_clock_start (calendar, at (2026, 3, 9, 17, 0), "2026-03-10T07:00:00+07:00");
-  check_clock_start (calendar, at (2026, 3, 9, 21, 45), "2026-03-10T07:00:00+07:00");
+  check_clock_start (calendar, motcua_test_vn_time (2026, 3, 9, 6, 15, 0), "2026-03-09T07:00:00+07:00");
+  check_clock_start (calendar, motcua_test_vn_time (2026, 3, 9, 7, 0, 0), "2026-03-09T07:00:00+07:00");
+  check_clock_start (calendar, motcua_test_vn_time (2026, 3, 9, 11, 29, 0), "2026-03-09T11:29:00+07:00");
+  check_clock_start (calendar, motcua_test_vn_time (2026, 3, 9, 11, 30, 0), "2026-03-09T13:30:00+07:00");
+  check_clock_start (calendar, motcua_test_vn_time (2026, 3, 9, 12, 10, 0), "2026-03-09T13:30:00+07:00");
+  check_clock_start (calendar, motcua_test_vn_time (2026, 3, 9, 16, 59, 0), "2026-03-09T16:59:00+07:00");
+  check_clock_start (calendar, motcua_test_vn_time (2026, 3, 9, 17, 0, 0), "2026-03-10T07:00:00+07:00");
+  check_clock_start (calendar, motcua_test_vn_time (2026, 3, 9, 21, 45, 0), "2026-03-10T07:00:00+07:00");
   /* Friday evening and the weekend start on Monday. */
-  check_clock_start (calendar, at (2026, 3, 13, 17, 30), "2026-03-16T07:00:00+07:00");
-  check_clock_start (calendar, at (2026, 3, 14, 10, 0), "2026-03-16T07:00:00+07:00");
-  check_clock_start (calendar, at (2026, 3, 15, 23, 59), "2026-03-16T07:00:00+07:00");
+  check_clock_start (calendar, motcua_test_vn_time (2026, 3, 13, 17, 30, 0), "2026-03-16T07:00:00+07:00");
+  check_clock_start (calendar, motcua_test_vn_time (2026, 3, 14, 10, 0, 0), "2026-03-16T07:00:00+07:00");
+  check_clock_start (calendar, motcua_test_vn_time (2026, 3, 15, 23, 59, 0), "2026-03-16T07:00:00+07:00");
   /* Tết 2026: nothing is worked from Sat 14 to Sun 22 February. */
-  check_clock_start (calendar, at (2026, 2, 13, 18, 0), "2026-02-23T07:00:00+07:00");
-  check_clock_start (calendar, at (2026, 2, 17, 9, 0), "2026-02-23T07:00:00+07:00");
+  check_clock_start (calendar, motcua_test_vn_time (2026, 2, 13, 18, 0, 0), "2026-02-23T07:00:00+07:00");
+  check_clock_start (calendar, motcua_test_vn_time (2026, 2, 17, 9, 0, 0), "2026-02-23T07:00:00+07:00");
 }
 
 static void
@@ -371,9 +360,8 @@ test_clock_start_keeps_seconds_and_zone (void)
 {
   g_autoptr(MotcuaCalendar) calendar = motcua_calendar_new (NULL);
   g_autoptr(GTimeZone) utc = g_time_zone_new_utc ();
-  g_autoptr(GTimeZone) tz = motcua_time_zone_default ();
 
-  check_clock_start (calendar, g_date_time_new (tz, 2026, 3, 9, 9, 15, 42),
+  check_clock_start (calendar, motcua_test_vn_time (2026, 3, 9, 9, 15, 42),
                      "2026-03-09T09:15:42+07:00");
   /* 02:00 UTC is 09:00 in Vietnam; the answer is in the calendar's zone. */
   check_clock_start (calendar, g_date_time_new (utc, 2026, 3, 9, 2, 0, 0),
@@ -390,21 +378,21 @@ test_due_working_days (void)
   const MotcuaTimeUnit days = MOTCUA_TIME_UNIT_WORKING_DAYS;
 
   /* A full day ends at the close of the same day, not the next morning. */
-  check_due (calendar, at (2026, 3, 9, 7, 0), 1, days, "2026-03-09T17:00:00+07:00");
-  check_due (calendar, at (2026, 3, 9, 9, 0), 1, days, "2026-03-10T09:00:00+07:00");
-  check_due (calendar, at (2026, 3, 9, 6, 0), 1, days, "2026-03-09T17:00:00+07:00");
+  check_due (calendar, motcua_test_vn_time (2026, 3, 9, 7, 0, 0), 1, days, "2026-03-09T17:00:00+07:00");
+  check_due (calendar, motcua_test_vn_time (2026, 3, 9, 9, 0, 0), 1, days, "2026-03-10T09:00:00+07:00");
+  check_due (calendar, motcua_test_vn_time (2026, 3, 9, 6, 0, 0), 1, days, "2026-03-09T17:00:00+07:00");
   /* From 13:30: 210 minutes on Monday, and Tuesday's whole morning ends it. */
-  check_due (calendar, at (2026, 3, 9, 12, 0), 1, days, "2026-03-10T11:30:00+07:00");
-  check_due (calendar, at (2026, 3, 9, 7, 0), 5, days, "2026-03-13T17:00:00+07:00");
+  check_due (calendar, motcua_test_vn_time (2026, 3, 9, 12, 0, 0), 1, days, "2026-03-10T11:30:00+07:00");
+  check_due (calendar, motcua_test_vn_time (2026, 3, 9, 7, 0, 0), 5, days, "2026-03-13T17:00:00+07:00");
   /* Across a weekend: Thu → Fri (1) → Mon (2) → Tue (3). */
-  check_due (calendar, at (2026, 3, 12, 14, 0), 3, days, "2026-03-17T14:00:00+07:00");
-  check_due (calendar, at (2026, 3, 13, 18, 0), 1, days, "2026-03-16T17:00:00+07:00");
+  check_due (calendar, motcua_test_vn_time (2026, 3, 12, 14, 0, 0), 3, days, "2026-03-17T14:00:00+07:00");
+  check_due (calendar, motcua_test_vn_time (2026, 3, 13, 18, 0, 0), 1, days, "2026-03-16T17:00:00+07:00");
   /* Across Tết: Thu 12 → Fri 13 February (1) → Mon 23 February (2). */
-  check_due (calendar, at (2026, 2, 12, 10, 0), 2, days, "2026-02-23T10:00:00+07:00");
+  check_due (calendar, motcua_test_vn_time (2026, 2, 12, 10, 0, 0), 2, days, "2026-02-23T10:00:00+07:00");
   /* Across Mon 27 April (in lieu), 30 April, 1 May and the weekend. */
-  check_due (calendar, at (2026, 4, 24, 8, 0), 3, days, "2026-05-04T08:00:00+07:00");
+  check_due (calendar, motcua_test_vn_time (2026, 4, 24, 8, 0, 0), 3, days, "2026-05-04T08:00:00+07:00");
   /* 25 working days from Mon 2 March: five whole weeks. */
-  check_due (calendar, at (2026, 3, 2, 7, 0), 25, days, "2026-04-03T17:00:00+07:00");
+  check_due (calendar, motcua_test_vn_time (2026, 3, 2, 7, 0, 0), 25, days, "2026-04-03T17:00:00+07:00");
 }
 
 static void
@@ -414,12 +402,12 @@ test_due_working_hours (void)
   const MotcuaTimeUnit hours = MOTCUA_TIME_UNIT_WORKING_HOURS;
 
   /* 10:00–11:30 is 90 minutes, the other 150 run from 13:30 to 16:00. */
-  check_due (calendar, at (2026, 3, 9, 10, 0), 4, hours, "2026-03-09T16:00:00+07:00");
+  check_due (calendar, motcua_test_vn_time (2026, 3, 9, 10, 0, 0), 4, hours, "2026-03-09T16:00:00+07:00");
   /* Filling the morning exactly ends at 11:30. */
-  check_due (calendar, at (2026, 3, 9, 9, 30), 2, hours, "2026-03-09T11:30:00+07:00");
+  check_due (calendar, motcua_test_vn_time (2026, 3, 9, 9, 30, 0), 2, hours, "2026-03-09T11:30:00+07:00");
   /* 120 minutes on Monday, 270 on Tuesday morning, 90 in the afternoon. */
-  check_due (calendar, at (2026, 3, 9, 15, 0), 8, hours, "2026-03-10T15:00:00+07:00");
-  check_due (calendar, at (2026, 3, 13, 16, 0), 2, hours, "2026-03-16T08:00:00+07:00");
+  check_due (calendar, motcua_test_vn_time (2026, 3, 9, 15, 0, 0), 8, hours, "2026-03-10T15:00:00+07:00");
+  check_due (calendar, motcua_test_vn_time (2026, 3, 13, 16, 0, 0), 2, hours, "2026-03-16T08:00:00+07:00");
 }
 
 static void
@@ -428,14 +416,14 @@ test_due_calendar_days (void)
   g_autoptr(MotcuaCalendar) calendar = motcua_calendar_new (NULL);
   const MotcuaTimeUnit days = MOTCUA_TIME_UNIT_CALENDAR_DAYS;
 
-  check_due (calendar, at (2026, 3, 9, 10, 0), 4, days, "2026-03-13T17:00:00+07:00");
+  check_due (calendar, motcua_test_vn_time (2026, 3, 9, 10, 0, 0), 4, days, "2026-03-13T17:00:00+07:00");
   /* Landing on Saturday or Sunday moves to Monday. */
-  check_due (calendar, at (2026, 3, 9, 10, 0), 5, days, "2026-03-16T17:00:00+07:00");
-  check_due (calendar, at (2026, 3, 9, 10, 0), 6, days, "2026-03-16T17:00:00+07:00");
+  check_due (calendar, motcua_test_vn_time (2026, 3, 9, 10, 0, 0), 5, days, "2026-03-16T17:00:00+07:00");
+  check_due (calendar, motcua_test_vn_time (2026, 3, 9, 10, 0, 0), 6, days, "2026-03-16T17:00:00+07:00");
   /* Landing on Tết (Mon 16 February) moves past it to Mon 23 February. */
-  check_due (calendar, at (2026, 2, 9, 9, 0), 7, days, "2026-02-23T17:00:00+07:00");
+  check_due (calendar, motcua_test_vn_time (2026, 2, 9, 9, 0, 0), 7, days, "2026-02-23T17:00:00+07:00");
   /* The clock starts on Monday for a dossier received on Friday evening. */
-  check_due (calendar, at (2026, 3, 13, 18, 0), 1, days, "2026-03-17T17:00:00+07:00");
+  check_due (calendar, motcua_test_vn_time (2026, 3, 13, 18, 0, 0), 1, days, "2026-03-17T17:00:00+07:00");
 }
 
 static void
@@ -444,23 +432,23 @@ test_due_same_day (void)
   g_autoptr(MotcuaCalendar) calendar = motcua_calendar_new (NULL);
   const MotcuaTimeUnit same_day = MOTCUA_TIME_UNIT_SAME_DAY;
 
-  check_due (calendar, at (2026, 3, 9, 10, 0), 0, same_day, "2026-03-09T17:00:00+07:00");
-  check_due (calendar, at (2026, 3, 9, 14, 59), 0, same_day, "2026-03-09T17:00:00+07:00");
-  check_due (calendar, at (2026, 3, 9, 12, 0), 0, same_day, "2026-03-09T17:00:00+07:00");
-  check_due (calendar, at (2026, 3, 9, 15, 0), 0, same_day, "2026-03-10T17:00:00+07:00");
-  check_due (calendar, at (2026, 3, 13, 10, 0), 0, same_day, "2026-03-13T17:00:00+07:00");
-  check_due (calendar, at (2026, 3, 13, 16, 0), 0, same_day, "2026-03-16T17:00:00+07:00");
-  check_due (calendar, at (2026, 3, 14, 9, 0), 0, same_day, "2026-03-16T17:00:00+07:00");
-  check_due (calendar, at (2026, 2, 13, 15, 30), 0, same_day, "2026-02-23T17:00:00+07:00");
+  check_due (calendar, motcua_test_vn_time (2026, 3, 9, 10, 0, 0), 0, same_day, "2026-03-09T17:00:00+07:00");
+  check_due (calendar, motcua_test_vn_time (2026, 3, 9, 14, 59, 0), 0, same_day, "2026-03-09T17:00:00+07:00");
+  check_due (calendar, motcua_test_vn_time (2026, 3, 9, 12, 0, 0), 0, same_day, "2026-03-09T17:00:00+07:00");
+  check_due (calendar, motcua_test_vn_time (2026, 3, 9, 15, 0, 0), 0, same_day, "2026-03-10T17:00:00+07:00");
+  check_due (calendar, motcua_test_vn_time (2026, 3, 13, 10, 0, 0), 0, same_day, "2026-03-13T17:00:00+07:00");
+  check_due (calendar, motcua_test_vn_time (2026, 3, 13, 16, 0, 0), 0, same_day, "2026-03-16T17:00:00+07:00");
+  check_due (calendar, motcua_test_vn_time (2026, 3, 14, 9, 0, 0), 0, same_day, "2026-03-16T17:00:00+07:00");
+  check_due (calendar, motcua_test_vn_time (2026, 2, 13, 15, 30, 0), 0, same_day, "2026-02-23T17:00:00+07:00");
 
   motcua_calendar_set_same_day_cutoff (calendar, 16 * 60);
-  check_due (calendar, at (2026, 3, 9, 15, 30), 0, same_day, "2026-03-09T17:00:00+07:00");
-  check_due (calendar, at (2026, 3, 9, 16, 0), 0, same_day, "2026-03-10T17:00:00+07:00");
+  check_due (calendar, motcua_test_vn_time (2026, 3, 9, 15, 30, 0), 0, same_day, "2026-03-09T17:00:00+07:00");
+  check_due (calendar, motcua_test_vn_time (2026, 3, 9, 16, 0, 0), 0, same_day, "2026-03-10T17:00:00+07:00");
 
   /* Without the rule a dossier is still next-day once the office has closed. */
   motcua_calendar_set_same_day_cutoff (calendar, -1);
-  check_due (calendar, at (2026, 3, 9, 16, 30), 0, same_day, "2026-03-09T17:00:00+07:00");
-  check_due (calendar, at (2026, 3, 9, 17, 30), 0, same_day, "2026-03-10T17:00:00+07:00");
+  check_due (calendar, motcua_test_vn_time (2026, 3, 9, 16, 30, 0), 0, same_day, "2026-03-09T17:00:00+07:00");
+  check_due (calendar, motcua_test_vn_time (2026, 3, 9, 17, 30, 0), 0, same_day, "2026-03-10T17:00:00+07:00");
 }
 
 static void
@@ -492,9 +480,9 @@ test_official_year (void)
   g_assert_false (motcua_calendar_is_working_day (calendar, &day));
 
   /* Fri 13 February + 1 day: Mon 16 is worked now. */
-  check_due (calendar, at (2026, 2, 13, 9, 0), 1, MOTCUA_TIME_UNIT_WORKING_DAYS,
+  check_due (calendar, motcua_test_vn_time (2026, 2, 13, 9, 0, 0), 1, MOTCUA_TIME_UNIT_WORKING_DAYS,
              "2026-02-16T09:00:00+07:00");
-  check_due (calendar, at (2026, 2, 16, 9, 0), 1, MOTCUA_TIME_UNIT_WORKING_DAYS,
+  check_due (calendar, motcua_test_vn_time (2026, 2, 16, 9, 0, 0), 1, MOTCUA_TIME_UNIT_WORKING_DAYS,
              "2026-02-18T09:00:00+07:00");
 }
 
@@ -508,7 +496,7 @@ test_extra_day_off (void)
   motcua_calendar_add_day_off (calendar, &day, NULL);
   g_assert_false (motcua_calendar_is_working_day (calendar, &day));
   g_assert_null (motcua_calendar_get_day_off_name (calendar, &day));
-  check_due (calendar, at (2026, 3, 9, 9, 0), 1, MOTCUA_TIME_UNIT_WORKING_DAYS,
+  check_due (calendar, motcua_test_vn_time (2026, 3, 9, 9, 0, 0), 1, MOTCUA_TIME_UNIT_WORKING_DAYS,
              "2026-03-11T09:00:00+07:00");
   day = date (2026, 2, 17);
   g_assert_false (motcua_calendar_is_working_day (calendar, &day));
@@ -526,10 +514,10 @@ test_swapped_working_day (void)
   day = date (2026, 3, 15);
   g_assert_false (motcua_calendar_is_working_day (calendar, &day));
 
-  check_clock_start (calendar, at (2026, 3, 13, 17, 30), "2026-03-14T07:00:00+07:00");
-  check_due (calendar, at (2026, 3, 13, 9, 0), 1, MOTCUA_TIME_UNIT_WORKING_DAYS,
+  check_clock_start (calendar, motcua_test_vn_time (2026, 3, 13, 17, 30, 0), "2026-03-14T07:00:00+07:00");
+  check_due (calendar, motcua_test_vn_time (2026, 3, 13, 9, 0, 0), 1, MOTCUA_TIME_UNIT_WORKING_DAYS,
              "2026-03-14T09:00:00+07:00");
-  check_due (calendar, at (2026, 3, 13, 15, 30), 0, MOTCUA_TIME_UNIT_SAME_DAY,
+  check_due (calendar, motcua_test_vn_time (2026, 3, 13, 15, 30, 0), 0, MOTCUA_TIME_UNIT_SAME_DAY,
              "2026-03-14T17:00:00+07:00");
 
   /* Saying it is a day off after all wins, as the last word does. */
@@ -552,24 +540,24 @@ test_custom_working_hours (void)
   /* 07:30–11:30 and 13:00–17:00: still eight hours. */
   g_assert_true (motcua_calendar_set_working_hours (calendar, 7 * 60 + 30, 11 * 60 + 30,
                                                     13 * 60, 17 * 60));
-  check_clock_start (calendar, at (2026, 3, 9, 7, 10), "2026-03-09T07:30:00+07:00");
-  check_clock_start (calendar, at (2026, 3, 9, 12, 0), "2026-03-09T13:00:00+07:00");
-  check_clock_start (calendar, at (2026, 3, 9, 13, 15), "2026-03-09T13:15:00+07:00");
-  check_due (calendar, at (2026, 3, 9, 7, 0), 1, MOTCUA_TIME_UNIT_WORKING_DAYS,
+  check_clock_start (calendar, motcua_test_vn_time (2026, 3, 9, 7, 10, 0), "2026-03-09T07:30:00+07:00");
+  check_clock_start (calendar, motcua_test_vn_time (2026, 3, 9, 12, 0, 0), "2026-03-09T13:00:00+07:00");
+  check_clock_start (calendar, motcua_test_vn_time (2026, 3, 9, 13, 15, 0), "2026-03-09T13:15:00+07:00");
+  check_due (calendar, motcua_test_vn_time (2026, 3, 9, 7, 0, 0), 1, MOTCUA_TIME_UNIT_WORKING_DAYS,
              "2026-03-09T17:00:00+07:00");
-  check_due (calendar, at (2026, 3, 9, 10, 30), 1, MOTCUA_TIME_UNIT_WORKING_DAYS,
+  check_due (calendar, motcua_test_vn_time (2026, 3, 9, 10, 30, 0), 1, MOTCUA_TIME_UNIT_WORKING_DAYS,
              "2026-03-10T10:30:00+07:00");
 
   /* 07:30–11:30 and 13:30–17:00 is 450 minutes: a working day still ends at 17:00
    * unless the agency says a day is 480 minutes. */
   g_assert_true (motcua_calendar_set_working_hours (calendar, 7 * 60 + 30, 11 * 60 + 30,
                                                     13 * 60 + 30, 17 * 60));
-  check_due (calendar, at (2026, 3, 9, 7, 30), 1, MOTCUA_TIME_UNIT_WORKING_DAYS,
+  check_due (calendar, motcua_test_vn_time (2026, 3, 9, 7, 30, 0), 1, MOTCUA_TIME_UNIT_WORKING_DAYS,
              "2026-03-09T17:00:00+07:00");
   motcua_calendar_set_minutes_per_day (calendar, 480);
-  check_due (calendar, at (2026, 3, 9, 7, 30), 1, MOTCUA_TIME_UNIT_WORKING_DAYS,
+  check_due (calendar, motcua_test_vn_time (2026, 3, 9, 7, 30, 0), 1, MOTCUA_TIME_UNIT_WORKING_DAYS,
              "2026-03-10T08:00:00+07:00");
-  check_due (calendar, at (2026, 3, 9, 7, 30), 2, MOTCUA_TIME_UNIT_WORKING_DAYS,
+  check_due (calendar, motcua_test_vn_time (2026, 3, 9, 7, 30, 0), 2, MOTCUA_TIME_UNIT_WORKING_DAYS,
              "2026-03-11T08:30:00+07:00");
 }
 
@@ -586,15 +574,15 @@ test_invalid_working_hours (void)
   g_assert_false (motcua_calendar_set_working_hours (calendar, 420, 690, 810, 1500));
 
   /* Nothing changed. */
-  check_clock_start (calendar, at (2026, 3, 9, 6, 0), "2026-03-09T07:00:00+07:00");
-  check_clock_start (calendar, at (2026, 3, 9, 12, 0), "2026-03-09T13:30:00+07:00");
-  check_due (calendar, at (2026, 3, 9, 7, 0), 1, MOTCUA_TIME_UNIT_WORKING_DAYS,
+  check_clock_start (calendar, motcua_test_vn_time (2026, 3, 9, 6, 0, 0), "2026-03-09T07:00:00+07:00");
+  check_clock_start (calendar, motcua_test_vn_time (2026, 3, 9, 12, 0, 0), "2026-03-09T13:30:00+07:00");
+  check_due (calendar, motcua_test_vn_time (2026, 3, 9, 7, 0, 0), 1, MOTCUA_TIME_UNIT_WORKING_DAYS,
              "2026-03-09T17:00:00+07:00");
 
   /* No lunch break is allowed. */
   g_assert_true (motcua_calendar_set_working_hours (calendar, 420, 720, 720, 900));
-  check_clock_start (calendar, at (2026, 3, 9, 12, 0), "2026-03-09T12:00:00+07:00");
-  check_due (calendar, at (2026, 3, 9, 7, 0), 1, MOTCUA_TIME_UNIT_WORKING_DAYS,
+  check_clock_start (calendar, motcua_test_vn_time (2026, 3, 9, 12, 0, 0), "2026-03-09T12:00:00+07:00");
+  check_due (calendar, motcua_test_vn_time (2026, 3, 9, 7, 0, 0), 1, MOTCUA_TIME_UNIT_WORKING_DAYS,
              "2026-03-09T15:00:00+07:00");
 }
 
@@ -602,25 +590,34 @@ static void
 test_working_minutes_between (void)
 {
   g_autoptr(MotcuaCalendar) calendar = motcua_calendar_new (NULL);
-  g_autoptr(GTimeZone) tz = motcua_time_zone_default ();
 
-  check_between (calendar, at (2026, 3, 9, 7, 0), at (2026, 3, 9, 17, 0), 480);
-  check_between (calendar, at (2026, 3, 9, 10, 0), at (2026, 3, 10, 10, 0), 480);
-  check_between (calendar, at (2026, 3, 9, 11, 0), at (2026, 3, 9, 14, 0), 60);
-  check_between (calendar, at (2026, 3, 9, 12, 0), at (2026, 3, 9, 13, 0), 0);
-  check_between (calendar, at (2026, 3, 13, 16, 0), at (2026, 3, 16, 8, 0), 120);
-  check_between (calendar, at (2026, 3, 14, 8, 0), at (2026, 3, 15, 16, 0), 0);
-  check_between (calendar, at (2026, 3, 10, 8, 0), at (2026, 3, 9, 8, 0), 0);
-  check_between (calendar, at (2026, 3, 9, 8, 0), at (2026, 3, 9, 8, 0), 0);
+  check_between (calendar, motcua_test_vn_time (2026, 3, 9, 7, 0, 0),
+                 motcua_test_vn_time (2026, 3, 9, 17, 0, 0), 480);
+  check_between (calendar, motcua_test_vn_time (2026, 3, 9, 10, 0, 0),
+                 motcua_test_vn_time (2026, 3, 10, 10, 0, 0), 480);
+  check_between (calendar, motcua_test_vn_time (2026, 3, 9, 11, 0, 0),
+                 motcua_test_vn_time (2026, 3, 9, 14, 0, 0), 60);
+  check_between (calendar, motcua_test_vn_time (2026, 3, 9, 12, 0, 0),
+                 motcua_test_vn_time (2026, 3, 9, 13, 0, 0), 0);
+  check_between (calendar, motcua_test_vn_time (2026, 3, 13, 16, 0, 0),
+                 motcua_test_vn_time (2026, 3, 16, 8, 0, 0), 120);
+  check_between (calendar, motcua_test_vn_time (2026, 3, 14, 8, 0, 0),
+                 motcua_test_vn_time (2026, 3, 15, 16, 0, 0), 0);
+  check_between (calendar, motcua_test_vn_time (2026, 3, 10, 8, 0, 0),
+                 motcua_test_vn_time (2026, 3, 9, 8, 0, 0), 0);
+  check_between (calendar, motcua_test_vn_time (2026, 3, 9, 8, 0, 0),
+                 motcua_test_vn_time (2026, 3, 9, 8, 0, 0), 0);
   /* Mon 9 – Fri 13 February; Tết takes the following week. */
-  check_between (calendar, at (2026, 2, 9, 7, 0), at (2026, 2, 23, 7, 0), 5 * 480);
+  check_between (calendar, motcua_test_vn_time (2026, 2, 9, 7, 0, 0),
+                 motcua_test_vn_time (2026, 2, 23, 7, 0, 0), 5 * 480);
   /* A minute that has only begun does not count. */
-  check_between (calendar, g_date_time_new (tz, 2026, 3, 9, 9, 0, 30),
-                 at (2026, 3, 9, 9, 2), 1);
+  check_between (calendar, motcua_test_vn_time (2026, 3, 9, 9, 0, 30),
+                 motcua_test_vn_time (2026, 3, 9, 9, 2, 0), 1);
   /* 2026: 365 days, 104 of them weekend days (it starts on a Thursday), and 11
    * holidays on weekdays (1 Jan, 16–20 Feb, 27 Apr, 30 Apr, 1 May, 2–3 Sep):
    * 250 working days. */
-  check_between (calendar, at (2026, 1, 1, 0, 0), at (2027, 1, 1, 0, 0), 250 * 480);
+  check_between (calendar, motcua_test_vn_time (2026, 1, 1, 0, 0, 0),
+                 motcua_test_vn_time (2027, 1, 1, 0, 0, 0), 250 * 480);
 }
 
 /* Whether @time is in (start, end] of a working interval: there adding the minutes
@@ -643,7 +640,7 @@ ends_working_minute (MotcuaCalendar *calendar,
 static GDateTime *
 random_instant (void)
 {
-  g_autoptr(GDateTime) base = at (2025, 1, 1, 0, 0);
+  g_autoptr(GDateTime) base = motcua_test_vn_time (2025, 1, 1, 0, 0, 0);
 
   return g_date_time_add_minutes (base, g_test_rand_int_range (0, 3 * 365 * 24 * 60));
 }
@@ -683,7 +680,7 @@ test_add_working_minutes (void)
 {
   g_autoptr(MotcuaCalendar) calendar = motcua_calendar_new (NULL);
   g_autoptr(GTimeZone) tz = motcua_time_zone_default ();
-  g_autoptr(GDateTime) saturday = at (2026, 3, 14, 10, 0);
+  g_autoptr(GDateTime) saturday = motcua_test_vn_time (2026, 3, 14, 10, 0, 0);
   g_autoptr(GDateTime) same = motcua_calendar_add_working_minutes (calendar, saturday, 0);
   g_autoptr(GDateTime) monday = motcua_calendar_add_working_minutes (calendar, saturday, 1);
   g_autoptr(GDateTime) with_seconds = g_date_time_new (tz, 2026, 3, 9, 11, 29, 15.5);
@@ -700,8 +697,8 @@ static void
 test_long_spans_are_fast (void)
 {
   g_autoptr(MotcuaCalendar) calendar = motcua_calendar_new (NULL);
-  g_autoptr(GDateTime) from = at (2020, 1, 1, 0, 0);
-  g_autoptr(GDateTime) to = at (2028, 1, 1, 0, 0);
+  g_autoptr(GDateTime) from = motcua_test_vn_time (2020, 1, 1, 0, 0, 0);
+  g_autoptr(GDateTime) to = motcua_test_vn_time (2028, 1, 1, 0, 0, 0);
   gint64 started, minutes = 0;
 
   /* Warm the holiday cache so only the walk itself is timed. */
@@ -772,7 +769,7 @@ test_time_zone (void)
                    ==, 7 * 3600);
   g_assert_true (motcua_calendar_get_time_zone (utc_calendar) == utc);
   /* 09:00 at UTC+7 is 02:00 UTC, before that office opens. */
-  check_clock_start (utc_calendar, at (2026, 3, 9, 9, 0), "2026-03-09T07:00:00+00:00");
+  check_clock_start (utc_calendar, motcua_test_vn_time (2026, 3, 9, 9, 0, 0), "2026-03-09T07:00:00+00:00");
 }
 
 int

@@ -7,15 +7,14 @@
  * Assertions are non-fatal (see main()), so a failing test does not hide the others.
  */
 #include <string.h>
-#include <sys/wait.h>
 
 #include <glib.h>
-#include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
 
 #include "motcua-catalog.h"
 #include "motcua-error.h"
 #include "motcua-store.h"
+#include "motcua-test-util.h"
 
 /* ---- helpers ---------------------------------------------------------------- */
 
@@ -79,36 +78,6 @@ same_procedures (GPtrArray  *a,
   return TRUE;
 }
 
-static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = NULL;
-  const char *name;
-
-  if (!g_file_test (path, G_FILE_TEST_IS_DIR) || g_file_test (path, G_FILE_TEST_IS_SYMLINK))
-    {
-      g_remove (path);
-      return;
-    }
-  dir = g_dir_open (path, 0, NULL);
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-      remove_tree (child);
-    }
-  g_rmdir (path);
-}
-
-static void
-write_text (const char *path,
-            const char *text)
-{
-  g_autoptr(GError) error = NULL;
-
-  g_file_set_contents (path, text, -1, &error);
-  g_assert_no_error (error);
-}
-
 static char *
 read_text (const char *path)
 {
@@ -120,67 +89,6 @@ read_text (const char *path)
 }
 
 /* ---- the command line ----------------------------------------------------------- */
-
-typedef struct {
-  int   status;
-  char *out;
-  char *err;
-} CliResult;
-
-static void
-cli_result_free (CliResult *result)
-{
-  g_free (result->out);
-  g_free (result->err);
-  g_free (result);
-}
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (CliResult, cli_result_free)
-
-static CliResult *run_cli (const char *db, ...) G_GNUC_NULL_TERMINATED;
-
-static CliResult *
-run_cli (const char *db,
-         ...)
-{
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
-  g_auto(GStrv) env = g_get_environ ();
-  g_autoptr(GError) error = NULL;
-  CliResult *result = g_new0 (CliResult, 1);
-  const char *arg;
-  int wait_status = 0;
-  va_list ap;
-
-  env = g_environ_unsetenv (env, "MOTCUA_DB");
-  env = g_environ_unsetenv (env, "LANGUAGE");
-  env = g_environ_unsetenv (env, "LC_ALL");
-  env = g_environ_setenv (env, "LANG", "C.UTF-8", TRUE);
-  g_ptr_array_add (argv, (gpointer) g_getenv ("MOTCUA_CLI"));
-  g_ptr_array_add (argv, (gpointer) "--db");
-  g_ptr_array_add (argv, (gpointer) db);
-  va_start (ap, db);
-  while ((arg = va_arg (ap, const char *)) != NULL)
-    g_ptr_array_add (argv, (gpointer) arg);
-  va_end (ap);
-  g_ptr_array_add (argv, NULL);
-
-  if (!g_spawn_sync (NULL, (char **) argv->pdata, env, G_SPAWN_DEFAULT, NULL, NULL,
-                     &result->out, &result->err, &wait_status, &error))
-    g_error ("Cannot run %s: %s", g_getenv ("MOTCUA_CLI"), error->message);
-  result->status = WIFEXITED (wait_status) ? WEXITSTATUS (wait_status) : -1;
-  return result;
-}
-
-static gboolean
-expect_success (CliResult  *result,
-                const char *what)
-{
-  if (result->status == 0)
-    return TRUE;
-  g_test_message ("%s: exit %d: %s", what, result->status, result->err);
-  g_test_fail_printf ("%s failed with exit status %d", what, result->status);
-  return FALSE;
-}
 
 /* The CLI is built with the tests, but the catalog suite does not depend on it in
  * tests/meson.build: skip (rather than fail) when it is not there. */
@@ -203,18 +111,14 @@ static void
 fixture_setup (Fixture       *f,
                gconstpointer  data)
 {
-  g_autoptr(GError) error = NULL;
-
-  f->dir = g_dir_make_tmp ("motcua-catalog-XXXXXX", &error);
-  if (f->dir == NULL)
-    g_error ("Cannot make a temporary folder: %s", error->message);
+  f->dir = motcua_test_make_temp_dir ("motcua-catalog-XXXXXX");
 }
 
 static void
 fixture_teardown (Fixture       *f,
                   gconstpointer  data)
 {
-  remove_tree (f->dir);
+  motcua_test_remove_tree (f->dir);
   g_free (f->dir);
 }
 
@@ -427,16 +331,17 @@ database_with_good_catalog (Fixture    *f,
                             const char *export_path)
 {
   g_autofree char *good = in_dir (f, "good.json");
-  g_autoptr(CliResult) init = NULL;
-  g_autoptr(CliResult) import = NULL;
-  g_autoptr(CliResult) export = NULL;
+  g_autoptr(MotcuaTestCliResult) init = NULL;
+  g_autoptr(MotcuaTestCliResult) import = NULL;
+  g_autoptr(MotcuaTestCliResult) export = NULL;
 
-  write_text (good, GOOD_CATALOG);
-  init = run_cli (db, "init", NULL);
-  import = run_cli (db, "catalog", "import", good, NULL);
-  export = run_cli (db, "catalog", "export", export_path, NULL);
-  if (!expect_success (init, "init") || !expect_success (import, "catalog import")
-      || !expect_success (export, "catalog export"))
+  motcua_test_write_file (good, GOOD_CATALOG, -1);
+  init = motcua_test_run_cli (db, "init", NULL);
+  import = motcua_test_run_cli (db, "catalog", "import", good, NULL);
+  export = motcua_test_run_cli (db, "catalog", "export", export_path, NULL);
+  if (!motcua_test_expect_status (init, 0, "init")
+      || !motcua_test_expect_status (import, 0, "catalog import")
+      || !motcua_test_expect_status (export, 0, "catalog export"))
     return NULL;
   return read_text (export_path);
 }
@@ -460,14 +365,14 @@ test_cli_import_bad_changes_nothing (Fixture       *f,
       g_autofree char *name = g_strdup_printf ("case-%u.db", i + 1);
       g_autofree char *db = in_dir (f, name);
       g_autofree char *before_text = database_with_good_catalog (f, db, before_path);
-      g_autoptr(CliResult) refused = NULL;
-      g_autoptr(CliResult) after = NULL;
+      g_autoptr(MotcuaTestCliResult) refused = NULL;
+      g_autoptr(MotcuaTestCliResult) after = NULL;
       g_autofree char *after_text = NULL;
 
       if (before_text == NULL)
         return;
-      write_text (bad, bad_catalogs[i].json);
-      refused = run_cli (db, "catalog", "import", bad, NULL);
+      motcua_test_write_file (bad, bad_catalogs[i].json, -1);
+      refused = motcua_test_run_cli (db, "catalog", "import", bad, NULL);
       if (refused->status != 1)
         {
           g_test_message ("importing a catalog with %s: exit %d, stderr: %s", bad_catalogs[i].what,
@@ -478,8 +383,8 @@ test_cli_import_bad_changes_nothing (Fixture       *f,
         g_string_append_printf (failures, " [%s: message without “%s”]", bad_catalogs[i].what,
                                 bad_catalogs[i].keyword);
 
-      after = run_cli (db, "catalog", "export", after_path, NULL);
-      if (!expect_success (after, "catalog export"))
+      after = motcua_test_run_cli (db, "catalog", "export", after_path, NULL);
+      if (!motcua_test_expect_status (after, 0, "catalog export"))
         return;
       after_text = read_text (after_path);
       if (g_strcmp0 (after_text, before_text) != 0)
@@ -495,15 +400,15 @@ test_cli_import_missing_file (Fixture       *f,
 {
   g_autofree char *db = in_dir (f, "motcua.db");
   g_autofree char *missing = in_dir (f, "no-such-file.json");
-  g_autoptr(CliResult) init = NULL;
-  g_autoptr(CliResult) refused = NULL;
+  g_autoptr(MotcuaTestCliResult) init = NULL;
+  g_autoptr(MotcuaTestCliResult) refused = NULL;
 
   if (!have_cli ())
     return;
-  init = run_cli (db, "init", NULL);
-  if (!expect_success (init, "init"))
+  init = motcua_test_run_cli (db, "init", NULL);
+  if (!motcua_test_expect_status (init, 0, "init"))
     return;
-  refused = run_cli (db, "catalog", "import", missing, NULL);
+  refused = motcua_test_run_cli (db, "catalog", "import", missing, NULL);
   g_assert_cmpint (refused->status, ==, 1);
   g_assert_nonnull (strstr (refused->err, "no-such-file.json"));
 }
@@ -529,10 +434,11 @@ test_round_trip (Fixture       *f,
   if (!have_cli ())
     return;
   {
-    g_autoptr(CliResult) init = run_cli (demo_db, "init", "--demo", NULL);
-    g_autoptr(CliResult) export = run_cli (demo_db, "catalog", "export", first, NULL);
+    g_autoptr(MotcuaTestCliResult) init = motcua_test_run_cli (demo_db, "init", "--demo", NULL);
+    g_autoptr(MotcuaTestCliResult) export = motcua_test_run_cli (demo_db, "catalog", "export", first, NULL);
 
-    if (!expect_success (init, "init --demo") || !expect_success (export, "catalog export"))
+    if (!motcua_test_expect_status (init, 0, "init --demo")
+        || !motcua_test_expect_status (export, 0, "catalog export"))
       return;
   }
   first_text = read_text (first);
@@ -546,12 +452,13 @@ test_round_trip (Fixture       *f,
   same_procedures (demo, exported, "demo catalog against its export");
 
   {
-    g_autoptr(CliResult) init = run_cli (fresh_db, "init", NULL);
-    g_autoptr(CliResult) import = run_cli (fresh_db, "catalog", "import", first, NULL);
-    g_autoptr(CliResult) export = run_cli (fresh_db, "catalog", "export", second, NULL);
+    g_autoptr(MotcuaTestCliResult) init = motcua_test_run_cli (fresh_db, "init", NULL);
+    g_autoptr(MotcuaTestCliResult) import = motcua_test_run_cli (fresh_db, "catalog", "import", first, NULL);
+    g_autoptr(MotcuaTestCliResult) export = motcua_test_run_cli (fresh_db, "catalog", "export", second, NULL);
 
-    if (!expect_success (init, "init") || !expect_success (import, "catalog import")
-        || !expect_success (export, "catalog export"))
+    if (!motcua_test_expect_status (init, 0, "init")
+        || !motcua_test_expect_status (import, 0, "catalog import")
+        || !motcua_test_expect_status (export, 0, "catalog export"))
       return;
   }
   second_text = read_text (second);

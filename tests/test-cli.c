@@ -20,7 +20,6 @@
 #include <sched.h>
 #include <string.h>
 #include <sys/mount.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <glib.h>
@@ -28,118 +27,14 @@
 #include <json-glib/json-glib.h>
 #include <sqlite3.h>
 
-#define MONDAY_9AM    "2026-11-23T09:00:00+07:00"
+#include "motcua-test-util.h"
+
 #define TAM_TRU       "1.004194"   /* temporary residence: 3 working days */
 #define TAM_TRU_DUE   "2026-11-26T09:00:00+07:00"
 #define CODE_PATTERN  "^000\\.17\\.22\\.H56-\\d{6}-\\d{4}$"
 #define ISO_PATTERN   "^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}[+-]\\d{2}:\\d{2}$"
 
-/* ---- running the CLI -------------------------------------------------------- */
-
-typedef struct {
-  int   status;   /* exit status; -1 when killed by a signal */
-  char *out;
-  char *err;
-} CliResult;
-
-static void
-cli_result_free (CliResult *result)
-{
-  g_free (result->out);
-  g_free (result->err);
-  g_free (result);
-}
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (CliResult, cli_result_free)
-
-/* A known environment: English, the pinned clock, no database or user from outside.
- * @extra holds name/value pairs. */
-static char **
-cli_environment (const char * const *extra)
-{
-  char **env = g_get_environ ();
-
-  env = g_environ_unsetenv (env, "MOTCUA_DB");
-  env = g_environ_unsetenv (env, "MOTCUA_USER");
-  env = g_environ_unsetenv (env, "LC_ALL");
-  env = g_environ_unsetenv (env, "LC_MESSAGES");
-  env = g_environ_unsetenv (env, "LANGUAGE");
-  env = g_environ_setenv (env, "LANG", "C.UTF-8", TRUE);
-  env = g_environ_setenv (env, "MOTCUA_NOW", MONDAY_9AM, TRUE);
-  for (guint i = 0; extra != NULL && extra[i] != NULL && extra[i + 1] != NULL; i += 2)
-    env = g_environ_setenv (env, extra[i], extra[i + 1], TRUE);
-  return env;
-}
-
-static CliResult *
-run_cli_env (const char * const *extra_env,
-             const char         *db,
-             const char * const *args)
-{
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
-  g_auto(GStrv) env = cli_environment (extra_env);
-  g_autoptr(GError) error = NULL;
-  CliResult *result = g_new0 (CliResult, 1);
-  int wait_status = 0;
-
-  g_ptr_array_add (argv, (gpointer) g_getenv ("MOTCUA_CLI"));
-  g_ptr_array_add (argv, (gpointer) "--db");
-  g_ptr_array_add (argv, (gpointer) db);
-  for (guint i = 0; args[i] != NULL; i++)
-    g_ptr_array_add (argv, (gpointer) args[i]);
-  g_ptr_array_add (argv, NULL);
-
-  if (!g_spawn_sync (NULL, (char **) argv->pdata, env, G_SPAWN_DEFAULT, NULL, NULL,
-                     &result->out, &result->err, &wait_status, &error))
-    g_error ("Cannot run %s: %s", g_getenv ("MOTCUA_CLI"), error->message);
-  result->status = WIFEXITED (wait_status) ? WEXITSTATUS (wait_status) : -1;
-  return result;
-}
-
-static CliResult *run_cli (const char *db, ...) G_GNUC_NULL_TERMINATED;
-
-static CliResult *
-run_cli (const char *db,
-         ...)
-{
-  g_autoptr(GPtrArray) args = g_ptr_array_new ();
-  const char *arg;
-  va_list ap;
-
-  va_start (ap, db);
-  while ((arg = va_arg (ap, const char *)) != NULL)
-    g_ptr_array_add (args, (gpointer) arg);
-  va_end (ap);
-  g_ptr_array_add (args, NULL);
-  return run_cli_env (NULL, db, (const char * const *) args->pdata);
-}
-
-/* The program's output on one line: a failure message ends up on a TAP line. */
-static char *
-one_line (const char *text)
-{
-  char *copy = g_strdup (text ? text : "(null)");
-
-  return g_strdelimit (g_strstrip (copy), "\r\n", ' ');
-}
-
-/* Checks the exit status, showing what the program said when it is not the expected one. */
-static gboolean
-expect_status (CliResult  *result,
-               int         expected,
-               const char *what)
-{
-  g_autofree char *out = NULL;
-  g_autofree char *err = NULL;
-
-  if (result->status == expected)
-    return TRUE;
-  out = one_line (result->out);
-  err = one_line (result->err);
-  g_test_fail_printf ("%s: exit status %d, expected %d; stdout: %s; stderr: %s",
-                      what, result->status, expected, out, err);
-  return FALSE;
-}
+/* ---- what the CLI printed -------------------------------------------------- */
 
 static gboolean
 expect_contains (const char *text,
@@ -150,7 +45,7 @@ expect_contains (const char *text,
 
   if (text != NULL && strstr (text, needle) != NULL)
     return TRUE;
-  flat = one_line (text);
+  flat = motcua_test_one_line (text);
   g_test_fail_printf ("%s: “%s” not found in: %s", what, needle, flat);
   return FALSE;
 }
@@ -166,7 +61,7 @@ parse_json (const char *text,
 
   if (node == NULL)
     {
-      g_autofree char *flat = one_line (text);
+      g_autofree char *flat = motcua_test_one_line (text);
       g_test_fail_printf ("%s did not print JSON (%s): %s", what, error ? error->message : "empty", flat);
     }
   return node;
@@ -246,66 +141,16 @@ assert_no_sidecars (const char *db)
     }
 }
 
-static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = NULL;
-  const char *name;
-
-  if (!g_file_test (path, G_FILE_TEST_IS_DIR) || g_file_test (path, G_FILE_TEST_IS_SYMLINK))
-    {
-      g_remove (path);
-      return;
-    }
-  dir = g_dir_open (path, 0, NULL);
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-      remove_tree (child);
-    }
-  g_rmdir (path);
-}
-
-static void
-write_file (const char *path,
-            const void *data,
-            gsize       length)
-{
-  g_autoptr(GError) error = NULL;
-
-  g_file_set_contents (path, data, length, &error);
-  g_assert_no_error (error);
-}
-
-/* Runs SQL on a database directly, as another program (or a newer Motcua) would. */
-static gboolean
-sql_exec (const char *path,
-          const char *sql)
-{
-  sqlite3 *db = NULL;
-  int rc = sqlite3_open_v2 (path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
-
-  if (rc == SQLITE_OK)
-    rc = sqlite3_exec (db, sql, NULL, NULL, NULL);
-  if (rc != SQLITE_OK)
-    g_test_fail_printf ("sqlite3 on %s: %s", path, db ? sqlite3_errmsg (db) : sqlite3_errstr (rc));
-  sqlite3_close (db);
-  return rc == SQLITE_OK;
-}
-
+/* An integer from a database file, opened as another program would open it. */
 static gint64
 sql_int (const char *path,
          const char *sql)
 {
   sqlite3 *db = NULL;
-  sqlite3_stmt *stmt = NULL;
   gint64 value = -1;
 
-  if (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READWRITE, NULL) == SQLITE_OK
-      && sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL) == SQLITE_OK
-      && sqlite3_step (stmt) == SQLITE_ROW)
-    value = sqlite3_column_int64 (stmt, 0);
-  sqlite3_finalize (stmt);
+  if (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READWRITE, NULL) == SQLITE_OK)
+    value = motcua_test_sql_int (db, sql);
   sqlite3_close (db);
   return value;
 }
@@ -323,11 +168,7 @@ static void
 fixture_setup (Fixture       *f,
                gconstpointer  data)
 {
-  g_autoptr(GError) error = NULL;
-
-  f->dir = g_dir_make_tmp ("motcua-cli-XXXXXX", &error);
-  if (f->dir == NULL)
-    g_error ("Cannot make a temporary folder: %s", error->message);
+  f->dir = motcua_test_make_temp_dir ("motcua-cli-XXXXXX");
   f->db = g_build_filename (f->dir, "motcua.db", NULL);
 }
 
@@ -346,7 +187,7 @@ fixture_teardown (Fixture       *f,
                   gconstpointer  data)
 {
   unmount (f);
-  remove_tree (f->dir);
+  motcua_test_remove_tree (f->dir);
   g_free (f->dir);
   g_free (f->db);
   g_free (f->mount_point);
@@ -382,9 +223,9 @@ mount_tmpfs (Fixture    *f,
 static gboolean
 init_demo (const char *db)
 {
-  g_autoptr(CliResult) r = run_cli (db, "init", "--demo", NULL);
+  g_autoptr(MotcuaTestCliResult) r = motcua_test_run_cli (db, "init", "--demo", NULL);
 
-  return expect_status (r, 0, "init --demo");
+  return motcua_test_expect_status (r, 0, "init --demo");
 }
 
 /* Receives a temporary-residence dossier; returns its code, or NULL. */
@@ -392,12 +233,12 @@ static char *
 receive (const char *db,
          const char *applicant)
 {
-  g_autoptr(CliResult) r = run_cli (db, "--json", "receive", "--procedure", TAM_TRU,
-                                    "--applicant-name", applicant, NULL);
+  g_autoptr(MotcuaTestCliResult) r = motcua_test_run_cli (db, "--json", "receive", "--procedure", TAM_TRU,
+                                                          "--applicant-name", applicant, NULL);
   g_autoptr(JsonNode) node = NULL;
   const char *code;
 
-  if (!expect_status (r, 0, "receive") || (node = parse_json (r->out, "receive --json")) == NULL)
+  if (!motcua_test_expect_status (r, 0, "receive") || (node = parse_json (r->out, "receive --json")) == NULL)
     return NULL;
   code = member_string (as_object (node), "code");
   g_assert_nonnull (code);
@@ -415,7 +256,7 @@ act (const char *db,
      ...)
 {
   g_autoptr(GPtrArray) args = g_ptr_array_new ();
-  g_autoptr(CliResult) r = NULL;
+  g_autoptr(MotcuaTestCliResult) r = NULL;
   g_autofree char *what = NULL;
   const char *arg;
   va_list ap;
@@ -427,18 +268,18 @@ act (const char *db,
     g_ptr_array_add (args, (gpointer) arg);
   va_end (ap);
   g_ptr_array_add (args, NULL);
-  r = run_cli_env (NULL, db, (const char * const *) args->pdata);
+  r = motcua_test_run_cli_env (NULL, db, (const char * const *) args->pdata);
   what = g_strdup_printf ("act %s", (const char *) args->pdata[2]);
-  return expect_status (r, 0, what);
+  return motcua_test_expect_status (r, 0, what);
 }
 
 static char *
 show_json (const char *db,
            const char *code)
 {
-  g_autoptr(CliResult) r = run_cli (db, "--json", "show", code, NULL);
+  g_autoptr(MotcuaTestCliResult) r = motcua_test_run_cli (db, "--json", "show", code, NULL);
 
-  if (!expect_status (r, 0, "show --json"))
+  if (!motcua_test_expect_status (r, 0, "show --json"))
     return NULL;
   return g_steal_pointer (&r->out);
 }
@@ -455,7 +296,7 @@ list_json (const char *db,
            ...)
 {
   g_autoptr(GPtrArray) args = g_ptr_array_new ();
-  g_autoptr(CliResult) r = NULL;
+  g_autoptr(MotcuaTestCliResult) r = NULL;
   const char *arg;
   va_list ap;
 
@@ -466,8 +307,8 @@ list_json (const char *db,
     g_ptr_array_add (args, (gpointer) arg);
   va_end (ap);
   g_ptr_array_add (args, NULL);
-  r = run_cli_env (NULL, db, (const char * const *) args->pdata);
-  if (!expect_status (r, 0, "list --json"))
+  r = motcua_test_run_cli_env (NULL, db, (const char * const *) args->pdata);
+  if (!motcua_test_expect_status (r, 0, "list --json"))
     return NULL;
   *holder = parse_json (r->out, "list --json");
   return as_array (*holder);
@@ -489,19 +330,19 @@ static void
 test_init_and_catalog (Fixture       *f,
                        gconstpointer  data)
 {
-  g_autoptr(CliResult) init = run_cli (f->db, "--json", "init", "--demo", NULL);
-  g_autoptr(CliResult) list = NULL;
+  g_autoptr(MotcuaTestCliResult) init = motcua_test_run_cli (f->db, "--json", "init", "--demo", NULL);
+  g_autoptr(MotcuaTestCliResult) list = NULL;
   g_autoptr(JsonNode) init_node = NULL;
   g_autoptr(JsonNode) node = NULL;
   JsonArray *procedures;
 
-  if (!expect_status (init, 0, "init --demo"))
+  if (!motcua_test_expect_status (init, 0, "init --demo"))
     return;
   init_node = parse_json (init->out, "init --json");
   g_assert_cmpstr (member_string (as_object (init_node), "agency_code"), ==, "000.17.22.H56");
 
-  list = run_cli (f->db, "--json", "catalog", "list", NULL);
-  if (!expect_status (list, 0, "catalog list"))
+  list = motcua_test_run_cli (f->db, "--json", "catalog", "list", NULL);
+  if (!motcua_test_expect_status (list, 0, "catalog list"))
     return;
   node = parse_json (list->out, "catalog list --json");
   procedures = as_array (node);
@@ -522,16 +363,17 @@ static void
 test_receive_json (Fixture       *f,
                    gconstpointer  data)
 {
-  g_autoptr(CliResult) r = NULL;
+  g_autoptr(MotcuaTestCliResult) r = NULL;
   g_autoptr(JsonNode) node = NULL;
   JsonObject *dossier;
   const char *code, *received, *due;
 
   if (!init_demo (f->db))
     return;
-  r = run_cli (f->db, "--json", "receive", "--procedure", TAM_TRU, "--applicant-name", "Nguyễn Thị Đào",
-               "--id-number", "038190012345", "--phone", "0912345678", NULL);
-  if (!expect_status (r, 0, "receive --json"))
+  r = motcua_test_run_cli (f->db, "--json", "receive", "--procedure", TAM_TRU,
+                           "--applicant-name", "Nguyễn Thị Đào",
+                           "--id-number", "038190012345", "--phone", "0912345678", NULL);
+  if (!motcua_test_expect_status (r, 0, "receive --json"))
     return;
   node = parse_json (r->out, "receive --json");
   dossier = as_object (node);
@@ -552,7 +394,7 @@ test_receive_json (Fixture       *f,
   g_assert_cmpint (member_int (dossier, "status"), ==, 2);
   g_assert_true (g_regex_match_simple (ISO_PATTERN, received, 0, 0));
   g_assert_true (g_regex_match_simple (ISO_PATTERN, due, 0, 0));
-  g_assert_cmpstr (received, ==, MONDAY_9AM);
+  g_assert_cmpstr (received, ==, MOTCUA_TEST_NOW);
   g_assert_cmpstr (due, ==, TAM_TRU_DUE);
   g_assert_cmpstr (r->err, ==, "");
 }
@@ -563,7 +405,7 @@ test_list (Fixture       *f,
 {
   g_autofree char *dao = NULL, *other = NULL, *third = NULL;
   g_autoptr(JsonNode) all_node = NULL, received_node = NULL, processing_node = NULL, search_node = NULL;
-  g_autoptr(CliResult) text = NULL;
+  g_autoptr(MotcuaTestCliResult) text = NULL;
   JsonArray *all, *received, *processing, *found;
 
   if (!init_demo (f->db)
@@ -597,8 +439,8 @@ test_list (Fixture       *f,
     }
 
   /* The text form lists the same dossiers. */
-  text = run_cli (f->db, "list", NULL);
-  if (expect_status (text, 0, "list"))
+  text = motcua_test_run_cli (f->db, "list", NULL);
+  if (motcua_test_expect_status (text, 0, "list"))
     expect_contains (text->out, dao, "list");
 
   /* Clerks type without diacritics. */
@@ -660,14 +502,15 @@ test_act_transfer (Fixture       *f,
 {
   g_autofree char *code = NULL;
   g_autofree char *shown = NULL;
-  g_autoptr(CliResult) r = NULL;
+  g_autoptr(MotcuaTestCliResult) r = NULL;
   g_autoptr(JsonNode) node = NULL;
   g_autoptr(JsonNode) shown_node = NULL;
 
   if (!init_demo (f->db) || (code = receive (f->db, "Phạm Thị Hoa")) == NULL)
     return;
-  r = run_cli (f->db, "--json", "act", code, "transfer", "--to", "Công chức tư pháp - hộ tịch", NULL);
-  if (!expect_status (r, 0, "act transfer"))
+  r = motcua_test_run_cli (f->db, "--json", "act", code, "transfer",
+                           "--to", "Công chức tư pháp - hộ tịch", NULL);
+  if (!motcua_test_expect_status (r, 0, "act transfer"))
     return;
   node = parse_json (r->out, "act --json");
   g_assert_cmpint (member_int (as_object (node), "status"), ==, 4);
@@ -687,11 +530,11 @@ assert_refused (const char         *db,
 {
   g_autofree char *before = show_json (db, code);
   g_autofree char *file_before = fingerprint (db);
-  g_autoptr(CliResult) r = run_cli_env (NULL, db, args);
+  g_autoptr(MotcuaTestCliResult) r = motcua_test_run_cli_env (NULL, db, args);
   g_autofree char *after = show_json (db, code);
   g_autofree char *file_after = fingerprint (db);
 
-  expect_status (r, 1, args[2]);
+  motcua_test_expect_status (r, 1, args[2]);
   g_assert_cmpstr (r->out, ==, "");
   g_assert_cmpuint (strlen (r->err), >, 10);
   g_assert_cmpstr (after, ==, before);
@@ -703,7 +546,7 @@ test_refused_action (Fixture       *f,
                      gconstpointer  data)
 {
   g_autofree char *code = NULL;
-  g_autoptr(CliResult) json_refusal = NULL;
+  g_autoptr(MotcuaTestCliResult) json_refusal = NULL;
   g_autoptr(JsonNode) error_node = NULL;
 
   if (!init_demo (f->db) || (code = receive (f->db, "Vũ Đức Anh")) == NULL)
@@ -717,8 +560,8 @@ test_refused_action (Fixture       *f,
   assert_refused (f->db, code, (const char *[]) { "act", code, "refuse", NULL });
 
   /* With --json the error is JSON too. */
-  json_refusal = run_cli (f->db, "--json", "act", code, "approve", NULL);
-  expect_status (json_refusal, 1, "--json act approve");
+  json_refusal = motcua_test_run_cli (f->db, "--json", "act", code, "approve", NULL);
+  motcua_test_expect_status (json_refusal, 1, "--json act approve");
   error_node = parse_json (json_refusal->err, "--json refusal on stderr");
   g_assert_nonnull (member_string (as_object (error_node), "error"));
 }
@@ -750,11 +593,11 @@ test_usage_errors (Fixture       *f,
   before = fingerprint (f->db);
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
     {
-      g_autoptr(CliResult) r = run_cli_env (NULL, f->db, cases[i]);
+      g_autoptr(MotcuaTestCliResult) r = motcua_test_run_cli_env (NULL, f->db, cases[i]);
       g_autofree char *what = g_strjoinv (" ", (char **) cases[i]);
       g_autofree char *after = fingerprint (f->db);
 
-      expect_status (r, 2, what);
+      motcua_test_expect_status (r, 2, what);
       /* Without a command the help on stdout is the message. */
       if (strlen (r->err) == 0 && (i > 0 || strlen (r->out) == 0))
         g_test_fail_printf ("“motcua %s” printed no message", what);
@@ -767,16 +610,16 @@ test_unknown_dossier (Fixture       *f,
                       gconstpointer  data)
 {
   const char *code = "000.17.22.H56-261123-9999";
-  g_autoptr(CliResult) show = NULL;
-  g_autoptr(CliResult) act_r = NULL;
+  g_autoptr(MotcuaTestCliResult) show = NULL;
+  g_autoptr(MotcuaTestCliResult) act_r = NULL;
 
   if (!init_demo (f->db))
     return;
-  show = run_cli (f->db, "show", code, NULL);
-  expect_status (show, 1, "show of an unknown code");
+  show = motcua_test_run_cli (f->db, "show", code, NULL);
+  motcua_test_expect_status (show, 1, "show of an unknown code");
   expect_contains (show->err, code, "show of an unknown code");
-  act_r = run_cli (f->db, "act", code, "transfer", NULL);
-  expect_status (act_r, 1, "act on an unknown code");
+  act_r = motcua_test_run_cli (f->db, "act", code, "transfer", NULL);
+  motcua_test_expect_status (act_r, 1, "act on an unknown code");
   expect_contains (act_r->err, code, "act on an unknown code");
 }
 
@@ -861,15 +704,15 @@ test_vietnamese (Fixture       *f,
   const char *msgid = "“%s” is not allowed for a dossier whose status is “%s”.";
   const char * const vietnamese[] = { "LANG", "C.UTF-8", "LANGUAGE", "vi", NULL };
   g_autofree char *code = NULL;
-  g_autoptr(CliResult) english = NULL;
-  g_autoptr(CliResult) vi = NULL;
+  g_autoptr(MotcuaTestCliResult) english = NULL;
+  g_autoptr(MotcuaTestCliResult) vi = NULL;
 
   if (!init_demo (f->db) || (code = receive (f->db, "Đinh Thị Mai")) == NULL)
     return;
-  english = run_cli (f->db, "act", code, "approve", NULL);
-  vi = run_cli_env (vietnamese, f->db, (const char *[]) { "act", code, "approve", NULL });
-  expect_status (english, 1, "approve as a clerk, in English");
-  expect_status (vi, 1, "approve as a clerk, in Vietnamese");
+  english = motcua_test_run_cli (f->db, "act", code, "approve", NULL);
+  vi = motcua_test_run_cli_env (vietnamese, f->db, (const char *[]) { "act", code, "approve", NULL });
+  motcua_test_expect_status (english, 1, "approve as a clerk, in English");
+  motcua_test_expect_status (vi, 1, "approve as a clerk, in Vietnamese");
   g_assert_cmpuint (strlen (vi->err), >, 10);
 
   if (!po_translates (msgid))
@@ -889,11 +732,11 @@ due_at (const char *db,
         const char *amount,
         const char *unit)
 {
-  g_autoptr(CliResult) r = run_cli (db, "--json", "calendar", "due", "--from", from, "--amount", amount,
-                                    "--unit", unit, NULL);
+  g_autoptr(MotcuaTestCliResult) r = motcua_test_run_cli (db, "--json", "calendar", "due", "--from", from,
+                                                          "--amount", amount, "--unit", unit, NULL);
   g_autoptr(JsonNode) node = NULL;
 
-  if (!expect_status (r, 0, "calendar due") || (node = parse_json (r->out, "calendar due --json")) == NULL)
+  if (!motcua_test_expect_status (r, 0, "calendar due") || (node = parse_json (r->out, "calendar due --json")) == NULL)
     return NULL;
   return g_strdup (member_string (as_object (node), "due_at"));
 }
@@ -903,8 +746,8 @@ test_calendar (Fixture       *f,
                gconstpointer  data)
 {
   g_autofree char *monday = NULL, *friday = NULL, *weekend = NULL;
-  g_autoptr(CliResult) bad = NULL;
-  g_autoptr(CliResult) bad_unit = NULL;
+  g_autoptr(MotcuaTestCliResult) bad = NULL;
+  g_autoptr(MotcuaTestCliResult) bad_unit = NULL;
 
   if (!init_demo (f->db))
     return;
@@ -917,12 +760,12 @@ test_calendar (Fixture       *f,
   weekend = due_at (f->db, "2026-11-23 09:00", "5", "calendar-days");
   g_assert_cmpstr (weekend, ==, "2026-11-30T17:00:00+07:00");
 
-  bad = run_cli (f->db, "calendar", "due", "--from", "2026-02-30 09:00", "--amount", "1", NULL);
-  expect_status (bad, 2, "calendar due with 30 February");
+  bad = motcua_test_run_cli (f->db, "calendar", "due", "--from", "2026-02-30 09:00", "--amount", "1", NULL);
+  motcua_test_expect_status (bad, 2, "calendar due with 30 February");
   g_assert_cmpuint (strlen (bad->err), >, 0);
-  bad_unit = run_cli (f->db, "calendar", "due", "--from", "2026-11-23 09:00", "--amount", "1",
-                      "--unit", "fortnights", NULL);
-  expect_status (bad_unit, 2, "calendar due with an unknown unit");
+  bad_unit = motcua_test_run_cli (f->db, "calendar", "due", "--from", "2026-11-23 09:00", "--amount", "1",
+                                  "--unit", "fortnights", NULL);
+  motcua_test_expect_status (bad_unit, 2, "calendar due with an unknown unit");
 }
 
 /* ---- journal check after a mix of actions ------------------------------------------ */
@@ -932,8 +775,8 @@ test_check_after_mix (Fixture       *f,
                       gconstpointer  data)
 {
   g_autofree char *full = NULL, *supplement = NULL, *refused = NULL;
-  g_autoptr(CliResult) counter_supplement = NULL;
-  g_autoptr(CliResult) check = NULL;
+  g_autoptr(MotcuaTestCliResult) counter_supplement = NULL;
+  g_autoptr(MotcuaTestCliResult) check = NULL;
 
   if (!init_demo (f->db)
       || (full = receive (f->db, "Trần Văn An")) == NULL
@@ -959,13 +802,14 @@ test_check_after_mix (Fixture       *f,
       || !act (f->db, supplement, "withdraw", "--reason", "Công dân xin rút", NULL)
       || !act (f->db, refused, "refuse", "--reason", "Không thuộc thẩm quyền", NULL))
     return;
-  counter_supplement = run_cli (f->db, "receive", "--procedure", TAM_TRU, "--applicant-name", "Lý Thị Duyên",
-                                "--documents", "1", "--incomplete", "request-supplement",
-                                "--reason", "Thiếu giấy tờ", NULL);
-  expect_status (counter_supplement, 0, "receive with a supplement request at the counter");
+  counter_supplement = motcua_test_run_cli (f->db, "receive", "--procedure", TAM_TRU,
+                                            "--applicant-name", "Lý Thị Duyên",
+                                            "--documents", "1", "--incomplete", "request-supplement",
+                                            "--reason", "Thiếu giấy tờ", NULL);
+  motcua_test_expect_status (counter_supplement, 0, "receive with a supplement request at the counter");
 
-  check = run_cli (f->db, "check", NULL);
-  if (expect_status (check, 0, "check"))
+  check = motcua_test_run_cli (f->db, "check", NULL);
+  if (motcua_test_expect_status (check, 0, "check"))
     expect_contains (check->out, "All 4 dossiers", "check");
 }
 
@@ -975,20 +819,20 @@ check_prints_json (const char         *db,
                    const char * const *args,
                    GString            *failures)
 {
-  g_autoptr(CliResult) r = run_cli_env (NULL, db, args);
+  g_autoptr(MotcuaTestCliResult) r = motcua_test_run_cli_env (NULL, db, args);
   g_autofree char *what = g_strjoinv (" ", (char **) args);
   g_autoptr(JsonNode) node = NULL;
 
   if (r->status != 0)
     {
-      g_autofree char *err = one_line (r->err);
+      g_autofree char *err = motcua_test_one_line (r->err);
       g_string_append_printf (failures, " [%s: exit %d, %s]", what, r->status, err);
       return;
     }
   node = json_from_string (r->out, NULL);
   if (node == NULL)
     {
-      g_autofree char *out = one_line (r->out);
+      g_autofree char *out = motcua_test_one_line (r->out);
       g_string_append_printf (failures, " [%s printed: %s]", what, *out ? out : "nothing");
     }
 }
@@ -1046,11 +890,11 @@ assert_all_refused (const char *db,
 
   for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
     {
-      g_autoptr(CliResult) r = run_cli_env (NULL, db, commands[i]);
+      g_autoptr(MotcuaTestCliResult) r = motcua_test_run_cli_env (NULL, db, commands[i]);
       g_autofree char *what = g_strjoinv (" ", (char **) commands[i]);
       g_autofree char *after = fingerprint (db);
 
-      if (expect_status (r, 1, what))
+      if (motcua_test_expect_status (r, 1, what))
         expect_contains (r->err, keyword, what);
       if (g_strcmp0 (after, before) != 0)
         g_test_fail_printf ("“motcua %s” changed the file: %s, was %s", what, after, before);
@@ -1065,7 +909,7 @@ test_bad_newer_schema (Fixture       *f,
   g_autofree char *code = NULL;
 
   if (!init_demo (f->db) || (code = receive (f->db, "Lê Văn Khoa")) == NULL
-      || !sql_exec (f->db, "PRAGMA user_version = 999"))
+      || !motcua_test_exec_sql_file (f->db, "PRAGMA user_version = 999"))
     return;
   assert_all_refused (f->db, "newer version");
 }
@@ -1079,7 +923,7 @@ test_bad_random_bytes (Fixture       *f,
 
   for (guint i = 0; i < sizeof noise; i++)
     noise[i] = g_rand_int_range (rand, 0, 256);
-  write_file (f->db, noise, sizeof noise);
+  motcua_test_write_file (f->db, noise, sizeof noise);
   assert_all_refused (f->db, "damaged");
 }
 
@@ -1097,7 +941,7 @@ test_bad_truncated (Fixture       *f,
     return;
   g_assert_true (g_file_get_contents (real, &contents, &length, NULL));
   g_assert_cmpuint (length, >, 1500);
-  write_file (f->db, contents, 1500);
+  motcua_test_write_file (f->db, contents, 1500);
   assert_all_refused (f->db, "damaged");
 }
 
@@ -1136,15 +980,15 @@ test_bad_damaged_state_page (Fixture       *f,
   g_autofree char *code = NULL;
   g_autofree char *before = NULL;
   g_autofree char *after = NULL;
-  g_autoptr(CliResult) r = NULL;
+  g_autoptr(MotcuaTestCliResult) r = NULL;
 
   if (!init_demo (f->db) || (code = receive (f->db, "Mạc Văn Long")) == NULL)
     return;
   smash_page (f->db, root_page (f->db, "SELECT rootpage FROM sqlite_master WHERE name = 'state'"));
   before = fingerprint (f->db);
-  r = run_cli (f->db, "receive", "--procedure", TAM_TRU, "--applicant-name", "Tạ Thị Mơ", NULL);
+  r = motcua_test_run_cli (f->db, "receive", "--procedure", TAM_TRU, "--applicant-name", "Tạ Thị Mơ", NULL);
   after = fingerprint (f->db);
-  if (expect_status (r, 1, "receive on a database whose state table is damaged"))
+  if (motcua_test_expect_status (r, 1, "receive on a database whose state table is damaged"))
     expect_contains (r->err, "damaged", "receive on a database whose state table is damaged");
   g_assert_cmpstr (after, ==, before);
 }
@@ -1157,19 +1001,19 @@ test_bad_damaged_index_page (Fixture       *f,
   g_autofree char *code = NULL;
   g_autofree char *before = NULL;
   g_autofree char *after = NULL;
-  g_autoptr(CliResult) show = NULL;
-  g_autoptr(CliResult) check = NULL;
+  g_autoptr(MotcuaTestCliResult) show = NULL;
+  g_autoptr(MotcuaTestCliResult) check = NULL;
 
   if (!init_demo (f->db) || (code = receive (f->db, "Đỗ Văn Nghĩa")) == NULL)
     return;
   smash_page (f->db, root_page (f->db, "SELECT m.rootpage FROM sqlite_master m, pragma_index_info (m.name) i"
                                        " WHERE m.type = 'index' AND m.tbl_name = 'dossiers' AND i.name = 'code'"));
   before = fingerprint (f->db);
-  show = run_cli (f->db, "show", code, NULL);
-  if (expect_status (show, 1, "show through a damaged index"))
+  show = motcua_test_run_cli (f->db, "show", code, NULL);
+  if (motcua_test_expect_status (show, 1, "show through a damaged index"))
     expect_contains (show->err, "damaged", "show through a damaged index");
-  check = run_cli (f->db, "check", NULL);
-  if (expect_status (check, 1, "check of a database with a damaged index"))
+  check = motcua_test_run_cli (f->db, "check", NULL);
+  if (motcua_test_expect_status (check, 1, "check of a database with a damaged index"))
     expect_contains (check->err, "damaged", "check of a database with a damaged index");
   after = fingerprint (f->db);
   g_assert_cmpstr (after, ==, before);
@@ -1182,18 +1026,18 @@ static void
 test_bad_empty_file (Fixture       *f,
                      gconstpointer  data)
 {
-  g_autoptr(CliResult) list = NULL;
+  g_autoptr(MotcuaTestCliResult) list = NULL;
   g_autofree char *code = NULL;
-  g_autoptr(CliResult) check = NULL;
+  g_autoptr(MotcuaTestCliResult) check = NULL;
 
-  write_file (f->db, "", 0);
-  list = run_cli (f->db, "list", NULL);
+  motcua_test_write_file (f->db, "", 0);
+  list = motcua_test_run_cli (f->db, "list", NULL);
   if (list->status != 0)
     {
       gsize length = G_MAXSIZE;
       g_autofree char *contents = NULL;
 
-      expect_status (list, 1, "list on a 0-byte file");
+      motcua_test_expect_status (list, 1, "list on a 0-byte file");
       g_assert_cmpuint (strlen (list->err), >, 10);
       g_assert_true (g_file_get_contents (f->db, &contents, &length, NULL));
       g_assert_cmpuint (length, ==, 0);
@@ -1202,8 +1046,8 @@ test_bad_empty_file (Fixture       *f,
   g_test_message ("A 0-byte file is set up as a new, empty database.");
   if (!init_demo (f->db) || (code = receive (f->db, "Ninh Văn Phúc")) == NULL)
     return;
-  check = run_cli (f->db, "check", NULL);
-  expect_status (check, 0, "check after setting up a 0-byte file");
+  check = motcua_test_run_cli (f->db, "check", NULL);
+  motcua_test_expect_status (check, 0, "check after setting up a 0-byte file");
 }
 
 static char *
@@ -1232,7 +1076,7 @@ test_bad_empty_file_wal (Fixture       *f,
   g_autofree char *fresh_mode = NULL;
   g_autofree char *empty_mode = NULL;
 
-  write_file (f->db, "", 0);
+  motcua_test_write_file (f->db, "", 0);
   if (!init_demo (f->db) || !init_demo (fresh))
     return;
   fresh_mode = journal_mode (fresh);
@@ -1248,16 +1092,16 @@ test_bad_foreign_sqlite (Fixture       *f,
 {
   g_autofree char *before = NULL;
   g_autofree char *after = NULL;
-  g_autoptr(CliResult) r = NULL;
+  g_autoptr(MotcuaTestCliResult) r = NULL;
 
-  if (!sql_exec (f->db, "PRAGMA journal_mode = DELETE;"
-                        "CREATE TABLE contacts (name TEXT, phone TEXT);"
-                        "INSERT INTO contacts VALUES ('Nguyễn Văn A', '0912345678');"))
+  if (!motcua_test_exec_sql_file (f->db, "PRAGMA journal_mode = DELETE;"
+                                         "CREATE TABLE contacts (name TEXT, phone TEXT);"
+                                         "INSERT INTO contacts VALUES ('Nguyễn Văn A', '0912345678');"))
     return;
   before = fingerprint (f->db);
-  r = run_cli (f->db, "list", NULL);
+  r = motcua_test_run_cli (f->db, "list", NULL);
   after = fingerprint (f->db);
-  expect_status (r, 1, "list on another program's SQLite database");
+  motcua_test_expect_status (r, 1, "list on another program's SQLite database");
   if (g_strcmp0 (after, before) != 0)
     g_test_fail_printf ("list changed another program's database: %s, was %s", after, before);
 }
@@ -1291,14 +1135,14 @@ test_read_only_write (Fixture       *f,
   g_autofree char *code = setup_read_only (f);
   g_autofree char *before = NULL;
   g_autofree char *after = NULL;
-  g_autoptr(CliResult) r = NULL;
+  g_autoptr(MotcuaTestCliResult) r = NULL;
 
   if (code == NULL)
     return;
   before = fingerprint (f->db);
-  r = run_cli (f->db, "receive", "--procedure", TAM_TRU, "--applicant-name", "Sầm Văn Sơn", NULL);
+  r = motcua_test_run_cli (f->db, "receive", "--procedure", TAM_TRU, "--applicant-name", "Sầm Văn Sơn", NULL);
   after = fingerprint (f->db);
-  if (expect_status (r, 1, "receive on a read-only disk"))
+  if (motcua_test_expect_status (r, 1, "receive on a read-only disk"))
     expect_contains (r->err, "read-only", "receive on a read-only disk");
   g_assert_cmpstr (after, ==, before);
 }
@@ -1311,17 +1155,17 @@ test_read_only_read (Fixture       *f,
   g_autofree char *code = setup_read_only (f);
   g_autofree char *before = NULL;
   g_autofree char *after = NULL;
-  g_autoptr(CliResult) r = NULL;
+  g_autoptr(MotcuaTestCliResult) r = NULL;
 
   if (code == NULL)
     return;
   before = fingerprint (f->db);
-  r = run_cli (f->db, "list", NULL);
+  r = motcua_test_run_cli (f->db, "list", NULL);
   after = fingerprint (f->db);
   g_test_message ("list on a read-only disk: exit %d, stdout: %s, stderr: %s", r->status, r->out, r->err);
   if (r->status == 0)
     expect_contains (r->out, code, "list on a read-only disk");
-  else if (expect_status (r, 1, "list on a read-only disk"))
+  else if (motcua_test_expect_status (r, 1, "list on a read-only disk"))
     expect_contains (r->err, "read-only", "list on a read-only disk");
   g_assert_cmpstr (after, ==, before);
 }
@@ -1335,8 +1179,8 @@ test_read_only_file_mode (Fixture       *f,
   g_autofree char *code = NULL;
   g_autofree char *before = NULL;
   g_autofree char *after = NULL;
-  g_autoptr(CliResult) write = NULL;
-  g_autoptr(CliResult) read = NULL;
+  g_autoptr(MotcuaTestCliResult) write = NULL;
+  g_autoptr(MotcuaTestCliResult) read = NULL;
 
   if (geteuid () == 0)
     {
@@ -1348,17 +1192,17 @@ test_read_only_file_mode (Fixture       *f,
   g_chmod (f->db, 0444);
   g_chmod (f->dir, 0555);
   before = fingerprint (f->db);
-  write = run_cli (f->db, "receive", "--procedure", TAM_TRU, "--applicant-name", "Sầm Văn Sơn", NULL);
-  read = run_cli (f->db, "list", NULL);
+  write = motcua_test_run_cli (f->db, "receive", "--procedure", TAM_TRU, "--applicant-name", "Sầm Văn Sơn", NULL);
+  read = motcua_test_run_cli (f->db, "list", NULL);
   after = fingerprint (f->db);
   /* Give the teardown its folder back. */
   g_chmod (f->dir, 0700);
 
-  if (expect_status (write, 1, "receive into a read-only file"))
+  if (motcua_test_expect_status (write, 1, "receive into a read-only file"))
     expect_contains (write->err, "read-only", "receive into a read-only file");
   if (read->status == 0)
     expect_contains (read->out, code, "list of a read-only file");
-  else if (expect_status (read, 1, "list of a read-only file"))
+  else if (motcua_test_expect_status (read, 1, "list of a read-only file"))
     expect_contains (read->err, "read-only", "list of a read-only file");
   g_assert_cmpstr (after, ==, before);
 }
@@ -1421,10 +1265,10 @@ assert_disk_full_refusal (const char *db,
                           const char * const *args)
 {
   g_autofree char *before = fingerprint (db);
-  g_autoptr(CliResult) r = run_cli_env (NULL, db, args);
+  g_autoptr(MotcuaTestCliResult) r = motcua_test_run_cli_env (NULL, db, args);
   g_autofree char *after = fingerprint (db);
 
-  if (expect_status (r, 1, what))
+  if (motcua_test_expect_status (r, 1, what))
     expect_contains (r->err, "full", what);
   g_assert_cmpstr (after, ==, before);
 }
@@ -1467,8 +1311,8 @@ test_full_disk_recovers (Fixture       *f,
 {
   g_autoptr(GPtrArray) codes = setup_small_disk (f);
   g_autoptr(JsonNode) list_node = NULL;
-  g_autoptr(CliResult) check = NULL;
-  g_autoptr(CliResult) demo = NULL;
+  g_autoptr(MotcuaTestCliResult) check = NULL;
+  g_autoptr(MotcuaTestCliResult) demo = NULL;
   g_autofree char *filler = NULL;
   g_autofree char *before = NULL;
   g_autofree char *after = NULL;
@@ -1480,10 +1324,11 @@ test_full_disk_recovers (Fixture       *f,
   filler = fill_disk (f);
   before = fingerprint (f->db);
   {
-    g_autoptr(CliResult) r = run_cli (f->db, "receive", "--procedure", TAM_TRU, "--applicant-name", "Âu Văn Ân", NULL);
-    expect_status (r, 1, "receive on a full disk");
+    g_autoptr(MotcuaTestCliResult) r = motcua_test_run_cli (f->db, "receive", "--procedure", TAM_TRU,
+                                                            "--applicant-name", "Âu Văn Ân", NULL);
+    motcua_test_expect_status (r, 1, "receive on a full disk");
   }
-  demo = run_cli (f->db, "demo-data", "--dossiers", "200", NULL);
+  demo = motcua_test_run_cli (f->db, "demo-data", "--dossiers", "200", NULL);
   after = fingerprint (f->db);
   g_assert_cmpstr (after, ==, before);
   g_remove (filler);
@@ -1497,8 +1342,8 @@ test_full_disk_recovers (Fixture       *f,
       g_autofree char *shown = show_json (f->db, g_ptr_array_index (codes, i));
       g_assert_nonnull (shown);
     }
-  check = run_cli (f->db, "check", NULL);
-  expect_status (check, 0, "check after freeing the disk");
+  check = motcua_test_run_cli (f->db, "check", NULL);
+  motcua_test_expect_status (check, 0, "check after freeing the disk");
 
   /* The failed attempts used up no sequence number. */
   next = receive (f->db, "Ông Văn Ơn");
@@ -1509,7 +1354,7 @@ test_full_disk_recovers (Fixture       *f,
                        "motcua_demo_generate() is still a stub");
   else
     {
-      expect_status (demo, 1, "demo-data on a full disk");
+      motcua_test_expect_status (demo, 1, "demo-data on a full disk");
       expect_contains (demo->err, "full", "demo-data on a full disk");
     }
 }

@@ -13,34 +13,21 @@
 #include <glib/gstdio.h>
 #include <gio/gio.h>
 #include <json-glib/json-glib.h>
-#include <sqlite3.h>
 
 #include "motcua-catalog.h"
 #include "motcua-codes.h"
 #include "motcua-store.h"
-#include "motcua-time.h"
+#include "motcua-test-util.h"
 
 #define AGENCY   "000.17.22.H56"
 #define TAM_TRU  "1.004194"   /* temporary residence, in the demo catalog */
-
-static GDateTime *
-vn_time (int year,
-         int month,
-         int day,
-         int hour,
-         int minute)
-{
-  g_autoptr(GTimeZone) tz = motcua_time_zone_default ();
-
-  return g_date_time_new (tz, year, month, day, hour, minute, 0);
-}
 
 /* ---- format and parse ------------------------------------------------------- */
 
 static void
 test_format (void)
 {
-  g_autoptr(GDateTime) day = vn_time (2021, 5, 31, 9, 15);
+  g_autoptr(GDateTime) day = motcua_test_vn_time (2021, 5, 31, 9, 15, 0);
   g_autofree char *first = motcua_code_format (AGENCY, day, 1);
   g_autofree char *big = motcua_code_format (AGENCY, day, 10000);
   g_autofree char *yymmdd = motcua_code_day (day);
@@ -59,7 +46,7 @@ assert_round_trip (const char *agency,
                    int         day_of_month,
                    guint       sequence)
 {
-  g_autoptr(GDateTime) day = vn_time (year, month, day_of_month, 10, 0);
+  g_autoptr(GDateTime) day = motcua_test_vn_time (year, month, day_of_month, 10, 0, 0);
   g_autofree char *code = motcua_code_format (agency, day, sequence);
   g_autofree char *parsed_agency = NULL;
   GDate parsed_day;
@@ -164,8 +151,8 @@ test_parse_only_canonical (void)
       g_date_clear (&day, 1);
       if (motcua_code_parse (codes[i], &agency, &day, &sequence))
         {
-          g_autoptr(GDateTime) time = vn_time (g_date_get_year (&day), g_date_get_month (&day),
-                                               g_date_get_day (&day), 0, 0);
+          g_autoptr(GDateTime) time = motcua_test_vn_time (g_date_get_year (&day), g_date_get_month (&day),
+                                                           g_date_get_day (&day), 0, 0, 0);
           g_autofree char *again = motcua_code_format (agency, time, sequence);
 
           if (g_strcmp0 (again, codes[i]) != 0)
@@ -208,9 +195,7 @@ store_setup (StoreFixture  *f,
   g_autoptr(GPtrArray) catalog = NULL;
   g_autoptr(GError) error = NULL;
 
-  f->dir = g_dir_make_tmp ("motcua-codes-XXXXXX", &error);
-  if (f->dir == NULL)
-    g_error ("Cannot make a temporary folder: %s", error->message);
+  f->dir = motcua_test_make_temp_dir ("motcua-codes-XXXXXX");
   f->db = g_build_filename (f->dir, "motcua.db", NULL);
   f->store = motcua_store_open (f->db, &error);
   if (f->store == NULL
@@ -223,31 +208,11 @@ store_setup (StoreFixture  *f,
 }
 
 static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = NULL;
-  const char *name;
-
-  if (!g_file_test (path, G_FILE_TEST_IS_DIR) || g_file_test (path, G_FILE_TEST_IS_SYMLINK))
-    {
-      g_remove (path);
-      return;
-    }
-  dir = g_dir_open (path, 0, NULL);
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-      remove_tree (child);
-    }
-  g_rmdir (path);
-}
-
-static void
 store_teardown (StoreFixture  *f,
                 gconstpointer  data)
 {
   g_clear_object (&f->store);
-  remove_tree (f->dir);
+  motcua_test_remove_tree (f->dir);
   g_free (f->dir);
   g_free (f->db);
 }
@@ -292,9 +257,9 @@ static void
 test_daily_restart (StoreFixture  *f,
                     gconstpointer  data)
 {
-  g_autoptr(GDateTime) monday = vn_time (2026, 11, 23, 9, 0);
-  g_autoptr(GDateTime) monday_evening = vn_time (2026, 11, 23, 16, 59);
-  g_autoptr(GDateTime) tuesday = vn_time (2026, 11, 24, 7, 30);
+  g_autoptr(GDateTime) monday = motcua_test_vn_time (2026, 11, 23, 9, 0, 0);
+  g_autoptr(GDateTime) monday_evening = motcua_test_vn_time (2026, 11, 23, 16, 59, 0);
+  g_autoptr(GDateTime) tuesday = motcua_test_vn_time (2026, 11, 24, 7, 30, 0);
 
   expect_code (f->store, monday, "Nguyễn Văn An", AGENCY "-261123-0001");
   expect_code (f->store, monday, "Trần Thị Bình", AGENCY "-261123-0002");
@@ -317,34 +282,22 @@ test_day_is_agency_local (StoreFixture  *f,
   expect_code (f->store, utc, "Đặng Văn Hải", AGENCY "-261124-0001");
 }
 
-static gboolean
-exec_sql (MotcuaStore *store,
-          const char  *sql)
-{
-  char *message = NULL;
-
-  if (sqlite3_exec (motcua_store_get_db (store), sql, NULL, NULL, &message) == SQLITE_OK)
-    return TRUE;
-  g_test_fail_printf ("%s: %s", sql, message);
-  sqlite3_free (message);
-  return FALSE;
-}
-
 /* A block reserved from the server covers the day: its numbers come first, then the
  * local counter takes over. Blocks of other days are left alone. */
 static void
 test_reserved_block (StoreFixture  *f,
                      gconstpointer  data)
 {
-  g_autoptr(GDateTime) monday = vn_time (2026, 11, 23, 9, 0);
+  g_autoptr(GDateTime) monday = motcua_test_vn_time (2026, 11, 23, 9, 0, 0);
   g_autoptr(GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   const char *expected[] = {
     AGENCY "-261123-0500", AGENCY "-261123-0501", AGENCY "-261123-0502", AGENCY "-261123-0001",
   };
 
-  if (!exec_sql (f->store, "INSERT INTO code_blocks (agency_code, day, first_seq, last_seq, next_seq)"
-                           " VALUES ('" AGENCY "', '261123', 500, 502, 500),"
-                           "        ('" AGENCY "', '261124', 700, 709, 700)"))
+  if (!motcua_test_exec_sql (motcua_store_get_db (f->store),
+                             "INSERT INTO code_blocks (agency_code, day, first_seq, last_seq, next_seq)"
+                             " VALUES ('" AGENCY "', '261123', 500, 502, 500),"
+                             "        ('" AGENCY "', '261124', 700, 709, 700)"))
     return;
   for (guint i = 0; i < G_N_ELEMENTS (expected); i++)
     {
@@ -364,11 +317,12 @@ static void
 test_reserved_block_no_reuse (StoreFixture  *f,
                               gconstpointer  data)
 {
-  g_autoptr(GDateTime) monday = vn_time (2026, 11, 23, 9, 0);
+  g_autoptr(GDateTime) monday = motcua_test_vn_time (2026, 11, 23, 9, 0, 0);
   g_autoptr(GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
 
-  if (!exec_sql (f->store, "INSERT INTO code_blocks (agency_code, day, first_seq, last_seq, next_seq)"
-                           " VALUES ('" AGENCY "', '261123', 1, 2, 1)"))
+  if (!motcua_test_exec_sql (motcua_store_get_db (f->store),
+                             "INSERT INTO code_blocks (agency_code, day, first_seq, last_seq, next_seq)"
+                             " VALUES ('" AGENCY "', '261123', 1, 2, 1)"))
     return;
   for (guint i = 0; i < 5; i++)
     {
@@ -399,34 +353,16 @@ static const char worker_script[] =
   "  i=$((i + 1))\n"
   "done\n";
 
+/* Starts the workers in the environment motcua_test_run_cli() gives the CLI: the
+ * clock pinned to one day, so the whole run shares one counter. */
 static GSubprocessLauncher *
-cli_launcher (GSubprocessFlags flags)
+worker_launcher (void)
 {
-  GSubprocessLauncher *launcher = g_subprocess_launcher_new (flags);
+  GSubprocessLauncher *launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
+  g_auto(GStrv) env = motcua_test_cli_environment (NULL);
 
-  /* All on one pinned day, so the whole run shares one counter. */
-  g_subprocess_launcher_setenv (launcher, "MOTCUA_NOW", "2026-11-23T09:00:00+07:00", TRUE);
-  g_subprocess_launcher_unsetenv (launcher, "MOTCUA_DB");
-  g_subprocess_launcher_unsetenv (launcher, "MOTCUA_USER");
+  g_subprocess_launcher_set_environ (launcher, env);
   return launcher;
-}
-
-static int
-run_cli (const char *db,
-         const char *command,
-         const char *option,
-         char      **out)
-{
-  g_autoptr(GSubprocessLauncher) launcher = cli_launcher (G_SUBPROCESS_FLAGS_STDOUT_PIPE
-                                                          | G_SUBPROCESS_FLAGS_STDERR_MERGE);
-  g_autoptr(GSubprocess) process = NULL;
-  g_autoptr(GError) error = NULL;
-
-  process = g_subprocess_launcher_spawn (launcher, &error, g_getenv ("MOTCUA_CLI"), "--db", db, command,
-                                         option, NULL);
-  if (process == NULL || !g_subprocess_communicate_utf8 (process, NULL, NULL, out, NULL, &error))
-    g_error ("Cannot run %s: %s", g_getenv ("MOTCUA_CLI"), error->message);
-  return g_subprocess_get_if_exited (process) ? g_subprocess_get_exit_status (process) : -1;
 }
 
 /* The code in one receive's JSON output, or NULL. */
@@ -469,24 +405,22 @@ test_concurrent_processes (StoreFixture  *f,
   GSubprocess *workers[N_WORKERS] = { NULL };
   g_autoptr(GHashTable) codes = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   g_autofree gboolean *issued = g_new0 (gboolean, N_WORKERS * PER_WORKER + 1);
-  g_autofree char *check_out = NULL;
-  g_autofree char *init_out = NULL;
+  g_autoptr(MotcuaTestCliResult) init = NULL;
+  g_autoptr(MotcuaTestCliResult) check = NULL;
   g_autofree char *out_dir = g_build_filename (f->dir, "out", NULL);
   g_autofree char *cli_db = g_build_filename (f->dir, "cli.db", NULL);
   guint failures = 0;
 
   /* A database of the CLI's own making, as the clerks' workstations have. */
-  if (run_cli (cli_db, "init", "--demo", &init_out) != 0)
-    {
-      g_test_fail_printf ("init --demo failed: %s", init_out);
-      return;
-    }
+  init = motcua_test_run_cli (cli_db, "init", "--demo", NULL);
+  if (!motcua_test_expect_status (init, 0, "init --demo"))
+    return;
   g_mkdir (out_dir, 0700);
 
   /* Every worker is started before any is waited for. */
   for (int w = 0; w < N_WORKERS; w++)
     {
-      g_autoptr(GSubprocessLauncher) launcher = cli_launcher (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
+      g_autoptr(GSubprocessLauncher) launcher = worker_launcher ();
       g_autoptr(GError) error = NULL;
       g_autofree char *worker = g_strdup_printf ("%d", w);
 
@@ -557,12 +491,11 @@ test_concurrent_processes (StoreFixture  *f,
         break;
       }
 
-  if (run_cli (cli_db, "check", NULL, &check_out) != 0)
-    g_test_fail_printf ("check failed after the concurrent run: %s", check_out);
-  else
+  check = motcua_test_run_cli (cli_db, "check", NULL);
+  if (motcua_test_expect_status (check, 0, "check after the concurrent run"))
     {
       g_autofree char *expected = g_strdup_printf ("All %u dossiers", g_hash_table_size (codes));
-      g_assert_nonnull (strstr (check_out, expected));
+      g_assert_nonnull (strstr (check->out, expected));
     }
 }
 

@@ -1,12 +1,12 @@
 /* test-demo.c: demo data is realistic and goes through the real journal. */
 
 #include <gio/gio.h>
-#include <glib/gstdio.h>
 #include <string.h>
 
 #include "motcua-codes.h"
 #include "motcua-demo.h"
 #include "motcua-error.h"
+#include "motcua-test-util.h"
 
 #define NOW "2026-11-23T10:00:00+07:00"
 
@@ -34,76 +34,39 @@ make_demo_store (const char *dir, const char *name, guint n, guint32 seed)
 static void
 fixture_setup (Fixture *fixture, gconstpointer data)
 {
-  g_autoptr(GError) error = NULL;
-
-  fixture->dir = g_dir_make_tmp ("motcua-demo-XXXXXX", &error);
-  g_assert_no_error (error);
+  fixture->dir = motcua_test_make_temp_dir ("motcua-demo-XXXXXX");
   fixture->store = make_demo_store (fixture->dir, "demo.db", 1500, 42);
-}
-
-static void
-remove_tree (const char *path)
-{
-  g_autoptr(GFile) file = g_file_new_for_path (path);
-  g_autoptr(GFileEnumerator) children = g_file_enumerate_children (file, G_FILE_ATTRIBUTE_STANDARD_NAME,
-                                                                   G_FILE_QUERY_INFO_NOFOLLOW_SYMLINKS,
-                                                                   NULL, NULL);
-  GFileInfo *info;
-
-  while (children != NULL && (info = g_file_enumerator_next_file (children, NULL, NULL)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, g_file_info_get_name (info), NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR))
-        remove_tree (child);
-      else
-        g_unlink (child);
-      g_object_unref (info);
-    }
-  g_rmdir (path);
 }
 
 static void
 fixture_teardown (Fixture *fixture, gconstpointer data)
 {
   g_clear_object (&fixture->store);
-  remove_tree (fixture->dir);
+  motcua_test_remove_tree (fixture->dir);
   g_free (fixture->dir);
-}
-
-static gint64
-count (MotcuaStore *store, const char *sql)
-{
-  sqlite3_stmt *stmt = NULL;
-  gint64 value = -1;
-
-  g_assert_cmpint (sqlite3_prepare_v2 (motcua_store_get_db (store), sql, -1, &stmt, NULL), ==, SQLITE_OK);
-  if (sqlite3_step (stmt) == SQLITE_ROW)
-    value = sqlite3_column_int64 (stmt, 0);
-  sqlite3_finalize (stmt);
-  return value;
 }
 
 static void
 test_every_status (Fixture *fixture, gconstpointer data)
 {
-  g_assert_cmpint (count (fixture->store, "SELECT count(*) FROM dossiers"), ==, 1500);
+  g_assert_cmpint (motcua_test_store_int (fixture->store, "SELECT count(*) FROM dossiers"), ==, 1500);
   /* Every status of the national portal appears in a year of an office's work. */
   for (int status = 1; status <= 10; status++)
     {
       g_autofree char *sql = g_strdup_printf ("SELECT count(*) FROM dossiers WHERE status = %d", status);
-      if (count (fixture->store, sql) == 0)
+      if (motcua_test_store_int (fixture->store, sql) == 0)
         g_error ("no demo dossier has status %d", status);
     }
   /* Most of a year's dossiers are finished and returned. */
-  g_assert_cmpint (count (fixture->store, "SELECT count(*) FROM dossiers WHERE status = 10"), >, 1000);
+  g_assert_cmpint (motcua_test_store_int (fixture->store, "SELECT count(*) FROM dossiers WHERE status = 10"),
+                   >, 1000);
 }
 
 static void
 test_channel_mix (Fixture *fixture, gconstpointer data)
 {
-  gint64 online = count (fixture->store, "SELECT count(*) FROM dossiers WHERE channel = 2");
-  gint64 post = count (fixture->store, "SELECT count(*) FROM dossiers WHERE channel = 3");
+  gint64 online = motcua_test_store_int (fixture->store, "SELECT count(*) FROM dossiers WHERE channel = 2");
+  gint64 post = motcua_test_store_int (fixture->store, "SELECT count(*) FROM dossiers WHERE channel = 3");
 
   /* Commune offices report 60–86 % online (DOMAIN.md). */
   g_assert_cmpint (online, >=, 1500 * 55 / 100);
@@ -114,10 +77,12 @@ test_channel_mix (Fixture *fixture, gconstpointer data)
 static void
 test_timeliness_mix (Fixture *fixture, gconstpointer data)
 {
-  gint64 finished = count (fixture->store, "SELECT count(*) FROM dossiers WHERE finished_at IS NOT NULL AND due_at IS NOT NULL");
-  gint64 late = count (fixture->store, "SELECT count(*) FROM dossiers WHERE finished_at > due_at");
-  gint64 supplements = count (fixture->store, "SELECT count(*) FROM dossiers WHERE supplement_count > 0");
-  gint64 apologies = count (fixture->store, "SELECT count(*) FROM dossiers WHERE apology_count > 0");
+  gint64 finished = motcua_test_store_int (fixture->store, "SELECT count(*) FROM dossiers"
+                                                           " WHERE finished_at IS NOT NULL AND due_at IS NOT NULL");
+  gint64 late = motcua_test_store_int (fixture->store, "SELECT count(*) FROM dossiers WHERE finished_at > due_at");
+  gint64 supplements = motcua_test_store_int (fixture->store,
+                                              "SELECT count(*) FROM dossiers WHERE supplement_count > 0");
+  gint64 apologies = motcua_test_store_int (fixture->store, "SELECT count(*) FROM dossiers WHERE apology_count > 0");
 
   /* Mostly on time, but not all: a supervisor's indicators need both. */
   g_assert_cmpint (late, >, 0);
@@ -136,7 +101,8 @@ test_journal_folds (Fixture *fixture, gconstpointer data)
   g_assert_no_error (error);
   g_assert_cmpuint (checked, ==, 1500);
   /* No event lies in the future of the demo's "now". */
-  g_assert_cmpint (count (fixture->store, "SELECT count(*) FROM events WHERE confirmed_at > '" NOW "'"), ==, 0);
+  g_assert_cmpint (motcua_test_store_int (fixture->store,
+                                          "SELECT count(*) FROM events WHERE confirmed_at > '" NOW "'"), ==, 0);
 }
 
 static void
@@ -233,7 +199,7 @@ static void
 test_needs_agency (void)
 {
   g_autoptr(GError) error = NULL;
-  g_autofree char *dir = g_dir_make_tmp ("motcua-demo-XXXXXX", NULL);
+  g_autofree char *dir = motcua_test_make_temp_dir ("motcua-demo-XXXXXX");
   g_autofree char *path = g_build_filename (dir, "empty.db", NULL);
   g_autoptr(MotcuaStore) store = motcua_store_open (path, &error);
 
@@ -241,7 +207,7 @@ test_needs_agency (void)
   g_assert_false (motcua_demo_generate (store, 10, 1, &error));
   g_assert_error (error, MOTCUA_ERROR, MOTCUA_ERROR_NOT_FOUND);
   g_clear_object (&store);
-  remove_tree (dir);
+  motcua_test_remove_tree (dir);
 }
 
 int

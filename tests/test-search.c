@@ -7,6 +7,7 @@
 #include "motcua-error.h"
 #include "motcua-fold.h"
 #include "motcua-search-index.h"
+#include "motcua-test-util.h"
 
 /* ---- Folding ---- */
 
@@ -147,41 +148,27 @@ put_dossier (Fixture       *fixture,
 }
 
 static void
-exec_sql (sqlite3    *db,
-          const char *sql)
-{
-  char *message = NULL;
-  int rc = sqlite3_exec (db, sql, NULL, NULL, &message);
-
-  if (rc != SQLITE_OK)
-    g_error ("%s: %s", sql, message);
-}
-
-static void
 fixture_set_up (Fixture       *fixture,
                 gconstpointer  user_data)
 {
-  g_autoptr(GError) error = NULL;
-
-  fixture->dir = g_dir_make_tmp ("motcua-test-search-XXXXXX", &error);
-  g_assert_no_error (error);
+  fixture->dir = motcua_test_make_temp_dir ("motcua-test-search-XXXXXX");
   fixture->path = g_build_filename (fixture->dir, "test.db", NULL);
 
   g_assert_cmpint (sqlite3_open (fixture->path, &fixture->db), ==, SQLITE_OK);
-  exec_sql (fixture->db, "PRAGMA journal_mode = WAL");
+  g_assert_true (motcua_test_exec_sql (fixture->db, "PRAGMA journal_mode = WAL"));
   /* The store runs the schema inside its migration transaction. */
-  exec_sql (fixture->db, "BEGIN");
-  exec_sql (fixture->db, motcua_search_index_schema ());
-  exec_sql (fixture->db, "COMMIT");
+  g_assert_true (motcua_test_exec_sql (fixture->db, "BEGIN"));
+  g_assert_true (motcua_test_exec_sql (fixture->db, motcua_search_index_schema ()));
+  g_assert_true (motcua_test_exec_sql (fixture->db, "COMMIT"));
 
   fixture->index = motcua_search_index_new (fixture->db);
 
   if (user_data != NULL)
     {
-      exec_sql (fixture->db, "BEGIN");
+      g_assert_true (motcua_test_exec_sql (fixture->db, "BEGIN"));
       for (guint i = 0; i < G_N_ELEMENTS (dossiers); i++)
         put_dossier (fixture, &dossiers[i]);
-      exec_sql (fixture->db, "COMMIT");
+      g_assert_true (motcua_test_exec_sql (fixture->db, "COMMIT"));
     }
 }
 
@@ -458,16 +445,16 @@ test_put_follows_caller_transaction (Fixture       *fixture,
   FINDS (fixture, "dao", (gint64) 1);
 
   /* Inside one, it commits and rolls back with the caller's work. */
-  exec_sql (fixture->db, "BEGIN");
+  g_assert_true (motcua_test_exec_sql (fixture->db, "BEGIN"));
   put_dossier (fixture, &dossiers[1]);
   FINDS (fixture, "mai", (gint64) 2);
-  exec_sql (fixture->db, "ROLLBACK");
+  g_assert_true (motcua_test_exec_sql (fixture->db, "ROLLBACK"));
   FINDS_NOTHING (fixture, "mai");
 
-  exec_sql (fixture->db, "BEGIN");
+  g_assert_true (motcua_test_exec_sql (fixture->db, "BEGIN"));
   put_dossier (fixture, &dossiers[1]);
   g_assert_true (motcua_search_index_remove (fixture->index, 1, NULL));
-  exec_sql (fixture->db, "COMMIT");
+  g_assert_true (motcua_test_exec_sql (fixture->db, "COMMIT"));
   FINDS (fixture, "mai", (gint64) 2);
   FINDS_NOTHING (fixture, "dao");
 
@@ -555,7 +542,7 @@ test_search_without_schema (void)
   g_clear_error (&error);
 
   /* Still usable once the migration has run. */
-  exec_sql (db, motcua_search_index_schema ());
+  g_assert_true (motcua_test_exec_sql (db, motcua_search_index_schema ()));
   g_assert_true (motcua_search_index_put (index, 1, &fields, &error));
   g_assert_no_error (error);
   g_clear_pointer (&ids, g_array_unref);

@@ -8,7 +8,6 @@
  * working minutes a day), never with the calendar under test.
  */
 #include <glib.h>
-#include <glib/gstdio.h>
 #include <sqlite3.h>
 #include <string.h>
 
@@ -18,6 +17,7 @@
 #include "motcua-event.h"
 #include "motcua-store.h"
 #include "motcua-store-schema.h"
+#include "motcua-test-util.h"
 #include "motcua-time.h"
 #include "motcua-workflow.h"
 
@@ -49,8 +49,7 @@ when (Fixture *f,
       int      hour,
       int      minute)
 {
-  g_autoptr(GTimeZone) tz = motcua_time_zone_default ();
-  GDateTime *time = g_date_time_new (tz, 2026, month, day, hour, minute, 0);
+  GDateTime *time = motcua_test_vn_time (2026, month, day, hour, minute, 0);
 
   g_ptr_array_add (f->times, time);
   return time;
@@ -60,33 +59,13 @@ static GDateTime *
 when_iso (Fixture    *f,
           const char *iso8601)
 {
-  GDateTime *time = g_date_time_new_from_iso8601 (iso8601, NULL);
+  GDateTime *time = motcua_test_parse_time (iso8601);
 
-  g_assert_nonnull (time);
   g_ptr_array_add (f->times, time);
   return time;
 }
 
 /* ---- files ---------------------------------------------------------------- */
-
-static void
-remove_tree (const char *path)
-{
-  if (g_file_test (path, G_FILE_TEST_IS_DIR) && !g_file_test (path, G_FILE_TEST_IS_SYMLINK))
-    {
-      g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-      const char *name;
-
-      while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-        {
-          g_autofree char *child = g_build_filename (path, name, NULL);
-          remove_tree (child);
-        }
-      g_rmdir (path);
-    }
-  else
-    g_unlink (path);
-}
 
 static guint
 count_files (const char *path)
@@ -111,29 +90,13 @@ write_file (Fixture    *f,
             const char *name,
             const char *content)
 {
-  g_autoptr(GError) error = NULL;
   char *path = g_build_filename (f->dir, name, NULL);
 
-  g_file_set_contents (path, content, -1, &error);
-  g_assert_no_error (error);
+  motcua_test_write_file (path, content, -1);
   return path;
 }
 
 /* ---- SQL peeking ---------------------------------------------------------- */
-
-static gint64
-query_int (MotcuaStore *store,
-           const char  *sql)
-{
-  sqlite3_stmt *stmt = NULL;
-  gint64 value;
-
-  g_assert_cmpint (sqlite3_prepare_v2 (motcua_store_get_db (store), sql, -1, &stmt, NULL), ==, SQLITE_OK);
-  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
-  value = sqlite3_column_int64 (stmt, 0);
-  sqlite3_finalize (stmt);
-  return value;
-}
 
 static char *
 query_text (MotcuaStore *store,
@@ -149,27 +112,16 @@ query_text (MotcuaStore *store,
   return value;
 }
 
-static void
-exec_sql (MotcuaStore *store,
-          const char  *sql)
-{
-  char *message = NULL;
-  int rc = sqlite3_exec (motcua_store_get_db (store), sql, NULL, NULL, &message);
-
-  if (rc != SQLITE_OK)
-    g_error ("%s: %s", sql, message);
-}
-
 static gint64
 n_dossiers (Fixture *f)
 {
-  return query_int (f->store, "SELECT count(*) FROM dossiers");
+  return motcua_test_store_int (f->store, "SELECT count(*) FROM dossiers");
 }
 
 static gint64
 n_events (Fixture *f)
 {
-  return query_int (f->store, "SELECT count(*) FROM events");
+  return motcua_test_store_int (f->store, "SELECT count(*) FROM events");
 }
 
 /* ---- set-up --------------------------------------------------------------- */
@@ -233,8 +185,7 @@ fixture_set_up (Fixture       *f,
     .address = (char *) "Thanh Hóa",
   };
 
-  f->dir = g_dir_make_tmp ("motcua-test-store-XXXXXX", &error);
-  g_assert_no_error (error);
+  f->dir = motcua_test_make_temp_dir ("motcua-test-store-XXXXXX");
   f->path = g_build_filename (f->dir, "motcua.db", NULL);
   f->times = g_ptr_array_new_with_free_func ((GDestroyNotify) g_date_time_unref);
 
@@ -252,7 +203,7 @@ fixture_tear_down (Fixture       *f,
                    gconstpointer  data)
 {
   g_clear_object (&f->store);
-  remove_tree (f->dir);
+  motcua_test_remove_tree (f->dir);
   g_assert_false (g_file_test (f->dir, G_FILE_TEST_EXISTS));
   g_clear_pointer (&f->times, g_ptr_array_unref);
   g_free (f->path);
@@ -304,7 +255,7 @@ receive_fails (Fixture                    *f,
   g_autoptr(GError) error = NULL;
   gint64 dossiers = n_dossiers (f);
   gint64 events = n_events (f);
-  gint64 sequences = query_int (f->store, "SELECT coalesce(sum(next_seq), 0) FROM code_sequences");
+  gint64 sequences = motcua_test_store_int (f->store, "SELECT coalesce(sum(next_seq), 0) FROM code_sequences");
   MotcuaDossier *dossier = motcua_store_receive (f->store, request, &error);
 
   g_assert_null (dossier);
@@ -314,7 +265,8 @@ receive_fails (Fixture                    *f,
     g_error ("“%s” not in the message “%s”", in_message, error->message);
   g_assert_cmpint (n_dossiers (f), ==, dossiers);
   g_assert_cmpint (n_events (f), ==, events);
-  g_assert_cmpint (query_int (f->store, "SELECT coalesce(sum(next_seq), 0) FROM code_sequences"), ==, sequences);
+  g_assert_cmpint (motcua_test_store_int (f->store, "SELECT coalesce(sum(next_seq), 0) FROM code_sequences"),
+                   ==, sequences);
 }
 
 static MotcuaDossier *
@@ -517,10 +469,10 @@ assert_connection_settings (MotcuaStore *store)
 {
   g_autofree char *journal_mode = query_text (store, "PRAGMA journal_mode");
 
-  g_assert_cmpint (query_int (store, "PRAGMA user_version"), ==, MOTCUA_STORE_SCHEMA_VERSION);
+  g_assert_cmpint (motcua_test_store_int (store, "PRAGMA user_version"), ==, MOTCUA_STORE_SCHEMA_VERSION);
   g_assert_cmpint (G_N_ELEMENTS (motcua_store_migrations), ==, MOTCUA_STORE_SCHEMA_VERSION);
   g_assert_cmpstr (journal_mode, ==, "wal");
-  g_assert_cmpint (query_int (store, "PRAGMA foreign_keys"), ==, 1);
+  g_assert_cmpint (motcua_test_store_int (store, "PRAGMA foreign_keys"), ==, 1);
 }
 
 static void
@@ -763,7 +715,7 @@ test_receive_invalid (Fixture       *f,
   receive_fails (f, &request, MOTCUA_ERROR_INVALID_INPUT, "Giấy khai sinh");
 
   g_assert_cmpint (n_dossiers (f), ==, 0);
-  g_assert_cmpint (query_int (f->store, "SELECT count(*) FROM code_sequences"), ==, 0);
+  g_assert_cmpint (motcua_test_store_int (f->store, "SELECT count(*) FROM code_sequences"), ==, 0);
 }
 
 static void
@@ -1224,7 +1176,7 @@ test_attachments (Fixture       *f,
   g_assert_cmpstr (ref->sha256, ==, scan_sha);
   g_assert_cmpstr (ref->name, ==, "scan-copy.pdf");
   g_assert_cmpuint (count_files (blob_dir), ==, 1);
-  g_assert_cmpint (query_int (f->store, "SELECT count(*) FROM attachments"), ==, 1);
+  g_assert_cmpint (motcua_test_store_int (f->store, "SELECT count(*) FROM attachments"), ==, 1);
 
   third = act_ok (f, code, MOTCUA_ACTION_ATTACH, REQ (.actor = "boss", .now = when (f, 11, 23, 11, 0), .attach_paths = other_paths));
   g_assert_cmpuint (motcua_dossier_get_attachments (third)->len, ==, 3);
@@ -1398,14 +1350,14 @@ test_fold (Fixture       *f,
   code = g_strdup (motcua_dossier_get_code (original));
   uid = g_strdup (motcua_dossier_get_uid (original));
   sql = g_strdup_printf ("UPDATE dossiers SET applicant_name = 'X' WHERE code = '%s'", code);
-  exec_sql (f->store, sql);
+  g_assert_true (motcua_test_exec_sql (motcua_store_get_db (f->store), sql));
   assert_verify_fails_naming (f, code);
 
   /* Restored, everything agrees again. */
   g_free (sql);
   sql = g_strdup_printf ("UPDATE dossiers SET applicant_name = '%s' WHERE code = '%s'",
                          motcua_dossier_get_applicant_name (original), code);
-  exec_sql (f->store, sql);
+  g_assert_true (motcua_test_exec_sql (motcua_store_get_db (f->store), sql));
   g_assert_true (motcua_store_verify_folds (f->store, &n_checked, &error));
   g_assert_no_error (error);
 
@@ -1414,7 +1366,7 @@ test_fold (Fixture       *f,
   g_free (sql);
   sql = g_strdup_printf ("UPDATE events SET payload = replace(payload, '\"038090001234\"', '\"038090009876\"')"
                          " WHERE dossier_uid = '%s' AND seq = 1", uid);
-  exec_sql (f->store, sql);
+  g_assert_true (motcua_test_exec_sql (motcua_store_get_db (f->store), sql));
   g_assert_cmpint (sqlite3_changes (motcua_store_get_db (f->store)), ==, 1);
   assert_verify_fails_naming (f, code);
   {
@@ -1442,7 +1394,7 @@ test_fold_tampered_unfolded_payload (Fixture       *f,
   /* The approval payload is what the leader's signature covers; nothing folds it. */
   sql = g_strdup_printf ("UPDATE events SET payload = replace(payload, '\"decision\":\"approve\"', '\"decision\":\"reject\"')"
                          " WHERE dossier_uid = '%s' AND kind = 'approve'", motcua_dossier_get_uid (dossier));
-  exec_sql (f->store, sql);
+  g_assert_true (motcua_test_exec_sql (motcua_store_get_db (f->store), sql));
   g_assert_cmpint (sqlite3_changes (motcua_store_get_db (f->store)), ==, 1);
 
   if (motcua_store_verify_folds (f->store, &n_checked, &error))

@@ -8,6 +8,7 @@
 #include <glib.h>
 
 #include "motcua-error.h"
+#include "motcua-test-util.h"
 #include "motcua-time.h"
 #include "motcua-workflow.h"
 
@@ -29,28 +30,6 @@ typedef struct {
   MotcuaStep   to_step;
   gboolean     keeps;          /* stays where it is (apology, satisfaction, attachment) */
 } Expectation;
-
-static GDateTime *
-at (int year,
-    int month,
-    int day,
-    int hour,
-    int minute,
-    int second)
-{
-  g_autoptr(GTimeZone) tz = motcua_time_zone_default ();
-
-  return g_date_time_new (tz, year, month, day, hour, minute, second);
-}
-
-static GDateTime *
-at_offset (const char *iso8601)
-{
-  GDateTime *time = g_date_time_new_from_iso8601 (iso8601, NULL);
-
-  g_assert_nonnull (time);
-  return time;
-}
 
 static gboolean
 is_work_step (MotcuaStatus status,
@@ -262,8 +241,8 @@ check_state_all_actions (MotcuaStatus status,
 static void
 test_every_transition (void)
 {
-  g_autoptr(GDateTime) now = at (2026, 11, 23, 9, 0, 0);
-  g_autoptr(GDateTime) due = at (2026, 11, 24, 16, 0, 0);
+  g_autoptr(GDateTime) now = motcua_test_vn_time (2026, 11, 23, 9, 0, 0);
+  g_autoptr(GDateTime) due = motcua_test_vn_time (2026, 11, 24, 16, 0, 0);
   guint n_checked = 0;
 
   for (MotcuaStatus s = MOTCUA_STATUS_FIRST; s <= MOTCUA_STATUS_LAST; s++)
@@ -285,8 +264,8 @@ test_every_transition (void)
 static void
 test_admin_takes_no_action (void)
 {
-  g_autoptr(GDateTime) now = at (2026, 11, 23, 9, 0, 0);
-  g_autoptr(GDateTime) due = at (2026, 11, 24, 16, 0, 0);
+  g_autoptr(GDateTime) now = motcua_test_vn_time (2026, 11, 23, 9, 0, 0);
+  g_autoptr(GDateTime) due = motcua_test_vn_time (2026, 11, 24, 16, 0, 0);
 
   for (MotcuaStatus s = MOTCUA_STATUS_FIRST; s <= MOTCUA_STATUS_LAST; s++)
     for (MotcuaStep step = MOTCUA_STEP_NONE; step < MOTCUA_N_STEPS; step++)
@@ -340,8 +319,8 @@ assert_allowed (const MotcuaWorkflowState *state,
 static void
 test_one_supplement_request (void)
 {
-  g_autoptr(GDateTime) now = at (2026, 11, 23, 9, 0, 0);
-  g_autoptr(GDateTime) due = at (2026, 11, 30, 9, 0, 0);
+  g_autoptr(GDateTime) now = motcua_test_vn_time (2026, 11, 23, 9, 0, 0);
+  g_autoptr(GDateTime) due = motcua_test_vn_time (2026, 11, 30, 9, 0, 0);
   MotcuaWorkflowState received = plain_state (MOTCUA_STATUS_RECEIVED, MOTCUA_STEP_NONE, due);
   MotcuaWorkflowState examined = plain_state (MOTCUA_STATUS_PROCESSING, MOTCUA_STEP_EXAMINED, due);
 
@@ -362,10 +341,10 @@ test_one_supplement_request (void)
 static void
 test_apology_before_due (void)
 {
-  g_autoptr(GDateTime) due = at (2026, 11, 30, 9, 0, 0);
-  g_autoptr(GDateTime) before = at (2026, 11, 30, 8, 59, 59);
-  g_autoptr(GDateTime) after = at (2026, 11, 30, 9, 0, 1);
-  g_autoptr(GDateTime) long_after = at (2026, 12, 7, 9, 0, 0);
+  g_autoptr(GDateTime) due = motcua_test_vn_time (2026, 11, 30, 9, 0, 0);
+  g_autoptr(GDateTime) before = motcua_test_vn_time (2026, 11, 30, 8, 59, 59);
+  g_autoptr(GDateTime) after = motcua_test_vn_time (2026, 11, 30, 9, 0, 1);
+  g_autoptr(GDateTime) long_after = motcua_test_vn_time (2026, 12, 7, 9, 0, 0);
   MotcuaStatus statuses[] = { MOTCUA_STATUS_RECEIVED, MOTCUA_STATUS_PROCESSING,
                               MOTCUA_STATUS_SUPPLEMENT, MOTCUA_STATUS_FINANCIAL };
 
@@ -386,8 +365,8 @@ test_apology_before_due (void)
 static void
 test_apology_needs_reception (void)
 {
-  g_autoptr(GDateTime) now = at (2026, 11, 23, 9, 0, 0);
-  g_autoptr(GDateTime) due = at (2026, 11, 30, 9, 0, 0);
+  g_autoptr(GDateTime) now = motcua_test_vn_time (2026, 11, 23, 9, 0, 0);
+  g_autoptr(GDateTime) due = motcua_test_vn_time (2026, 11, 30, 9, 0, 0);
   MotcuaWorkflowState counter_supplement = {
     .status = MOTCUA_STATUS_SUPPLEMENT,
     .received = FALSE,
@@ -407,8 +386,8 @@ test_apology_needs_reception (void)
 static void
 test_satisfaction_once (void)
 {
-  g_autoptr(GDateTime) now = at (2026, 11, 23, 9, 0, 0);
-  g_autoptr(GDateTime) due = at (2026, 11, 24, 9, 0, 0);
+  g_autoptr(GDateTime) now = motcua_test_vn_time (2026, 11, 23, 9, 0, 0);
+  g_autoptr(GDateTime) due = motcua_test_vn_time (2026, 11, 24, 9, 0, 0);
   MotcuaWorkflowState state = plain_state (MOTCUA_STATUS_RETURNED, MOTCUA_STEP_NONE, due);
 
   assert_allowed (&state, MOTCUA_ACTION_SATISFACTION, CLERK, now);
@@ -439,7 +418,7 @@ assert_target (const MotcuaWorkflowState *state,
 static void
 test_targets (void)
 {
-  g_autoptr(GDateTime) due = at (2026, 11, 24, 16, 0, 0);
+  g_autoptr(GDateTime) due = motcua_test_vn_time (2026, 11, 24, 16, 0, 0);
   guint n_checked = 0;
 
   for (MotcuaStatus s = MOTCUA_STATUS_FIRST; s <= MOTCUA_STATUS_LAST; s++)
@@ -471,7 +450,7 @@ test_targets (void)
 static void
 test_resume_targets (void)
 {
-  g_autoptr(GDateTime) due = at (2026, 11, 24, 16, 0, 0);
+  g_autoptr(GDateTime) due = motcua_test_vn_time (2026, 11, 24, 16, 0, 0);
   MotcuaWorkflowState supplement = plain_state (MOTCUA_STATUS_SUPPLEMENT, MOTCUA_STEP_NONE, due);
   MotcuaWorkflowState financial = plain_state (MOTCUA_STATUS_FINANCIAL, MOTCUA_STEP_NONE, due);
 
@@ -516,9 +495,9 @@ expected_mask (const MotcuaWorkflowState *state,
 static void
 test_allowed_actions (void)
 {
-  g_autoptr(GDateTime) now = at (2026, 11, 23, 9, 0, 0);
-  g_autoptr(GDateTime) due = at (2026, 11, 24, 16, 0, 0);
-  g_autoptr(GDateTime) late = at (2026, 11, 25, 9, 0, 0);
+  g_autoptr(GDateTime) now = motcua_test_vn_time (2026, 11, 23, 9, 0, 0);
+  g_autoptr(GDateTime) due = motcua_test_vn_time (2026, 11, 24, 16, 0, 0);
+  g_autoptr(GDateTime) late = motcua_test_vn_time (2026, 11, 25, 9, 0, 0);
   struct { MotcuaStatus status; MotcuaStep step; } states[] = {
     { MOTCUA_STATUS_SUBMITTED, MOTCUA_STEP_NONE },
     { MOTCUA_STATUS_RECEIVED, MOTCUA_STEP_NONE },
@@ -689,8 +668,8 @@ assert_timing (const char   *done,
                const char   *due,
                MotcuaTiming  expected)
 {
-  g_autoptr(GDateTime) done_time = at_offset (done);
-  g_autoptr(GDateTime) due_time = at_offset (due);
+  g_autoptr(GDateTime) done_time = motcua_test_parse_time (done);
+  g_autoptr(GDateTime) due_time = motcua_test_parse_time (due);
   MotcuaTiming timing = motcua_timing_judge (done_time, due_time);
 
   if (timing != expected)

@@ -1,0 +1,71 @@
+/* motcua-test-util.h: helpers the unit tests share, so each exists once.
+ *
+ * Checks in these helpers follow the calling suite: in a suite with non-fatal
+ * assertions a failed check marks the test failed and the helper returns what it
+ * documents for failure, so callers can stop there.
+ */
+#pragma once
+
+#include <glib.h>
+#include <sqlite3.h>
+
+#include "motcua-store.h"
+
+G_BEGIN_DECLS
+
+/* The clock the CLI runs on in the tests: Monday 23 November 2026 09:00 in Vietnam,
+ * so due dates and codes are known in advance. */
+#define MOTCUA_TEST_NOW "2026-11-23T09:00:00+07:00"
+
+/* ---- files ------------------------------------------------------------------ */
+
+char                *motcua_test_make_temp_dir   (const char          *tmpl);
+void                 motcua_test_remove_tree     (const char          *path);
+void                 motcua_test_write_file      (const char          *path,
+                                                  const void          *data,
+                                                  gssize               length);
+
+/* ---- SQL -------------------------------------------------------------------- */
+
+gboolean             motcua_test_exec_sql        (sqlite3             *db,
+                                                  const char          *sql);
+gboolean             motcua_test_exec_sql_file   (const char          *path,
+                                                  const char          *sql);
+gint64               motcua_test_sql_int         (sqlite3             *db,
+                                                  const char          *sql);
+gint64               motcua_test_store_int       (MotcuaStore         *store,
+                                                  const char          *sql);
+
+/* ---- time ------------------------------------------------------------------- */
+
+GDateTime           *motcua_test_vn_time         (int                  year,
+                                                  int                  month,
+                                                  int                  day,
+                                                  int                  hour,
+                                                  int                  minute,
+                                                  int                  second);
+GDateTime           *motcua_test_parse_time      (const char          *iso8601);
+
+/* ---- the motcua command line (MOTCUA_CLI) ----------------------------------- */
+
+typedef struct {
+  int   status;   /* exit status; -1 when killed by a signal */
+  char *out;
+  char *err;
+} MotcuaTestCliResult;
+
+void                 motcua_test_cli_result_free (MotcuaTestCliResult *result);
+char               **motcua_test_cli_environment (const char * const  *extra);
+MotcuaTestCliResult *motcua_test_run_cli_env     (const char * const  *extra_env,
+                                                  const char          *db,
+                                                  const char * const  *args);
+MotcuaTestCliResult *motcua_test_run_cli         (const char          *db,
+                                                  ...) G_GNUC_NULL_TERMINATED;
+char                *motcua_test_one_line        (const char          *text);
+gboolean             motcua_test_expect_status   (MotcuaTestCliResult *result,
+                                                  int                  expected,
+                                                  const char          *what);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (MotcuaTestCliResult, motcua_test_cli_result_free)
+
+G_END_DECLS
