@@ -77,7 +77,7 @@ motcua_application_activate (GApplication *app)
 
       if (self->store == NULL)
         self->store = motcua_store_open (path, &error);
-      window = GTK_WINDOW (motcua_window_new (self, self->store, error));
+      window = GTK_WINDOW (motcua_window_new (GTK_APPLICATION (self), self->store, error));
     }
   gtk_window_present (window);
 }

@@ -47,6 +47,24 @@ motcua_window_open_dossier (MotcuaWindow *self, const char *code)
   motcua_dossier_editor_show_dossier (self->editor, code);
 }
 
+GtkWidget *
+motcua_window_get_queue_pane (MotcuaWindow *self)
+{
+  return GTK_WIDGET (self->queue_pane);
+}
+
+GtkWidget *
+motcua_window_get_editor (MotcuaWindow *self)
+{
+  return GTK_WIDGET (self->editor);
+}
+
+GtkWidget *
+motcua_window_get_pdf_view (MotcuaWindow *self)
+{
+  return GTK_WIDGET (self->pdf_view);
+}
+
 /* ---- who and where ---------------------------------------------------------- */
 
 static void
@@ -294,7 +312,7 @@ motcua_window_init (MotcuaWindow *self)
 }
 
 MotcuaWindow *
-motcua_window_new (MotcuaApplication *app, MotcuaStore *store, const GError *open_error)
+motcua_window_new (GtkApplication *app, MotcuaStore *store, const GError *open_error)
 {
   MotcuaWindow *self = g_object_new (MOTCUA_TYPE_WINDOW, "application", app, NULL);
 

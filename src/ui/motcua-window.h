@@ -13,7 +13,7 @@ G_DECLARE_FINAL_TYPE (MotcuaWindow, motcua_window, MOTCUA, WINDOW, AdwApplicatio
 
 /* @store may be NULL when it could not be opened; @open_error then says why, and the
  * window shows it instead of the panes. */
-MotcuaWindow *motcua_window_new              (MotcuaApplication *app,
+MotcuaWindow *motcua_window_new              (GtkApplication    *app,
                                               MotcuaStore       *store,
                                               const GError      *open_error);
 /* Opens @code in the editor (and selects it in the queue when it is listed). */
@@ -21,5 +21,10 @@ void          motcua_window_open_dossier     (MotcuaWindow      *self,
                                               const char        *code);
 void          motcua_window_show_toast       (MotcuaWindow      *self,
                                               const char        *message);
+
+/* The panes, for tests and the screenshot tool. */
+GtkWidget    *motcua_window_get_queue_pane   (MotcuaWindow      *self);
+GtkWidget    *motcua_window_get_editor       (MotcuaWindow      *self);
+GtkWidget    *motcua_window_get_pdf_view     (MotcuaWindow      *self);
 
 G_END_DECLS
