@@ -174,6 +174,37 @@ motcua_json_object_to_string (JsonObject *object)
   return json_generator_to_data (generator, NULL);
 }
 
+/* The journal says what happened, not what to do. */
+static const char *
+past_tense_label (MotcuaAction action)
+{
+  switch (action)
+    {
+    case MOTCUA_ACTION_RECEIVE:             return _("Received");
+    case MOTCUA_ACTION_TRANSFER:            return _("Transferred");
+    case MOTCUA_ACTION_EXAMINE:             return _("Examined");
+    case MOTCUA_ACTION_REQUEST_SUPPLEMENT:  return _("Supplement requested");
+    case MOTCUA_ACTION_SUPPLEMENT_RECEIVED: return _("Supplement received");
+    case MOTCUA_ACTION_REQUEST_PAYMENT:     return _("Fee payment requested");
+    case MOTCUA_ACTION_PAYMENT_RECEIVED:    return _("Fee paid");
+    case MOTCUA_ACTION_REFUSE:              return _("Refused");
+    case MOTCUA_ACTION_WITHDRAW:            return _("Withdrawn at the citizen's request");
+    case MOTCUA_ACTION_STOP:                return _("Processing stopped");
+    case MOTCUA_ACTION_DRAFT:               return _("Result drafted");
+    case MOTCUA_ACTION_SUBMIT:              return _("Submitted for approval");
+    case MOTCUA_ACTION_APPROVE:             return _("Approved");
+    case MOTCUA_ACTION_SEND_BACK:           return _("Sent back");
+    case MOTCUA_ACTION_ISSUE:               return _("Numbered and issued");
+    case MOTCUA_ACTION_RESULT_READY:        return _("Result ready");
+    case MOTCUA_ACTION_APOLOGIZE:           return _("Apology and new date issued");
+    case MOTCUA_ACTION_RETURN:              return _("Result returned");
+    case MOTCUA_ACTION_SATISFACTION:        return _("Satisfaction recorded");
+    case MOTCUA_ACTION_ATTACH:              return _("Attachment added");
+    case MOTCUA_N_ACTIONS:
+    default:                                return "";
+    }
+}
+
 const char *
 motcua_event_kind_label (const char *kind)
 {
@@ -188,6 +219,6 @@ motcua_event_kind_label (const char *kind)
   if (g_strcmp0 (kind, "create-supplement") == 0)
     return _("Supplement requested at the counter");
   if (motcua_action_from_string (kind, &action))
-    return motcua_action_label (action);
+    return past_tense_label (action);
   return kind;
 }

@@ -2173,7 +2173,7 @@ build_action_payload (MotcuaStore *self, MotcuaDossier *dossier, MotcuaAction ac
       if (request->missing == NULL || request->missing[0] == NULL)
         {
           g_set_error_literal (error, MOTCUA_ERROR, MOTCUA_ERROR_INVALID_INPUT,
-                               _("A supplement request must list every missing document (--missing)."));
+                               _("A supplement request must list every missing document."));
           return FALSE;
         }
       if (!require (request->reason, _("A supplement request needs a reason."), error))
@@ -2186,7 +2186,7 @@ build_action_payload (MotcuaStore *self, MotcuaDossier *dossier, MotcuaAction ac
     case MOTCUA_ACTION_WITHDRAW:
     case MOTCUA_ACTION_STOP:
     case MOTCUA_ACTION_SEND_BACK:
-      if (!require (request->reason, _("This action needs a reason (--reason)."), error))
+      if (!require (request->reason, _("This action needs a reason."), error))
         return FALSE;
       add_member_string (payload, "reason", request->reason);
       return TRUE;

@@ -105,11 +105,57 @@ on_dossier_selected (MotcuaQueuePane *pane, const char *code, MotcuaWindow *self
     }
 }
 
+/* Below this width the viewer pane gives its room to the queue and the editor, and
+ * documents open in a window of their own. */
+#define NARROW_WIDTH 1000
+
+static gboolean
+is_narrow (MotcuaWindow *self)
+{
+  int width, height;
+
+  /* The default size follows the user's resizing, and is already the new size when
+   * "notify::default-width" arrives (the allocation is not yet). GTK 4.8 needs both
+   * pointers. */
+  gtk_window_get_default_size (GTK_WINDOW (self), &width, &height);
+  if (width <= 0 || gtk_window_is_maximized (GTK_WINDOW (self)))
+    width = gtk_widget_get_width (GTK_WIDGET (self));
+  return width > 0 && width < NARROW_WIDTH;
+}
+
+static void
+on_width_changed (MotcuaWindow *self)
+{
+  gtk_widget_set_visible (GTK_WIDGET (self->pdf_view), !is_narrow (self));
+}
+
+static void
+open_document_window (MotcuaWindow *self, const char *path, const char *mime_type, const char *name)
+{
+  GtkWidget *window = adw_window_new ();
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+  GtkWidget *header = adw_header_bar_new ();
+  GtkWidget *viewer = motcua_pdf_view_new ();
+
+  gtk_window_set_title (GTK_WINDOW (window), name);
+  gtk_window_set_transient_for (GTK_WINDOW (window), GTK_WINDOW (self));
+  gtk_window_set_default_size (GTK_WINDOW (window), 720, 820);
+  gtk_widget_set_vexpand (viewer, TRUE);
+  gtk_box_append (GTK_BOX (box), header);
+  gtk_box_append (GTK_BOX (box), viewer);
+  adw_window_set_content (ADW_WINDOW (window), box);
+  motcua_pdf_view_load_file (MOTCUA_PDF_VIEW (viewer), path, mime_type);
+  gtk_window_present (GTK_WINDOW (window));
+}
+
 static void
 on_attachment_activated (MotcuaDossierEditor *editor, const char *path, const char *mime_type,
                          const char *name, MotcuaWindow *self)
 {
-  motcua_pdf_view_load_file (self->pdf_view, path, mime_type);
+  if (is_narrow (self))
+    open_document_window (self, path, mime_type, name);
+  else
+    motcua_pdf_view_load_file (self->pdf_view, path, mime_type);
 }
 
 static void
@@ -309,6 +355,8 @@ motcua_window_init (MotcuaWindow *self)
   g_signal_connect_object (self->editor, "attachment-activated", G_CALLBACK (on_attachment_activated), self, 0);
   g_signal_connect_object (self->editor, "dossier-changed", G_CALLBACK (on_dossier_changed), self, 0);
   g_signal_connect_object (self->editor, "toast", G_CALLBACK (on_editor_toast), self, 0);
+  g_signal_connect (self, "notify::default-width", G_CALLBACK (on_width_changed), NULL);
+  on_width_changed (self);
 }
 
 MotcuaWindow *

@@ -1,2 +1,518 @@
-#include <gtk/gtk.h>
-int main (int argc, char **argv) { gtk_test_init (&argc, &argv, NULL); return g_test_run (); }
+/* test-ui-queue.c: the queue pane in a real window (Xvfb), on a demo office.
+ *
+ * The database is made by the motcua command line ($MOTCUA_CLI) with the clock pinned
+ * to Monday 23 November 2026 09:00, then shown in a MotcuaQueuePane inside a GtkWindow.
+ * Every number the pane shows is checked against SQL written here, on a connection
+ * of the test's own.
+ */
+#include <adwaita.h>
+#include <glib/gstdio.h>
+#include <sqlite3.h>
+#include <string.h>
+
+#include "motcua-application.h"
+#include "motcua-queue-pane.h"
+
+#define NOW         "2026-11-23T09:00:00+07:00"
+#define TODAY       "2026-11-23T00:00:00+07:00"
+#define TOMORROW    "2026-11-24T00:00:00+07:00"
+#define N_DOSSIERS  2000
+#define PAGE        MOTCUA_DOSSIER_LIST_PAGE_SIZE
+
+static char            *test_dir;
+static char            *db_path;
+static sqlite3         *db;             /* the test's own connection */
+static MotcuaStore     *store;
+static GtkWindow       *window;
+static MotcuaQueuePane *pane;
+static GPtrArray       *selected;       /* codes from "dossier-selected", in order */
+static GPtrArray       *activated;      /* codes from "dossier-activated" */
+
+/* ---- SQL of our own ------------------------------------------------------------- */
+
+static const char * const expected_where[MOTCUA_QUEUE_N_FILTERS] = {
+  [MOTCUA_QUEUE_FILTER_ALL] = "1",
+  [MOTCUA_QUEUE_FILTER_MINE] =
+    "status NOT IN (3, 7, 8, 10) AND (assignee IN ('clerk1', 'Nguyễn Thị Lan')"
+    " OR (SELECT e.actor FROM events e WHERE e.dossier_uid = d.uid"
+    "     AND e.seq = (SELECT max(seq) FROM events WHERE dossier_uid = d.uid)) = 'clerk1')",
+  [MOTCUA_QUEUE_FILTER_DUE_TODAY] = "status IN (2, 4) AND due_at >= '" TODAY "' AND due_at < '" TOMORROW "'",
+  [MOTCUA_QUEUE_FILTER_OVERDUE] = "status IN (2, 4) AND due_at < '" NOW "'",
+  [MOTCUA_QUEUE_FILTER_SUPPLEMENT] = "status = 5",
+  [MOTCUA_QUEUE_FILTER_APPROVAL] = "status = 4 AND step = 4",
+  [MOTCUA_QUEUE_FILTER_READY] = "status = 9",
+  [MOTCUA_QUEUE_FILTER_ATTENTION] =
+    "(status IN (2, 4) AND due_at < '" NOW "' AND apology_count = 0)"
+    " OR EXISTS (SELECT 1 FROM events e WHERE e.dossier_uid = d.uid AND e.sync_state = 2)",
+};
+
+static gint64
+sql_int (const char *sql)
+{
+  sqlite3_stmt *stmt = NULL;
+  gint64 value;
+
+  g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  value = sqlite3_column_int64 (stmt, 0);
+  sqlite3_finalize (stmt);
+  return value;
+}
+
+static gint64
+expected_count (MotcuaQueueFilter filter)
+{
+  g_autofree char *sql = g_strdup_printf ("SELECT count(*) FROM dossiers d WHERE %s", expected_where[filter]);
+  return sql_int (sql);
+}
+
+/* ---- helpers --------------------------------------------------------------------- */
+
+static void
+run_cli (const char *first, ...)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_auto(GStrv) env = g_environ_setenv (g_get_environ (), "MOTCUA_NOW", NOW, TRUE);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *out = NULL, *err = NULL;
+  const char *arg;
+  int status = 0;
+  va_list ap;
+
+  g_assert_nonnull (g_getenv ("MOTCUA_CLI"));
+  g_ptr_array_add (argv, (gpointer) g_getenv ("MOTCUA_CLI"));
+  g_ptr_array_add (argv, (gpointer) "--db");
+  g_ptr_array_add (argv, db_path);
+  va_start (ap, first);
+  for (arg = first; arg != NULL; arg = va_arg (ap, const char *))
+    g_ptr_array_add (argv, (gpointer) arg);
+  va_end (ap);
+  g_ptr_array_add (argv, NULL);
+
+  g_assert_true (g_spawn_sync (NULL, (char **) argv->pdata, env, G_SPAWN_DEFAULT, NULL, NULL,
+                               &out, &err, &status, &error));
+  g_assert_no_error (error);
+  if (!g_spawn_check_wait_status (status, NULL))
+    g_error ("motcua %s failed: %s", first, err);
+}
+
+/* Runs the main loop until @done says so, failing after @seconds. */
+static void
+wait_until (gboolean (*done) (void), guint seconds, const char *what)
+{
+  gint64 until = g_get_monotonic_time () + seconds * G_USEC_PER_SEC;
+
+  while (!done ())
+    {
+      if (g_get_monotonic_time () > until)
+        g_error ("Timed out waiting for %s", what);
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (1000);
+    }
+}
+
+static gboolean
+populated (void)
+{
+  return motcua_queue_pane_is_populated (pane);
+}
+
+static gboolean
+counted (void)
+{
+  return motcua_queue_pane_get_filter_count (pane, MOTCUA_QUEUE_FILTER_ALL) >= 0;
+}
+
+/* A few frames, so the list view binds what it shows. */
+static void
+settle (void)
+{
+  gint64 until = g_get_monotonic_time () + 150 * 1000;
+
+  while (g_get_monotonic_time () < until)
+    g_main_context_iteration (NULL, FALSE);
+}
+
+static GListModel *
+model (void)
+{
+  return G_LIST_MODEL (motcua_queue_pane_get_model (pane));
+}
+
+static char *
+code_at (guint position)
+{
+  g_autoptr(MotcuaDossier) dossier = g_list_model_get_item (model (), position);
+  g_assert_nonnull (dossier);
+  return g_strdup (motcua_dossier_get_code (dossier));
+}
+
+/* The first widget of @type below @widget with the style class @css_class (or any). */
+static GtkWidget *
+find_child (GtkWidget *widget, GType type, const char *css_class)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type) && (css_class == NULL || gtk_widget_has_css_class (widget, css_class)))
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_child (child, type, css_class);
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static void
+on_selected (MotcuaQueuePane *p, const char *code, gpointer user_data)
+{
+  g_ptr_array_add (selected, g_strdup (code));
+}
+
+static void
+on_activated (MotcuaQueuePane *p, const char *code, gpointer user_data)
+{
+  g_ptr_array_add (activated, g_strdup (code));
+}
+
+static const char *
+last_selected (void)
+{
+  return selected->len ? g_ptr_array_index (selected, selected->len - 1) : NULL;
+}
+
+/* ---- tests ------------------------------------------------------------------------ */
+
+static void
+test_first_screen (void)
+{
+  g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (pane)));
+  g_assert_cmpuint (g_list_model_get_n_items (model ()), ==, sql_int ("SELECT count(*) FROM dossiers"));
+  g_assert_cmpuint (g_list_model_get_n_items (model ()), ==, N_DOSSIERS);
+  g_assert_false (motcua_queue_pane_shows_empty_state (pane));
+  /* The first window of rows the pane shows, not the office. */
+  g_test_message ("rows read for the first screen: %" G_GUINT64_FORMAT,
+                  motcua_dossier_list_get_n_loaded_rows (motcua_queue_pane_get_model (pane)));
+  g_assert_cmpuint (motcua_dossier_list_get_n_loaded_rows (motcua_queue_pane_get_model (pane)), <=, 3 * PAGE);
+  /* Nothing is selected until the clerk picks a dossier. */
+  g_assert_null (motcua_queue_pane_get_selected_code (pane));
+  g_assert_cmpuint (selected->len, ==, 0);
+}
+
+static void
+test_filter_counts (void)
+{
+  for (guint f = 0; f < MOTCUA_QUEUE_N_FILTERS; f++)
+    {
+      gint64 expected = expected_count (f);
+
+      g_test_message ("%s: %" G_GINT64_FORMAT, motcua_queue_filter_to_string (f), expected);
+      g_assert_cmpint (expected, >, 0);
+      g_assert_cmpint (motcua_queue_pane_get_filter_count (pane, f), ==, expected);
+
+      motcua_queue_pane_set_filter (pane, f);
+      g_assert_cmpuint (motcua_queue_pane_get_filter (pane), ==, f);
+      g_assert_cmpuint (g_list_model_get_n_items (model ()), ==, expected);
+      g_assert_false (motcua_queue_pane_shows_empty_state (pane));
+    }
+  /* Alt+3 and friends go through this action. */
+  gtk_widget_activate_action (GTK_WIDGET (pane), "queue.filter", "s", "due-today");
+  g_assert_cmpuint (motcua_queue_pane_get_filter (pane), ==, MOTCUA_QUEUE_FILTER_DUE_TODAY);
+  g_assert_cmpuint (g_list_model_get_n_items (model ()), ==, expected_count (MOTCUA_QUEUE_FILTER_DUE_TODAY));
+  motcua_queue_pane_set_filter (pane, MOTCUA_QUEUE_FILTER_ALL);
+  g_assert_cmpuint (g_list_model_get_n_items (model ()), ==, N_DOSSIERS);
+}
+
+static void
+test_search_without_diacritics (void)
+{
+  guint n, named = 0;
+
+  motcua_queue_pane_set_search_text (pane, "nguyen");
+  settle ();
+  n = g_list_model_get_n_items (model ());
+  g_assert_cmpuint (n, >, 10);
+  g_assert_false (motcua_queue_pane_shows_empty_state (pane));
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(MotcuaDossier) dossier = g_list_model_get_item (model (), i);
+      named += strstr (motcua_dossier_get_applicant_name (dossier), "Nguyễn") != NULL;
+    }
+  g_test_message ("%u of %u matches are named Nguyễn", named, n);
+  g_assert_cmpuint (named * 10, >=, n * 9);
+  {
+    /* The best match first. */
+    g_autoptr(MotcuaDossier) first = g_list_model_get_item (model (), 0);
+    g_assert_nonnull (strstr (motcua_dossier_get_applicant_name (first), "Nguyễn"));
+  }
+
+  /* A filter narrows the search. */
+  motcua_queue_pane_set_filter (pane, MOTCUA_QUEUE_FILTER_READY);
+  g_assert_cmpuint (g_list_model_get_n_items (model ()), <, n);
+  for (guint i = 0; i < g_list_model_get_n_items (model ()); i++)
+    {
+      g_autoptr(MotcuaDossier) dossier = g_list_model_get_item (model (), i);
+      g_assert_cmpint (motcua_dossier_get_status (dossier), ==, MOTCUA_STATUS_RESULT_READY);
+    }
+  motcua_queue_pane_set_filter (pane, MOTCUA_QUEUE_FILTER_ALL);
+  motcua_queue_pane_set_search_text (pane, "");
+  g_assert_cmpuint (g_list_model_get_n_items (model ()), ==, N_DOSSIERS);
+}
+
+static void
+test_empty_state (void)
+{
+  motcua_queue_pane_set_search_text (pane, "zzqxj khong co ai");
+  settle ();
+  g_assert_cmpuint (g_list_model_get_n_items (model ()), ==, 0);
+  g_assert_true (motcua_queue_pane_shows_empty_state (pane));
+  g_assert_true (motcua_queue_pane_is_populated (pane));
+
+  motcua_queue_pane_set_search_text (pane, "");
+  settle ();
+  g_assert_false (motcua_queue_pane_shows_empty_state (pane));
+}
+
+static void
+test_next_and_previous (void)
+{
+  g_autofree char *first = code_at (0);
+  g_autofree char *second = code_at (1);
+  g_autofree char *third = code_at (2);
+
+  g_ptr_array_set_size (selected, 0);
+  motcua_queue_pane_select_next (pane);
+  g_assert_cmpstr (last_selected (), ==, first);
+  motcua_queue_pane_select_next (pane);
+  g_assert_cmpstr (last_selected (), ==, second);
+  motcua_queue_pane_select_next (pane);
+  g_assert_cmpstr (last_selected (), ==, third);
+  motcua_queue_pane_select_previous (pane);
+  g_assert_cmpstr (last_selected (), ==, second);
+  g_assert_cmpstr (motcua_queue_pane_get_selected_code (pane), ==, second);
+  g_assert_cmpuint (selected->len, ==, 4);
+
+  /* At the top, previous stays there and says nothing new. */
+  motcua_queue_pane_select_previous (pane);
+  motcua_queue_pane_select_previous (pane);
+  g_assert_cmpstr (last_selected (), ==, first);
+  g_assert_cmpuint (selected->len, ==, 5);
+}
+
+static void
+test_select_code (void)
+{
+  guint far = N_DOSSIERS - 7;
+  g_autofree char *code = NULL;
+  guint64 loaded_before = motcua_dossier_list_get_n_loaded_rows (motcua_queue_pane_get_model (pane));
+
+  /* A code the list has not read yet, near the end. */
+  code = code_at (far);
+  g_assert_true (motcua_queue_pane_select_code (pane, code));
+  g_assert_cmpstr (last_selected (), ==, code);
+  g_assert_cmpstr (motcua_queue_pane_get_selected_code (pane), ==, code);
+  settle ();
+  g_assert_cmpstr (motcua_queue_pane_get_selected_code (pane), ==, code);
+  /* The page of the code, and the rows the view builds on its way there (GtkListView
+   * keeps up to 200): a few pages, not the list. */
+  g_test_message ("rows read to jump to position %u: %" G_GUINT64_FORMAT, far,
+                  motcua_dossier_list_get_n_loaded_rows (motcua_queue_pane_get_model (pane)) - loaded_before);
+  g_assert_cmpuint (motcua_dossier_list_get_n_loaded_rows (motcua_queue_pane_get_model (pane)) - loaded_before,
+                    <=, 10 * PAGE);
+
+  g_assert_false (motcua_queue_pane_select_code (pane, "000.17.22.H56-990101-9999"));
+  g_assert_cmpstr (motcua_queue_pane_get_selected_code (pane), ==, code);
+}
+
+static void
+test_keyboard (void)
+{
+  GtkWidget *entry = find_child (GTK_WIDGET (pane), GTK_TYPE_SEARCH_ENTRY, NULL);
+  /* Not the sort menu's list: the queue's. */
+  GtkWidget *list_view = find_child (GTK_WIDGET (pane), GTK_TYPE_LIST_VIEW, "navigation-sidebar");
+  GtkWidget *focus;
+  const char *code;
+
+  g_assert_nonnull (entry);
+  motcua_queue_pane_focus_search (pane);
+  settle ();
+  focus = gtk_window_get_focus (window);
+  g_assert_nonnull (focus);
+  g_assert_true (focus == entry || gtk_widget_is_ancestor (focus, entry));
+
+  /* Enter in the search entry opens the selected dossier. */
+  code = motcua_queue_pane_get_selected_code (pane);
+  g_assert_nonnull (code);
+  g_ptr_array_set_size (activated, 0);
+  g_signal_emit_by_name (entry, "activate");
+  g_assert_cmpuint (activated->len, ==, 1);
+  g_assert_cmpstr (g_ptr_array_index (activated, 0), ==, code);
+
+  /* Enter on a row of the list does too. */
+  g_assert_nonnull (list_view);
+  g_assert_true (gtk_widget_activate_action (list_view, "list.activate-item", "u", 1));
+  g_assert_cmpuint (activated->len, ==, 2);
+  {
+    g_autofree char *second = code_at (1);
+    g_assert_cmpstr (g_ptr_array_index (activated, 1), ==, second);
+  }
+}
+
+static void
+test_reload_keeps_selection (void)
+{
+  g_autofree char *code = code_at (5);
+  guint n_signals;
+
+  g_assert_true (motcua_queue_pane_select_code (pane, code));
+  n_signals = selected->len;
+  run_cli ("receive", "--procedure", "1.001193", "--applicant-name", "Nguyễn Văn Kiểm Thử",
+           "--id-number", "036099001234", "--phone", "0912345678", "--address", "Thôn Đông", NULL);
+  motcua_queue_pane_reload (pane);
+  wait_until (counted, 20, "the counts after a reload");
+  settle ();
+  g_assert_cmpuint (g_list_model_get_n_items (model ()), ==, N_DOSSIERS + 1);
+  g_assert_cmpstr (motcua_queue_pane_get_selected_code (pane), ==, code);
+  g_assert_cmpuint (selected->len, ==, n_signals);
+  wait_until (populated, 20, "the queue after a reload");
+  g_assert_cmpint (motcua_queue_pane_get_filter_count (pane, MOTCUA_QUEUE_FILTER_ALL), ==, N_DOSSIERS + 1);
+
+  /* And the new dossier is there to find. */
+  motcua_queue_pane_set_search_text (pane, "kiem thu");
+  g_assert_cmpuint (g_list_model_get_n_items (model ()), >=, 1);
+  motcua_queue_pane_set_search_text (pane, "");
+}
+
+/* The view shows a window of the list that grows as the clerk scrolls down. */
+static void
+test_scrolling_grows_the_window (void)
+{
+  GtkWidget *list_view = find_child (GTK_WIDGET (pane), GTK_TYPE_LIST_VIEW, "navigation-sidebar");
+  GListModel *shown = G_LIST_MODEL (gtk_list_view_get_model (GTK_LIST_VIEW (list_view)));
+  GtkAdjustment *adjustment = gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (list_view));
+  guint before;
+
+  motcua_queue_pane_set_search_text (pane, "");
+  motcua_queue_pane_set_filter (pane, MOTCUA_QUEUE_FILTER_ALL);
+  settle ();
+  before = g_list_model_get_n_items (shown);
+  g_assert_cmpuint (before, <, N_DOSSIERS);
+  g_assert_cmpuint (before, >=, 20);
+  for (guint i = 0; i < 3; i++)
+    {
+      gtk_adjustment_set_value (adjustment, gtk_adjustment_get_upper (adjustment));
+      settle ();
+    }
+  g_test_message ("rows shown: %u, then %u", before, g_list_model_get_n_items (shown));
+  g_assert_cmpuint (g_list_model_get_n_items (shown), >, before);
+  g_assert_cmpuint (g_list_model_get_n_items (model ()), ==, sql_int ("SELECT count(*) FROM dossiers"));
+  {
+    /* The rows shown are the list's, in order. */
+    guint last = g_list_model_get_n_items (shown) - 1;
+    g_autoptr(GObject) slot = g_list_model_get_item (shown, last);
+    g_autoptr(MotcuaDossier) shown_dossier = NULL;
+    g_autofree char *expected = code_at (last);
+
+    g_object_get (slot, "dossier", &shown_dossier, NULL);
+    g_assert_cmpstr (motcua_dossier_get_code (shown_dossier), ==, expected);
+  }
+}
+
+static void
+test_never_loads_everything (void)
+{
+  MotcuaDossierList *list = motcua_queue_pane_get_model (pane);
+
+  g_test_message ("rows read in the whole session: %" G_GUINT64_FORMAT ", held now: %u",
+                  motcua_dossier_list_get_n_loaded_rows (list), motcua_dossier_list_get_n_cached_rows (list));
+  /* Eight pages at most, whatever was asked before. */
+  g_assert_cmpuint (motcua_dossier_list_get_n_cached_rows (list), <=, 8 * PAGE);
+}
+
+/* ---- the office and the window ------------------------------------------------------- */
+
+static void
+make_office (void)
+{
+  g_autoptr(GError) error = NULL;
+
+  test_dir = g_dir_make_tmp ("motcua-ui-queue-XXXXXX", &error);
+  g_assert_no_error (error);
+  db_path = g_build_filename (test_dir, "office.db", NULL);
+  run_cli ("init", "--demo", NULL);
+  run_cli ("demo-data", "--dossiers", G_STRINGIFY (N_DOSSIERS), NULL);
+
+  g_assert_cmpint (sqlite3_open (db_path, &db), ==, SQLITE_OK);
+  /* The demo never syncs: a few rejected events give "needs attention" its other half. */
+  g_assert_cmpint (sqlite3_exec (db, "UPDATE events SET sync_state = 2 WHERE seq = 1 AND id % 97 = 0",
+                                 NULL, NULL, NULL), ==, SQLITE_OK);
+  store = motcua_store_open (db_path, &error);
+  g_assert_no_error (error);
+}
+
+static void
+open_window (void)
+{
+  window = GTK_WINDOW (gtk_window_new ());
+  pane = MOTCUA_QUEUE_PANE (motcua_queue_pane_new ());
+  selected = g_ptr_array_new_with_free_func (g_free);
+  activated = g_ptr_array_new_with_free_func (g_free);
+  g_signal_connect (pane, "dossier-selected", G_CALLBACK (on_selected), NULL);
+  g_signal_connect (pane, "dossier-activated", G_CALLBACK (on_activated), NULL);
+  gtk_window_set_child (window, GTK_WIDGET (pane));
+  gtk_window_set_default_size (window, 420, 740);
+  motcua_queue_pane_set_store (pane, store);
+  gtk_window_present (window);
+  wait_until (populated, 30, "the queue's first screen");
+}
+
+static void
+remove_tree (const char *path)
+{
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *child = g_build_filename (path, name, NULL);
+      if (g_file_test (child, G_FILE_TEST_IS_DIR))
+        remove_tree (child);
+      else
+        g_unlink (child);
+    }
+  g_rmdir (path);
+}
+
+int
+main (int argc, char **argv)
+{
+  int status;
+
+  g_setenv ("MOTCUA_NOW", NOW, TRUE);
+  gtk_test_init (&argc, &argv, NULL);
+  adw_init ();
+  motcua_ui_register_resources ();
+  make_office ();
+  open_window ();
+
+  g_test_add_func ("/queue/first-screen", test_first_screen);
+  g_test_add_func ("/queue/filter-counts", test_filter_counts);
+  g_test_add_func ("/queue/search-without-diacritics", test_search_without_diacritics);
+  g_test_add_func ("/queue/empty-state", test_empty_state);
+  g_test_add_func ("/queue/next-and-previous", test_next_and_previous);
+  g_test_add_func ("/queue/select-code", test_select_code);
+  g_test_add_func ("/queue/keyboard", test_keyboard);
+  g_test_add_func ("/queue/reload-keeps-selection", test_reload_keeps_selection);
+  g_test_add_func ("/queue/scrolling-grows-the-window", test_scrolling_grows_the_window);
+  g_test_add_func ("/queue/never-loads-everything", test_never_loads_everything);
+  status = g_test_run ();
+
+  gtk_window_destroy (window);
+  g_clear_object (&store);
+  sqlite3_close (db);
+  remove_tree (test_dir);
+  g_free (test_dir);
+  g_free (db_path);
+  g_clear_pointer (&selected, g_ptr_array_unref);
+  g_clear_pointer (&activated, g_ptr_array_unref);
+  return status;
+}

@@ -1,2 +1,336 @@
-#include <gtk/gtk.h>
-int main (int argc, char **argv) { gtk_test_init (&argc, &argv, NULL); return g_test_run (); }
+/* test-ui-window.c: the whole window, as a clerk meets it.
+ *
+ * Opens MotcuaWindow on a generated database under Xvfb, receives a dossier through the
+ * window's own action and the real receive dialog, attaches a multi-page PDF and a
+ * damaged one through the editor and checks what the viewer pane shows, and checks that
+ * a narrow window gives the viewer's room to the other panes.
+ */
+
+#include <cairo-pdf.h>
+#include <glib/gstdio.h>
+
+#include "motcua-application.h"
+#include "motcua-dossier-editor.h"
+#include "motcua-dossier-list.h"
+#include "motcua-pdf-view.h"
+#include "motcua-queue-pane.h"
+#include "motcua-receive-dialog.h"
+#include "motcua-test-util.h"
+#include "motcua-window.h"
+
+#define NOW "2026-11-23T09:00:00+07:00"
+
+typedef struct {
+  char           *dir;
+  char           *db;
+  MotcuaStore    *store;
+  GtkApplication *app;
+  MotcuaWindow   *window;
+  GPtrArray      *received;   /* codes announced by the dialog */
+} Fixture;
+
+static void
+iterate (guint ms)
+{
+  gint64 until = g_get_monotonic_time () + ms * 1000;
+
+  do
+    g_main_context_iteration (NULL, FALSE);
+  while (g_get_monotonic_time () < until);
+}
+
+static gboolean
+wait_until (gboolean (*ready) (gpointer), gpointer data, guint timeout_ms)
+{
+  gint64 until = g_get_monotonic_time () + timeout_ms * 1000;
+
+  while (!ready (data) && g_get_monotonic_time () < until)
+    iterate (10);
+  return ready (data);
+}
+
+static GtkWidget *
+find_by_id (GtkWidget *root, const char *id)
+{
+  if (GTK_IS_BUILDABLE (root) && g_strcmp0 (gtk_buildable_get_buildable_id (GTK_BUILDABLE (root)), id) == 0)
+    return root;
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_by_id (child, id);
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static void
+fixture_set_up (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MotcuaTestCliResult) init = NULL;
+  g_autoptr(MotcuaTestCliResult) demo = NULL;
+
+  f->dir = motcua_test_make_temp_dir ("motcua-ui-window-XXXXXX");
+  f->db = g_build_filename (f->dir, "office.db", NULL);
+  init = motcua_test_run_cli (f->db, "init", "--demo", NULL);
+  g_assert_true (motcua_test_expect_status (init, 0, "init --demo"));
+  demo = motcua_test_run_cli (f->db, "demo-data", "--dossiers", "400", NULL);
+  g_assert_true (motcua_test_expect_status (demo, 0, "demo-data"));
+
+  f->store = motcua_store_open (f->db, &error);
+  g_assert_no_error (error);
+  f->app = GTK_APPLICATION (adw_application_new ("io.github.motcua.Desk.TestWindow", G_APPLICATION_NON_UNIQUE));
+  g_application_register (G_APPLICATION (f->app), NULL, &error);
+  g_assert_no_error (error);
+  f->received = g_ptr_array_new_with_free_func (g_free);
+
+  f->window = motcua_window_new (f->app, f->store, NULL);
+  gtk_window_set_default_size (GTK_WINDOW (f->window), 1366, 768);
+  gtk_window_present (GTK_WINDOW (f->window));
+  iterate (400);
+}
+
+static void
+fixture_tear_down (Fixture *f, gconstpointer data)
+{
+  gtk_window_destroy (GTK_WINDOW (f->window));
+  iterate (50);
+  g_clear_object (&f->store);
+  g_clear_object (&f->app);
+  g_ptr_array_unref (f->received);
+  motcua_test_remove_tree (f->dir);
+  g_free (f->dir);
+  g_free (f->db);
+}
+
+static GListModel *
+queue_model (Fixture *f)
+{
+  GtkWidget *list = find_by_id (motcua_window_get_queue_pane (f->window), "list_view");
+
+  g_assert_true (GTK_IS_LIST_VIEW (list));
+  return G_LIST_MODEL (gtk_list_view_get_model (GTK_LIST_VIEW (list)));
+}
+
+static gboolean
+queue_has_rows (gpointer data)
+{
+  return g_list_model_get_n_items (queue_model (data)) > 0;
+}
+
+static void
+test_opens_on_the_queue (Fixture *f, gconstpointer data)
+{
+  MotcuaDossierEditor *editor = MOTCUA_DOSSIER_EDITOR (motcua_window_get_editor (f->window));
+
+  g_assert_true (gtk_widget_get_mapped (motcua_window_get_queue_pane (f->window)));
+  g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (editor)));
+  g_assert_true (gtk_widget_get_mapped (motcua_window_get_pdf_view (f->window)));
+  g_assert_true (wait_until (queue_has_rows, f, 5000));
+
+  /* The keyboard's "next dossier" opens the first row in the editor. */
+  gtk_widget_activate_action (GTK_WIDGET (f->window), "win.next-dossier", NULL);
+  iterate (200);
+  g_assert_nonnull (motcua_dossier_editor_get_code (editor));
+}
+
+static MotcuaReceiveDialog *
+find_receive_dialog (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWindow) window = g_list_model_get_item (toplevels, i);
+
+      if (MOTCUA_IS_RECEIVE_DIALOG (window))
+        return MOTCUA_RECEIVE_DIALOG (window);
+    }
+  return NULL;
+}
+
+static gboolean
+dialog_shown (gpointer data)
+{
+  return find_receive_dialog () != NULL;
+}
+
+static void
+type_into (GtkWidget *root, const char *id, const char *text)
+{
+  GtkWidget *entry = find_by_id (root, id);
+
+  g_assert_nonnull (entry);
+  gtk_editable_set_text (GTK_EDITABLE (entry), text);
+  iterate (20);
+}
+
+static void
+click (GtkWidget *root, const char *id)
+{
+  GtkWidget *button = find_by_id (root, id);
+
+  g_assert_nonnull (button);
+  g_assert_true (gtk_widget_is_sensitive (button) && gtk_widget_get_visible (button));
+  g_signal_emit_by_name (button, "clicked");
+  iterate (100);
+}
+
+static gboolean
+dialog_at_step (gpointer data)
+{
+  MotcuaReceiveDialog *dialog = find_receive_dialog ();
+  return dialog != NULL && g_strcmp0 (motcua_receive_dialog_get_step (dialog), data) == 0;
+}
+
+static void
+test_receive_through_the_window (Fixture *f, gconstpointer data)
+{
+  MotcuaDossierEditor *editor = MOTCUA_DOSSIER_EDITOR (motcua_window_get_editor (f->window));
+  MotcuaReceiveDialog *dialog;
+  GtkWidget *root;
+  g_autoptr(MotcuaDossier) dossier = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *code = NULL;
+
+  /* Ctrl+N and the Receive button both activate win.receive. */
+  gtk_widget_activate_action (GTK_WIDGET (f->window), "win.receive", NULL);
+  g_assert_true (wait_until (dialog_shown, NULL, 3000));
+  dialog = find_receive_dialog ();
+  root = GTK_WIDGET (dialog);
+
+  g_assert_true (motcua_receive_dialog_select_procedure (dialog, "2.000815"));
+  for (guint i = 0; i < 2; i++)
+    motcua_receive_dialog_set_document_provided (dialog, i, TRUE);
+  g_assert_cmpuint (motcua_receive_dialog_get_missing_count (dialog), ==, 0);
+  click (root, "next_button");
+  g_assert_true (wait_until (dialog_at_step, (gpointer) "applicant", 3000));
+
+  type_into (root, "name_row", "Đinh Thị Mỹ Linh");
+  type_into (root, "id_number_row", "038196004321");
+  type_into (root, "phone_row", "0987654321");
+  click (root, "next_button");
+  g_assert_true (wait_until (dialog_at_step, (gpointer) "confirm", 3000));
+  click (root, "receive_button");
+  g_assert_true (wait_until (dialog_at_step, (gpointer) "done", 3000));
+  code = g_strdup (motcua_receive_dialog_get_issued_code (dialog));
+  g_assert_nonnull (code);
+  g_assert_true (g_str_has_prefix (code, "000.17.22.H56-261123-"));
+  click (root, "open_button");
+  iterate (300);
+
+  /* The window opened it in the editor, and the store has it received. */
+  g_assert_cmpstr (motcua_dossier_editor_get_code (editor), ==, code);
+  dossier = motcua_store_get_dossier (f->store, code, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (motcua_dossier_get_status (dossier), ==, MOTCUA_STATUS_RECEIVED);
+  g_assert_cmpstr (motcua_dossier_get_applicant_name (dossier), ==, "Đinh Thị Mỹ Linh");
+}
+
+/* A real PDF, written with cairo: @pages pages with their number on each. */
+static void
+write_pdf (const char *path, int pages)
+{
+  cairo_surface_t *surface = cairo_pdf_surface_create (path, 595, 842);
+  cairo_t *cr = cairo_create (surface);
+
+  for (int i = 1; i <= pages; i++)
+    {
+      g_autofree char *text = g_strdup_printf ("Trang %d - Tờ khai", i);
+
+      cairo_select_font_face (cr, "DejaVu Sans", CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_NORMAL);
+      cairo_set_font_size (cr, 18);
+      cairo_move_to (cr, 72, 100);
+      cairo_show_text (cr, text);
+      cairo_show_page (cr);
+    }
+  cairo_destroy (cr);
+  g_assert_cmpint (cairo_surface_status (surface), ==, CAIRO_STATUS_SUCCESS);
+  cairo_surface_destroy (surface);
+}
+
+static gboolean
+viewer_settled (gpointer data)
+{
+  MotcuaPdfView *view = data;
+  return motcua_pdf_view_get_loaded (view) || motcua_pdf_view_get_error_message (view) != NULL;
+}
+
+static void
+attach_and_open (Fixture *f, const char *path)
+{
+  MotcuaDossierEditor *editor = MOTCUA_DOSSIER_EDITOR (motcua_window_get_editor (f->window));
+  const char *paths[] = { path, NULL };
+  GPtrArray *attachments;
+  g_autoptr(MotcuaDossier) dossier = NULL;
+
+  motcua_dossier_editor_attach_files (editor, paths);
+  iterate (300);
+  dossier = motcua_store_get_dossier (f->store, motcua_dossier_editor_get_code (editor), NULL);
+  attachments = motcua_dossier_get_attachments (dossier);
+  g_assert_cmpuint (attachments->len, >, 0);
+  motcua_dossier_editor_open_attachment (editor);
+}
+
+static void
+test_documents_in_the_viewer (Fixture *f, gconstpointer data)
+{
+  MotcuaPdfView *view = MOTCUA_PDF_VIEW (motcua_window_get_pdf_view (f->window));
+  g_autofree char *pdf = g_build_filename (f->dir, "ho-so-12-trang.pdf", NULL);
+  g_autofree char *broken = g_build_filename (f->dir, "hong.pdf", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *half = NULL;
+  gsize length;
+
+  g_assert_true (wait_until (queue_has_rows, f, 5000));
+  gtk_widget_activate_action (GTK_WIDGET (f->window), "win.next-dossier", NULL);
+  iterate (200);
+
+  write_pdf (pdf, 12);
+  attach_and_open (f, pdf);
+  g_assert_true (wait_until (viewer_settled, view, 10000));
+  g_assert_null (motcua_pdf_view_get_error_message (view));
+  g_assert_cmpint (motcua_pdf_view_get_n_pages (view), ==, 12);
+
+  /* The second half of a PDF is missing: the pane says so, and the window goes on. */
+  g_file_get_contents (pdf, &half, &length, &error);
+  g_assert_no_error (error);
+  g_file_set_contents (broken, half, length / 2, &error);
+  g_assert_no_error (error);
+  /* On the next dossier, so the damaged file is its only attachment. */
+  gtk_widget_activate_action (GTK_WIDGET (f->window), "win.next-dossier", NULL);
+  iterate (200);
+  attach_and_open (f, broken);
+  g_assert_true (wait_until (viewer_settled, view, 10000));
+  g_assert_nonnull (motcua_pdf_view_get_error_message (view));
+  g_assert_true (gtk_widget_get_mapped (motcua_window_get_queue_pane (f->window)));
+}
+
+static void
+test_narrow_window (Fixture *f, gconstpointer data)
+{
+  GtkWidget *viewer = motcua_window_get_pdf_view (f->window);
+
+  gtk_window_set_default_size (GTK_WINDOW (f->window), 820, 700);
+  iterate (300);
+  g_assert_false (gtk_widget_get_visible (viewer));
+  gtk_window_set_default_size (GTK_WINDOW (f->window), 1366, 768);
+  iterate (300);
+  g_assert_true (gtk_widget_get_visible (viewer));
+}
+
+int
+main (int argc, char **argv)
+{
+  g_setenv ("MOTCUA_NOW", NOW, TRUE);
+  g_setenv ("LANGUAGE", "en", TRUE);
+  gtk_test_init (&argc, &argv, NULL);
+  adw_init ();
+  motcua_ui_register_resources ();
+
+  g_test_add ("/window/opens-on-the-queue", Fixture, NULL, fixture_set_up, test_opens_on_the_queue, fixture_tear_down);
+  g_test_add ("/window/receive", Fixture, NULL, fixture_set_up, test_receive_through_the_window, fixture_tear_down);
+  g_test_add ("/window/documents", Fixture, NULL, fixture_set_up, test_documents_in_the_viewer, fixture_tear_down);
+  g_test_add ("/window/narrow", Fixture, NULL, fixture_set_up, test_narrow_window, fixture_tear_down);
+  return g_test_run ();
+}
