@@ -116,6 +116,7 @@ page_pixel_size (PageSize size, int rotation, double device_scale, int *width, i
 /* ==== 1. The worker ================================================================= */
 
 typedef enum {
+  JOB_CLOSE,
   JOB_LOAD,
   JOB_SIZES,
   JOB_RENDER,
@@ -126,6 +127,7 @@ typedef enum {
 /* Lower runs first. */
 typedef enum {
   JOB_PRIORITY_QUIT,
+  JOB_PRIORITY_CLOSE,      /* always before the open that follows it */
   JOB_PRIORITY_URGENT,     /* opening a file, pages in view */
   JOB_PRIORITY_NEARBY,     /* pages just outside the view */
   JOB_PRIORITY_THUMBNAIL,
@@ -524,6 +526,95 @@ worker_page_size (PdfWorker *worker, int page_index)
   return size;
 }
 
+/* ---- pixel buffers ---------------------------------------------------------------- */
+
+/* Renderings of one document mostly have one size, and a page scrolled away frees its
+ * buffer just as the next page needs one. Reusing buffers spares faulting in megabytes of
+ * fresh memory for every page, which is slow on the virtual machines at many counters. */
+#define POOL_MAX_BUFFERS 8
+#define POOL_MAX_BYTES   (96 * 1024 * 1024)
+
+typedef struct {
+  gsize  size;
+  guchar *data;
+} PixelBuffer;
+
+G_LOCK_DEFINE_STATIC (pool);
+static GQueue pool_buffers = G_QUEUE_INIT;   /* most recently returned first */
+static gsize pool_bytes;
+static cairo_user_data_key_t pool_key;
+
+static void
+pixel_buffer_free (PixelBuffer *buffer)
+{
+  g_aligned_free (buffer->data);
+  g_free (buffer);
+}
+
+static PixelBuffer *
+pool_take (gsize size)
+{
+  PixelBuffer *found = NULL;
+
+  G_LOCK (pool);
+  for (GList *l = pool_buffers.head; l != NULL; l = l->next)
+    {
+      PixelBuffer *buffer = l->data;
+
+      if (buffer->size == size)
+        {
+          g_queue_delete_link (&pool_buffers, l);
+          pool_bytes -= size;
+          found = buffer;
+          break;
+        }
+    }
+  G_UNLOCK (pool);
+
+  if (found == NULL)
+    {
+      found = g_new0 (PixelBuffer, 1);
+      found->size = size;
+      found->data = g_aligned_alloc (size, 1, 64);
+    }
+  return found;
+}
+
+/* Called by cairo when the last reference to a rendering goes, in whichever thread. */
+static void
+pool_give_back (gpointer data)
+{
+  PixelBuffer *buffer = data;
+  GQueue evicted = G_QUEUE_INIT;
+
+  G_LOCK (pool);
+  g_queue_push_head (&pool_buffers, buffer);
+  pool_bytes += buffer->size;
+  while (pool_buffers.length > POOL_MAX_BUFFERS || pool_bytes > POOL_MAX_BYTES)
+    {
+      PixelBuffer *oldest = g_queue_pop_tail (&pool_buffers);
+
+      pool_bytes -= oldest->size;
+      g_queue_push_tail (&evicted, oldest);
+    }
+  G_UNLOCK (pool);
+
+  g_queue_clear_full (&evicted, (GDestroyNotify) pixel_buffer_free);
+}
+
+static cairo_surface_t *
+pooled_surface_new (int width, int height)
+{
+  int stride = cairo_format_stride_for_width (CAIRO_FORMAT_ARGB32, width);
+  PixelBuffer *buffer = pool_take ((gsize) stride * height);
+  cairo_surface_t *surface = cairo_image_surface_create_for_data (buffer->data, CAIRO_FORMAT_ARGB32,
+                                                                  width, height, stride);
+
+  if (cairo_surface_set_user_data (surface, &pool_key, buffer, pool_give_back) != CAIRO_STATUS_SUCCESS)
+    pool_give_back (buffer);
+  return surface;
+}
+
 /* ---- rendering -------------------------------------------------------------------- */
 
 static void
@@ -563,7 +654,7 @@ worker_render (PdfWorker *worker, int page_index, double scale, int rotation)
       page_pixel_size (size, rotation, scale, &width, &height);
     }
 
-  surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, width, height);
+  surface = pooled_surface_new (width, height);
   if (cairo_surface_status (surface) != CAIRO_STATUS_SUCCESS)
     return surface;
 
@@ -592,14 +683,20 @@ worker_render (PdfWorker *worker, int page_index, double scale, int rotation)
 /* ---- the jobs --------------------------------------------------------------------- */
 
 static void
+worker_close (PdfWorker *worker)
+{
+  g_clear_object (&worker->document);
+  g_clear_pointer (&worker->image, cairo_surface_destroy);
+}
+
+static void
 worker_run_load (PdfWorker *worker, Job *job)
 {
   g_autoptr(GError) error = NULL;
   LoadResult *result;
   FileProbe probe;
 
-  g_clear_object (&worker->document);
-  g_clear_pointer (&worker->image, cairo_surface_destroy);
+  worker_close (worker);
   g_atomic_int_set (&worker->n_rendered, 0);
   g_atomic_int_set (&worker->n_thumbnails, 0);
 
@@ -786,6 +883,12 @@ worker_run (PdfWorker *worker, Job *job)
     }
   if (g_task_return_error_if_cancelled (job->task))
     return;
+  if (job->kind == JOB_CLOSE)
+    {
+      worker_close (worker);
+      g_task_return_boolean (job->task, TRUE);
+      return;
+    }
   if (job->kind != JOB_LOAD && worker->document == NULL && worker->image == NULL)
     {
       g_task_return_new_error (job->task, G_IO_ERROR, G_IO_ERROR_CANCELLED, "no document");
@@ -806,6 +909,7 @@ worker_run (PdfWorker *worker, Job *job)
     case JOB_FIND:
       worker_run_find (worker, job);
       break;
+    case JOB_CLOSE:
     case JOB_QUIT:
     default:
       g_assert_not_reached ();
@@ -833,8 +937,7 @@ worker_thread_main (gpointer data)
         break;
     }
 
-  g_clear_object (&worker->document);
-  g_clear_pointer (&worker->image, cairo_surface_destroy);
+  worker_close (worker);
   return NULL;
 }
 
@@ -2618,6 +2721,9 @@ view_reset (MotcuaPdfView *self)
   self->generation++;
   g_atomic_int_set (&self->worker->generation, self->generation);
   pdf_worker_drop_pending (self->worker);
+  /* The worker lets go of the old file now, while the clerk picks the next one, rather
+   * than on the way to the next first page. */
+  pdf_worker_push (self->worker, view_job_new (self, JOB_CLOSE, JOB_PRIORITY_CLOSE, NULL, NULL));
   g_hash_table_remove_all (self->pending_renders);
   g_hash_table_remove_all (self->pending_thumbnails);
   g_hash_table_remove_all (self->thumbnails);
