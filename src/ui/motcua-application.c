@@ -115,6 +115,29 @@ about_activated (GSimpleAction *action, GVariant *parameter, gpointer user_data)
                          NULL);
 }
 
+/* Application accelerators (rather than only key bindings) so the shortcuts window
+ * shows them. */
+static void
+set_window_accels (GtkApplication *app)
+{
+  static const struct {
+    const char *action;
+    const char *accels[3];
+  } table[] = {
+    { "win.receive", { "<Control>n", NULL } },
+    { "win.search", { "<Control>f", NULL } },
+    { "win.next-dossier", { "<Control>Page_Down", NULL } },
+    { "win.previous-dossier", { "<Control>Page_Up", NULL } },
+    { "win.open-attachment", { "<Control>o", NULL } },
+    { "win.zoom-in", { "<Control>plus", "<Control>equal", NULL } },
+    { "win.zoom-out", { "<Control>minus", NULL } },
+    { "win.fit-width", { "<Control>0", NULL } },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (table); i++)
+    gtk_application_set_accels_for_action (app, table[i].action, table[i].accels);
+}
+
 static void
 motcua_application_startup (GApplication *app)
 {
@@ -129,6 +152,7 @@ motcua_application_startup (GApplication *app)
 
   g_action_map_add_action_entries (G_ACTION_MAP (app), entries, G_N_ELEMENTS (entries), app);
   gtk_application_set_accels_for_action (GTK_APPLICATION (app), "app.quit", quit_accels);
+  set_window_accels (GTK_APPLICATION (app));
 }
 
 static void
