@@ -95,6 +95,13 @@ child_activate (GApplication *app, Child *child)
   if (child->db != NULL)
     {
       g_autoptr(GError) error = NULL;
+      g_autoptr(GtkCssProvider) css = gtk_css_provider_new ();
+
+      /* The application's style sheet, as motcua-desk has it (the desk also builds its
+       * shortcuts window from the resources, which is no part of the queue). */
+      gtk_css_provider_load_from_resource (css, "/io/github/motcua/Desk/style.css");
+      gtk_style_context_add_provider_for_display (gdk_display_get_default (), GTK_STYLE_PROVIDER (css),
+                                                  GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
 
       child->store = motcua_store_open (child->db, &error);
       if (child->store == NULL)
@@ -115,14 +122,9 @@ run_child (const char *db)
   Child child = { .db = db };
 
   if (db != NULL)
-    {
-      /* What motcua-desk does before its window: resources, so the style sheet loads. */
-      motcua_ui_register_resources ();
-      app = g_object_new (ADW_TYPE_APPLICATION, "application-id", "io.github.motcua.Desk.BenchQueue",
-                          "flags", G_APPLICATION_NON_UNIQUE, "resource-base-path", "/io/github/motcua/Desk", NULL);
-    }
-  else
-    app = adw_application_new ("io.github.motcua.Desk.BenchEmpty", G_APPLICATION_NON_UNIQUE);
+    motcua_ui_register_resources ();
+  app = adw_application_new (db ? "io.github.motcua.Desk.BenchQueue" : "io.github.motcua.Desk.BenchEmpty",
+                             G_APPLICATION_NON_UNIQUE);
   g_signal_connect (app, "activate", G_CALLBACK (child_activate), &child);
   return g_application_run (G_APPLICATION (app), 1, (char *[]) { (char *) "bench-ui-queue", NULL });
 }

@@ -477,21 +477,25 @@ count_where (MotcuaDossierList *self, const char *condition, gint64 *count, GErr
   return stmt != NULL && query_int (self, stmt, count, error);
 }
 
-/* Whether the database may have changed since the counts were taken: another
- * connection's commit moves data_version, this one's own writes total_changes. */
+/* What moves when the database changes: another connection's commit moves
+ * data_version, this connection's own writes total_changes. */
 static gboolean
-counts_still_valid (MotcuaDossierList *self, GError **error)
+read_stamp (MotcuaDossierList *self, gint64 *data_version, gint64 *changes, GError **error)
 {
   sqlite3_stmt *stmt = prepare (self, g_strdup ("PRAGMA data_version"), error);
-  gint64 data_version, changes = sqlite3_total_changes64 (motcua_store_get_db (self->store));
-  gboolean valid;
 
-  if (stmt == NULL || !query_int (self, stmt, &data_version, error))
-    return FALSE;
-  valid = self->counts.valid && self->counts.data_version == data_version && self->counts.changes == changes;
-  self->counts.data_version = data_version;
-  self->counts.changes = changes;
-  return valid;
+  *changes = sqlite3_total_changes64 (motcua_store_get_db (self->store));
+  return stmt != NULL && query_int (self, stmt, data_version, error);
+}
+
+/* Whether the counts of every dossier still hold. */
+static gboolean
+counts_still_valid (MotcuaDossierList *self)
+{
+  gint64 data_version, changes;
+
+  return self->counts.valid && read_stamp (self, &data_version, &changes, NULL)
+         && self->counts.data_version == data_version && self->counts.changes == changes;
 }
 
 /* Every dossier: the count, split between the segments of the order. Counting
@@ -502,17 +506,20 @@ count_everything (MotcuaDossierList *self, GError **error)
 {
   gint64 total, running, waiting;
 
-  if (counts_still_valid (self, NULL))
+  if (!counts_still_valid (self))
     {
-      total = self->counts.total;
-      running = self->counts.running;
-      waiting = self->counts.waiting;
+      CountCache counts = { TRUE, };
+
+      if (!read_stamp (self, &counts.data_version, &counts.changes, error)
+          || !count_where (self, NULL, &counts.total, error)
+          || !count_where (self, RUNNING_STATUSES, &counts.running, error)
+          || !count_where (self, WAITING_STATUSES, &counts.waiting, error))
+        return FALSE;
+      self->counts = counts;
     }
-  else if (!count_where (self, NULL, &total, error)
-           || !count_where (self, RUNNING_STATUSES, &running, error)
-           || !count_where (self, WAITING_STATUSES, &waiting, error))
-    return FALSE;
-  self->counts = (CountCache) { TRUE, self->counts.data_version, self->counts.changes, total, running, waiting };
+  total = self->counts.total;
+  running = self->counts.running;
+  waiting = self->counts.waiting;
   self->n_segments = 1;
   self->segments[0].count = total;
   if (self->sort == MOTCUA_QUEUE_SORT_RECEIVED)
@@ -987,7 +994,8 @@ motcua_dossier_list_find_code (MotcuaDossierList *self, const char *code)
 
 /* ---- counts --------------------------------------------------------------------------- */
 
-/* Shared by the main thread (on the store's connection) and the worker (on its own). */
+/* Shared by the main thread (on the store's connection) and the worker (on its own).
+ * A count already in @counts (not negative) is kept. */
 static gboolean
 count_filters_on (sqlite3 *db, const char *path, const Params *params, gint64 *counts,
                   GCancellable *cancellable, GError **error)
@@ -1001,6 +1009,8 @@ count_filters_on (sqlite3 *db, const char *path, const Params *params, gint64 *c
 
       if (g_cancellable_set_error_if_cancelled (cancellable, error))
         return FALSE;
+      if (counts[i] >= 0)
+        continue;
       rc = sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL);
       if (rc == SQLITE_OK)
         {
@@ -1029,6 +1039,8 @@ motcua_dossier_list_count_filters (MotcuaDossierList *self, GDateTime *now, gint
   g_return_val_if_fail (counts != NULL, FALSE);
 
   params_fill (&params, self->store, now);
+  for (guint i = 0; i < MOTCUA_QUEUE_N_FILTERS; i++)
+    counts[i] = -1;
   success = count_filters_on (motcua_store_get_db (self->store), motcua_store_get_path (self->store),
                               &params, counts, NULL, error);
   params_clear (&params);
@@ -1038,6 +1050,7 @@ motcua_dossier_list_count_filters (MotcuaDossierList *self, GDateTime *now, gint
 typedef struct {
   char   *path;
   Params  params;
+  gint64  total;   /* every dossier, when the list knows it already; else -1 */
 } CountData;
 
 static void
@@ -1056,6 +1069,12 @@ count_in_thread (GTask *task, gpointer source, gpointer task_data, GCancellable 
   GError *error = NULL;
   sqlite3 *db = NULL;
   int rc;
+
+  for (guint i = 0; i < MOTCUA_QUEUE_N_FILTERS; i++)
+    counts[i] = -1;
+  /* A fresh connection reads the whole index to count everything: the list has just
+   * done that on its own. */
+  counts[MOTCUA_QUEUE_FILTER_ALL] = data->total;
 
   /* Read-only and WAL: it never waits for the window's writes, nor they for it. */
   rc = sqlite3_open_v2 (data->path, &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL);
@@ -1090,6 +1109,7 @@ motcua_dossier_list_count_filters_async (MotcuaDossierList   *self,
   data = g_new0 (CountData, 1);
   data->path = g_strdup (motcua_store_get_path (self->store));
   params_fill (&data->params, self->store, now);
+  data->total = counts_still_valid (self) ? self->counts.total : -1;
   g_task_set_task_data (task, data, (GDestroyNotify) count_data_free);
   g_task_run_in_thread (task, count_in_thread);
 }

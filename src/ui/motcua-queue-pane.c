@@ -35,8 +35,8 @@
  * how many dossiers the list really holds.
  */
 
-/* Two screens of rows on a tall monitor. */
-#define WINDOW_STEP 50
+/* About two screens of rows; a taller view grows the window until it is full. */
+#define WINDOW_STEP 16
 
 #define QUEUE_TYPE_SLOT (queue_slot_get_type ())
 G_DECLARE_FINAL_TYPE (QueueSlot, queue_slot, QUEUE, SLOT, GObject)
@@ -105,20 +105,15 @@ static void queue_slots_model_init (GListModelInterface *iface);
 G_DEFINE_FINAL_TYPE_WITH_CODE (QueueSlots, queue_slots, G_TYPE_OBJECT,
                                G_IMPLEMENT_INTERFACE (G_TYPE_LIST_MODEL, queue_slots_model_init))
 
+/* The slot is being finalized: its fields are still there to read. */
 static void
 slot_gone (gpointer data, GObject *where_the_slot_was)
 {
   QueueSlots *self = data;
-  gpointer key, value;
-  GHashTableIter iter;
+  gpointer key = GUINT_TO_POINTER (QUEUE_SLOT (where_the_slot_was)->position);
 
-  g_hash_table_iter_init (&iter, self->live);
-  while (g_hash_table_iter_next (&iter, &key, &value))
-    if (value == (gpointer) where_the_slot_was)
-      {
-        g_hash_table_iter_remove (&iter);
-        break;
-      }
+  if (g_hash_table_lookup (self->live, key) == (gpointer) where_the_slot_was)
+    g_hash_table_remove (self->live, key);
 }
 
 static void
@@ -170,6 +165,14 @@ queue_slots_set_limit (QueueSlots *self, guint limit)
 {
   self->limit = MAX (limit, WINDOW_STEP);
   queue_slots_update_length (self);
+}
+
+/* Back to the first window, without telling the view yet: the re-read that follows
+ * refills only the slots inside it, then trims the rest. */
+static void
+queue_slots_restart (QueueSlots *self)
+{
+  self->limit = WINDOW_STEP;
 }
 
 /* Makes @position part of the window. */
@@ -271,6 +274,8 @@ typedef struct {
   const char *alert_class;   /* for the count when it is not zero */
 } FilterInfo;
 
+/* A label that does not fit its column ends in "…"; the tooltip and the accessible
+ * label still say it whole. */
 static const FilterInfo filter_info[MOTCUA_QUEUE_N_FILTERS] = {
   { N_("All"), N_("Every dossier, open work first"), NULL },
   { N_("Mine"), N_("Open dossiers assigned to you or last handled by you"), NULL },
@@ -282,11 +287,18 @@ static const FilterInfo filter_info[MOTCUA_QUEUE_N_FILTERS] = {
   { N_("Needs attention"), N_("Rejected by the ministry server, or overdue without an apology letter"), "error" },
 };
 
-/* The widgets of one row, kept on the row's box. */
+static const char *
+filter_label (MotcuaQueueFilter filter)
+{
+  return _(filter_info[filter].label);
+}
+
+/* The widgets of one row, kept on the row's grid. */
 typedef struct {
   QueueSlot   *slot;      /* while bound */
   gulong       notify_id;
   MotcuaStatus status;    /* the badge's */
+  const char  *due_class; /* static string */
   GtkWidget   *name;
   GtkWidget   *badge;
   GtkWidget   *procedure;
@@ -485,7 +497,7 @@ status_colour (MotcuaStatus status)
 }
 
 /* Short words for the badge, so a narrow pane keeps room for the applicant's name;
- * the tooltip and the screen reader get the portal's full status name. */
+ * the screen reader gets the portal's full status name. */
 static const char *
 status_badge_label (MotcuaStatus status)
 {
@@ -556,11 +568,13 @@ build_row (void)
   row->due = row_label ("caption", "numeric", PANGO_ELLIPSIZE_NONE);
   gtk_label_set_xalign (GTK_LABEL (row->due), 1);
 
-  gtk_grid_attach (GTK_GRID (grid), row->name, 0, 0, 1, 1);
-  gtk_grid_attach (GTK_GRID (grid), row->badge, 1, 0, 1, 1);
-  gtk_grid_attach (GTK_GRID (grid), row->procedure, 0, 1, 2, 1);
+  /* Three columns, so that the name gives way only to the badge and the code only to
+   * the due date, whichever of the two is wider. */
+  gtk_grid_attach (GTK_GRID (grid), row->name, 0, 0, 2, 1);
+  gtk_grid_attach (GTK_GRID (grid), row->badge, 2, 0, 1, 1);
+  gtk_grid_attach (GTK_GRID (grid), row->procedure, 0, 1, 3, 1);
   gtk_grid_attach (GTK_GRID (grid), row->code, 0, 2, 1, 1);
-  gtk_grid_attach (GTK_GRID (grid), row->due, 1, 2, 1, 1);
+  gtk_grid_attach (GTK_GRID (grid), row->due, 1, 2, 2, 1);
   gtk_grid_set_row_spacing (GTK_GRID (grid), 2);
   gtk_grid_set_column_spacing (GTK_GRID (grid), 12);
   gtk_widget_set_margin_top (grid, 8);
@@ -607,12 +621,15 @@ update_row_due (MotcuaQueuePane *self, GtkWidget *box)
   if (dossier == NULL || self->store == NULL)
     return;
   due = describe_due (self, dossier, &due_class);
+  due_class = due_class ? due_class : "dim-label";
   gtk_label_set_text (GTK_LABEL (row->due), due);
-  gtk_widget_remove_css_class (row->due, "due-overdue");
-  gtk_widget_remove_css_class (row->due, "due-today");
-  gtk_widget_remove_css_class (row->due, "due-ok");
-  gtk_widget_remove_css_class (row->due, "dim-label");
-  gtk_widget_add_css_class (row->due, due_class ? due_class : "dim-label");
+  if (row->due_class != due_class)
+    {
+      if (row->due_class != NULL)
+        gtk_widget_remove_css_class (row->due, row->due_class);
+      gtk_widget_add_css_class (row->due, due_class);
+      row->due_class = due_class;
+    }
 
   /* A screen reader hears the row as one sentence, in reading order. */
   status = status_description (dossier);
@@ -701,7 +718,7 @@ show_counts (MotcuaQueuePane *self)
         }
       /* Translators: a view of the queue and how many dossiers it holds */
       accessible = g_strdup_printf (ngettext ("%s: %s dossier", "%s: %s dossiers", self->counts[f]),
-                                    _(filter_info[f].label), text);
+                                    filter_label (f), text);
       gtk_accessible_update_property (GTK_ACCESSIBLE (child), GTK_ACCESSIBLE_PROPERTY_LABEL, accessible, -1);
     }
 }
@@ -839,8 +856,9 @@ apply_query (MotcuaQueuePane *self, MotcuaQueueFilter filter, MotcuaQueueSort so
     return;
   update_now (self);
   self->restoring = TRUE;
+  queue_slots_restart (self->slots);
   motcua_dossier_list_set_query (self->list, filter, sort, search);
-  queue_slots_set_limit (self->slots, WINDOW_STEP);
+  queue_slots_update_length (self->slots);
   self->restoring = FALSE;
   list_changed (self, TRUE);
 }
@@ -1010,7 +1028,7 @@ add_filter_rows (MotcuaQueuePane *self)
   for (guint f = 0; f < MOTCUA_QUEUE_N_FILTERS; f++)
     {
       GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
-      GtkWidget *label = gtk_label_new (_(filter_info[f].label));
+      GtkWidget *label = gtk_label_new (filter_label (f));
       GtkWidget *count = gtk_label_new ("…");
       g_autofree char *tooltip = g_strdup_printf ("%s (Alt+%u)", _(filter_info[f].tooltip), f + 1);
 
@@ -1028,7 +1046,7 @@ add_filter_rows (MotcuaQueuePane *self)
       gtk_widget_set_tooltip_text (box, tooltip);
       gtk_flow_box_append (self->filter_box, box);
       gtk_accessible_update_property (GTK_ACCESSIBLE (gtk_widget_get_parent (box)),
-                                      GTK_ACCESSIBLE_PROPERTY_LABEL, _(filter_info[f].label), -1);
+                                      GTK_ACCESSIBLE_PROPERTY_LABEL, filter_label (f), -1);
       self->filter_counts[f] = count;
     }
   gtk_flow_box_select_child (self->filter_box, gtk_flow_box_get_child_at_index (self->filter_box, 0));
