@@ -431,7 +431,7 @@ static void
 update_applicant (MotcuaDossierEditor *self)
 {
   set_applicant_row (self->applicant_name_row, _("Full name"), motcua_dossier_get_applicant_name (self->dossier));
-  set_applicant_row (self->applicant_id_row, _("ID number"), motcua_dossier_get_applicant_id_number (self->dossier));
+  set_applicant_row (self->applicant_id_row, C_("applicant field", "ID number"), motcua_dossier_get_applicant_id_number (self->dossier));
   set_applicant_row (self->applicant_phone_row, _("Phone"), motcua_dossier_get_applicant_phone (self->dossier));
   set_applicant_row (self->applicant_address_row, _("Address"), motcua_dossier_get_applicant_address (self->dossier));
 }
