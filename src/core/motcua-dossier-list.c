@@ -144,14 +144,6 @@ static const char * const filtered_order[] = {
   [MOTCUA_QUEUE_SORT_CODE] = "code DESC",
 };
 
-/* Every column of the row, in the order read_row() reads them. */
-#define ROW_COLUMNS \
-  "id, uid, code, agency_code, procedure_code, procedure_name, time_amount, time_unit," \
-  " applicant_name, applicant_id_number, applicant_phone, applicant_address, applicant_email," \
-  " applicant_type, channel, status, step, sets, submitted_at, received_at, due_at, finished_at," \
-  " returned_at, paused_at, resume_status, resume_step, supplement_count, apology_count, assignee," \
-  " return_method, return_tracking, recipient_name, recipient_id_number, satisfaction, last_reason," \
-  " event_count, last_event_hash, updated_at"
 
 /* ---- the model ------------------------------------------------------------------- */
 
@@ -375,62 +367,14 @@ query_int (MotcuaDossierList *self, sqlite3_stmt *stmt, gint64 *value, GError **
   return TRUE;
 }
 
-static char *
-column_text (sqlite3_stmt *stmt, int index)
-{
-  const unsigned char *text = sqlite3_column_text (stmt, index);
-  return text != NULL ? g_strdup ((const char *) text) : NULL;
-}
-
 /* The row as a dossier without its documents and attachments: the store reads those
  * with two more queries per dossier, and the queue shows neither. */
 static MotcuaDossier *
 read_row (sqlite3_stmt *stmt)
 {
   MotcuaDossier *d = motcua_dossier_new ();
-  int i = 0;
 
-  d->id = sqlite3_column_int64 (stmt, i++);
-  d->uid = column_text (stmt, i++);
-  d->code = column_text (stmt, i++);
-  d->agency_code = column_text (stmt, i++);
-  d->procedure_code = column_text (stmt, i++);
-  d->procedure_name = column_text (stmt, i++);
-  d->time_amount = sqlite3_column_int (stmt, i++);
-  d->time_unit = column_text (stmt, i++);
-  d->applicant_name = column_text (stmt, i++);
-  d->applicant_id_number = column_text (stmt, i++);
-  d->applicant_phone = column_text (stmt, i++);
-  d->applicant_address = column_text (stmt, i++);
-  d->applicant_email = column_text (stmt, i++);
-  d->applicant_type = sqlite3_column_int (stmt, i++);
-  d->channel = sqlite3_column_int (stmt, i++);
-  d->status = sqlite3_column_int (stmt, i++);
-  d->step = sqlite3_column_int (stmt, i++);
-  d->sets = sqlite3_column_int (stmt, i++);
-  d->submitted_at = column_text (stmt, i++);
-  d->received_at = column_text (stmt, i++);
-  d->due_at = column_text (stmt, i++);
-  d->finished_at = column_text (stmt, i++);
-  d->returned_at = column_text (stmt, i++);
-  d->paused_at = column_text (stmt, i++);
-  d->resume_status = sqlite3_column_int (stmt, i++);
-  d->resume_step = sqlite3_column_int (stmt, i++);
-  d->supplement_count = sqlite3_column_int (stmt, i++);
-  d->apology_count = sqlite3_column_int (stmt, i++);
-  d->assignee = column_text (stmt, i++);
-  d->return_method = column_text (stmt, i++);
-  d->return_tracking = column_text (stmt, i++);
-  d->recipient_name = column_text (stmt, i++);
-  d->recipient_id_number = column_text (stmt, i++);
-  d->satisfaction = column_text (stmt, i++);
-  d->last_reason = column_text (stmt, i++);
-  d->event_count = sqlite3_column_int (stmt, i++);
-  g_free (d->last_event_hash);
-  d->last_event_hash = column_text (stmt, i++);
-  d->updated_at = column_text (stmt, i++);
-  if (d->due_at != NULL)
-    d->due_cache = motcua_time_parse (d->due_at, NULL);
+  motcua_dossier_read_row (d, stmt);
   return d;
 }
 
@@ -658,7 +602,7 @@ load_rows_by_id (MotcuaDossierList *self, guint first, guint n, GPtrArray *rows,
 {
   for (guint i = first; i < first + n; i++)
     {
-      sqlite3_stmt *stmt = prepare (self, g_strdup ("SELECT " ROW_COLUMNS " FROM dossiers WHERE id = :id"), error);
+      sqlite3_stmt *stmt = prepare (self, g_strdup ("SELECT " MOTCUA_DOSSIER_COLUMNS " FROM dossiers WHERE id = :id"), error);
       int rc;
 
       if (stmt == NULL)
@@ -681,7 +625,7 @@ load_segment_rows (MotcuaDossierList *self, const Ordering *ordering, guint offs
                    GPtrArray *rows, GError **error)
 {
   g_autofree char *where = where_clause (ordering->where, NULL);
-  sqlite3_stmt *stmt = prepare (self, g_strdup_printf ("SELECT " ROW_COLUMNS " FROM dossiers WHERE id IN"
+  sqlite3_stmt *stmt = prepare (self, g_strdup_printf ("SELECT " MOTCUA_DOSSIER_COLUMNS " FROM dossiers WHERE id IN"
                                                        " (SELECT id FROM dossiers%s ORDER BY %s"
                                                        "  LIMIT :limit OFFSET :offset) ORDER BY %s",
                                                        where, ordering->order, ordering->order), error);

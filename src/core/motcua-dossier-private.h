@@ -2,9 +2,20 @@
  * the fold that computes them. Everyone else reads through the getters. */
 #pragma once
 
+#include <sqlite3.h>
+
 #include "motcua-dossier.h"
 
 G_BEGIN_DECLS
+
+/* Every column of a dossiers row, in the order motcua_dossier_read_row() reads them. */
+#define MOTCUA_DOSSIER_COLUMNS \
+  "id, uid, code, agency_code, procedure_code, procedure_name, time_amount, time_unit," \
+  " applicant_name, applicant_id_number, applicant_phone, applicant_address, applicant_email," \
+  " applicant_type, channel, status, step, sets, submitted_at, received_at, due_at, finished_at," \
+  " returned_at, paused_at, resume_status, resume_step, supplement_count, apology_count, assignee," \
+  " return_method, return_tracking, recipient_name, recipient_id_number, satisfaction, last_reason," \
+  " event_count, last_event_hash, updated_at"
 
 struct _MotcuaDossier
 {
@@ -67,5 +78,10 @@ MotcuaAttachmentRef   *motcua_attachment_ref_new    (const char *sha256,
                                                      const char *mime_type,
                                                      gint64      size);
 void                   motcua_attachment_ref_free   (MotcuaAttachmentRef *ref);
+
+/* Fills the cached fields of @d from a row of SELECT MOTCUA_DOSSIER_COLUMNS (documents
+ * and attachments are separate tables and are not read). */
+void                   motcua_dossier_read_row      (MotcuaDossier       *d,
+                                                     sqlite3_stmt        *stmt);
 
 G_END_DECLS

@@ -1193,13 +1193,6 @@ add_blobs (MotcuaStore *self, const char * const *paths, GError **error)
 
 /* ---- dossier rows ------------------------------------------------------------ */
 
-#define DOSSIER_COLUMNS \
-  "id, uid, code, agency_code, procedure_code, procedure_name, time_amount, time_unit," \
-  " applicant_name, applicant_id_number, applicant_phone, applicant_address, applicant_email," \
-  " applicant_type, channel, status, step, sets, submitted_at, received_at, due_at, finished_at," \
-  " returned_at, paused_at, resume_status, resume_step, supplement_count, apology_count, assignee," \
-  " return_method, return_tracking, recipient_name, recipient_id_number, satisfaction, last_reason," \
-  " event_count, last_event_hash, updated_at"
 
 static void
 bind_dossier (sqlite3_stmt *stmt, MotcuaDossier *d)
@@ -1249,53 +1242,6 @@ bind_dossier (sqlite3_stmt *stmt, MotcuaDossier *d)
     sqlite3_bind_int64 (stmt, 38, d->id);
 }
 
-static void
-read_dossier_row (sqlite3_stmt *stmt, MotcuaDossier *d)
-{
-  int i = 0;
-
-  d->id = sqlite3_column_int64 (stmt, i++);
-  d->uid = column_text (stmt, i++);
-  d->code = column_text (stmt, i++);
-  d->agency_code = column_text (stmt, i++);
-  d->procedure_code = column_text (stmt, i++);
-  d->procedure_name = column_text (stmt, i++);
-  d->time_amount = sqlite3_column_int (stmt, i++);
-  d->time_unit = column_text (stmt, i++);
-  d->applicant_name = column_text (stmt, i++);
-  d->applicant_id_number = column_text (stmt, i++);
-  d->applicant_phone = column_text (stmt, i++);
-  d->applicant_address = column_text (stmt, i++);
-  d->applicant_email = column_text (stmt, i++);
-  d->applicant_type = sqlite3_column_int (stmt, i++);
-  d->channel = sqlite3_column_int (stmt, i++);
-  d->status = sqlite3_column_int (stmt, i++);
-  d->step = sqlite3_column_int (stmt, i++);
-  d->sets = sqlite3_column_int (stmt, i++);
-  d->submitted_at = column_text (stmt, i++);
-  d->received_at = column_text (stmt, i++);
-  d->due_at = column_text (stmt, i++);
-  d->finished_at = column_text (stmt, i++);
-  d->returned_at = column_text (stmt, i++);
-  d->paused_at = column_text (stmt, i++);
-  d->resume_status = sqlite3_column_int (stmt, i++);
-  d->resume_step = sqlite3_column_int (stmt, i++);
-  d->supplement_count = sqlite3_column_int (stmt, i++);
-  d->apology_count = sqlite3_column_int (stmt, i++);
-  d->assignee = column_text (stmt, i++);
-  d->return_method = column_text (stmt, i++);
-  d->return_tracking = column_text (stmt, i++);
-  d->recipient_name = column_text (stmt, i++);
-  d->recipient_id_number = column_text (stmt, i++);
-  d->satisfaction = column_text (stmt, i++);
-  d->last_reason = column_text (stmt, i++);
-  d->event_count = sqlite3_column_int (stmt, i++);
-  g_free (d->last_event_hash);
-  d->last_event_hash = column_text (stmt, i++);
-  d->updated_at = column_text (stmt, i++);
-  if (d->due_at != NULL)
-    d->due_cache = motcua_time_parse (d->due_at, NULL);
-}
 
 static gboolean
 load_dossier_children (MotcuaStore *self, MotcuaDossier *d, GError **error)
@@ -1347,7 +1293,7 @@ load_dossier_where (MotcuaStore *self, const char *sql, const char *key, gint64 
   if (rc == SQLITE_ROW)
     {
       dossier = motcua_dossier_new ();
-      read_dossier_row (stmt, dossier);
+      motcua_dossier_read_row (dossier, stmt);
     }
   sqlite3_reset (stmt);
   if (rc != SQLITE_ROW && rc != SQLITE_DONE)
@@ -1369,13 +1315,13 @@ load_dossier_where (MotcuaStore *self, const char *sql, const char *key, gint64 
 MotcuaDossier *
 motcua_store_get_dossier (MotcuaStore *self, const char *code, GError **error)
 {
-  return load_dossier_where (self, "SELECT " DOSSIER_COLUMNS " FROM dossiers WHERE code = ?", code, 0, error);
+  return load_dossier_where (self, "SELECT " MOTCUA_DOSSIER_COLUMNS " FROM dossiers WHERE code = ?", code, 0, error);
 }
 
 static MotcuaDossier *
 get_dossier_by_id (MotcuaStore *self, gint64 id, GError **error)
 {
-  return load_dossier_where (self, "SELECT " DOSSIER_COLUMNS " FROM dossiers WHERE id = ?", NULL, id, error);
+  return load_dossier_where (self, "SELECT " MOTCUA_DOSSIER_COLUMNS " FROM dossiers WHERE id = ?", NULL, id, error);
 }
 
 /* Documents are fixed at creation; attachments only grow. */
@@ -1442,7 +1388,7 @@ save_dossier (MotcuaStore *self, MotcuaDossier *d, GError **error)
   int rc;
 
   if (is_new)
-    stmt = prepare (self, "INSERT INTO dossiers (" DOSSIER_COLUMNS ") VALUES (NULL,"
+    stmt = prepare (self, "INSERT INTO dossiers (" MOTCUA_DOSSIER_COLUMNS ") VALUES (NULL,"
                           " ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
                           " ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", error);
   else
