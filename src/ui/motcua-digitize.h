@@ -1,4 +1,7 @@
-/* motcua-digitize.h: "digitise paper": scanned images combined into one PDF. */
+/* motcua-digitize.h: "digitise paper": scanned images combined into one PDF.
+ *
+ * Lives beside the window rather than in the core: it decodes images with gdk-pixbuf,
+ * and the core stays free of the GTK stack. */
 #pragma once
 #include <glib.h>
 G_BEGIN_DECLS
