@@ -16,31 +16,15 @@
 #include "motcua-fold.h"
 #include "motcua-store.h"
 #include "motcua-test-util.h"
+#include "queue-expectations.h"
 
 #define N_DOSSIERS 3000
-#define TODAY      "2026-11-23T00:00:00+07:00"
-#define TOMORROW   "2026-11-24T00:00:00+07:00"
 
 static char        *test_dir;
 static MotcuaStore *store;
 
 /* ---- the expectations, in plain SQL ------------------------------------------------- */
 
-static const char * const expected_where[MOTCUA_QUEUE_N_FILTERS] = {
-  [MOTCUA_QUEUE_FILTER_ALL] = "1",
-  [MOTCUA_QUEUE_FILTER_MINE] =
-    "status NOT IN (3, 7, 8, 10) AND (assignee IN ('clerk1', 'Nguyễn Thị Lan')"
-    " OR (SELECT e.actor FROM events e WHERE e.dossier_uid = d.uid"
-    "     AND e.seq = (SELECT max(seq) FROM events WHERE dossier_uid = d.uid)) = 'clerk1')",
-  [MOTCUA_QUEUE_FILTER_DUE_TODAY] = "status IN (2, 4) AND due_at >= '" TODAY "' AND due_at < '" TOMORROW "'",
-  [MOTCUA_QUEUE_FILTER_OVERDUE] = "status IN (2, 4) AND due_at < '" MOTCUA_TEST_NOW "'",
-  [MOTCUA_QUEUE_FILTER_SUPPLEMENT] = "status = 5",
-  [MOTCUA_QUEUE_FILTER_APPROVAL] = "status = 4 AND step = 4",
-  [MOTCUA_QUEUE_FILTER_READY] = "status = 9",
-  [MOTCUA_QUEUE_FILTER_ATTENTION] =
-    "(status IN (2, 4) AND due_at < '" MOTCUA_TEST_NOW "' AND apology_count = 0)"
-    " OR EXISTS (SELECT 1 FROM events e WHERE e.dossier_uid = d.uid AND e.sync_state = 2)",
-};
 
 /* By due date: clock running first, soonest due first (no due date last); then the
  * other open ones the same way; then finished ones, by status from the highest and
@@ -61,7 +45,7 @@ static GPtrArray *
 expected_codes (MotcuaQueueFilter filter, MotcuaQueueSort sort)
 {
   g_autofree char *sql = g_strdup_printf ("SELECT code FROM dossiers d WHERE %s ORDER BY %s",
-                                          expected_where[filter], expected_order[sort]);
+                                          queue_expected_where[filter], expected_order[sort]);
   GPtrArray *codes = g_ptr_array_new_with_free_func (g_free);
   sqlite3_stmt *stmt = NULL;
 
@@ -75,7 +59,7 @@ expected_codes (MotcuaQueueFilter filter, MotcuaQueueSort sort)
 static gint64
 expected_count (MotcuaQueueFilter filter)
 {
-  g_autofree char *sql = g_strdup_printf ("SELECT count(*) FROM dossiers d WHERE %s", expected_where[filter]);
+  g_autofree char *sql = g_strdup_printf ("SELECT count(*) FROM dossiers d WHERE %s", queue_expected_where[filter]);
 
   return motcua_test_store_int (store, sql);
 }

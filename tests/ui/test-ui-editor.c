@@ -13,6 +13,8 @@
 #include "motcua-digitize.h"
 #include "motcua-dossier-editor.h"
 #include "motcua-time.h"
+#include "ui-test-util.h"
+#include "motcua-test-util.h"
 
 /* Monday 23 November 2026, 09:00 in Vietnam: a working morning. */
 #define TEST_NOW "2026-11-23T09:00:00+07:00"
@@ -303,24 +305,6 @@ fixture_set_up (Fixture *fixture, gconstpointer data)
   g_assert_no_error (error);
   open_editor (fixture);
 }
-
-static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-      if (g_file_test (child, G_FILE_TEST_IS_DIR))
-        remove_tree (child);
-      else
-        g_unlink (child);
-    }
-  g_rmdir (path);
-}
-
 static void
 fixture_tear_down (Fixture *fixture, gconstpointer data)
 {
@@ -328,7 +312,7 @@ fixture_tear_down (Fixture *fixture, gconstpointer data)
     close_editor (fixture);
   g_clear_object (&fixture->store);
   g_unsetenv ("MOTCUA_USER");
-  remove_tree (fixture->dir);
+  motcua_test_remove_tree (fixture->dir);
   g_free (fixture->dir);
   g_free (fixture->db);
   g_free (fixture->code);

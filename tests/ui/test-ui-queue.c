@@ -12,10 +12,11 @@
 
 #include "motcua-application.h"
 #include "motcua-queue-pane.h"
+#include "ui-test-util.h"
+#include "motcua-test-util.h"
+#include "queue-expectations.h"
 
 #define NOW         "2026-11-23T09:00:00+07:00"
-#define TODAY       "2026-11-23T00:00:00+07:00"
-#define TOMORROW    "2026-11-24T00:00:00+07:00"
 #define N_DOSSIERS  2000
 #define PAGE        MOTCUA_DOSSIER_LIST_PAGE_SIZE
 
@@ -30,21 +31,6 @@ static GPtrArray       *activated;      /* codes from "dossier-activated" */
 
 /* ---- SQL of our own ------------------------------------------------------------- */
 
-static const char * const expected_where[MOTCUA_QUEUE_N_FILTERS] = {
-  [MOTCUA_QUEUE_FILTER_ALL] = "1",
-  [MOTCUA_QUEUE_FILTER_MINE] =
-    "status NOT IN (3, 7, 8, 10) AND (assignee IN ('clerk1', 'Nguyễn Thị Lan')"
-    " OR (SELECT e.actor FROM events e WHERE e.dossier_uid = d.uid"
-    "     AND e.seq = (SELECT max(seq) FROM events WHERE dossier_uid = d.uid)) = 'clerk1')",
-  [MOTCUA_QUEUE_FILTER_DUE_TODAY] = "status IN (2, 4) AND due_at >= '" TODAY "' AND due_at < '" TOMORROW "'",
-  [MOTCUA_QUEUE_FILTER_OVERDUE] = "status IN (2, 4) AND due_at < '" NOW "'",
-  [MOTCUA_QUEUE_FILTER_SUPPLEMENT] = "status = 5",
-  [MOTCUA_QUEUE_FILTER_APPROVAL] = "status = 4 AND step = 4",
-  [MOTCUA_QUEUE_FILTER_READY] = "status = 9",
-  [MOTCUA_QUEUE_FILTER_ATTENTION] =
-    "(status IN (2, 4) AND due_at < '" NOW "' AND apology_count = 0)"
-    " OR EXISTS (SELECT 1 FROM events e WHERE e.dossier_uid = d.uid AND e.sync_state = 2)",
-};
 
 static gint64
 sql_int (const char *sql)
@@ -62,7 +48,7 @@ sql_int (const char *sql)
 static gint64
 expected_count (MotcuaQueueFilter filter)
 {
-  g_autofree char *sql = g_strdup_printf ("SELECT count(*) FROM dossiers d WHERE %s", expected_where[filter]);
+  g_autofree char *sql = g_strdup_printf ("SELECT count(*) FROM dossiers d WHERE %s", queue_expected_where[filter]);
   return sql_int (sql);
 }
 
@@ -464,24 +450,6 @@ open_window (void)
   gtk_window_present (window);
   wait_until (populated, 30, "the queue's first screen");
 }
-
-static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-      if (g_file_test (child, G_FILE_TEST_IS_DIR))
-        remove_tree (child);
-      else
-        g_unlink (child);
-    }
-  g_rmdir (path);
-}
-
 int
 main (int argc, char **argv)
 {
@@ -509,7 +477,7 @@ main (int argc, char **argv)
   gtk_window_destroy (window);
   g_clear_object (&store);
   sqlite3_close (db);
-  remove_tree (test_dir);
+  motcua_test_remove_tree (test_dir);
   g_free (test_dir);
   g_free (db_path);
   g_clear_pointer (&selected, g_ptr_array_unref);

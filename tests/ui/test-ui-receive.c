@@ -12,6 +12,8 @@
 
 #include "motcua-application.h"
 #include "motcua-receive-dialog.h"
+#include "ui-test-util.h"
+#include "motcua-test-util.h"
 
 #define TEST_NOW      "2026-11-23T09:00:00+07:00"
 #define BIRTH_CODE    "1.001193"   /* Đăng ký khai sinh: 3 required documents, 1 optional */
@@ -28,51 +30,10 @@ typedef struct {
   GPtrArray           *codes;   /* from "received" */
 } Fixture;
 
-/* ---- helpers ------------------------------------------------------------------ */
-
-static void
-iterate (guint ms)
-{
-  gint64 end = g_get_monotonic_time () + ms * G_TIME_SPAN_MILLISECOND;
-
-  while (g_get_monotonic_time () < end)
-    g_main_context_iteration (NULL, FALSE);
-}
-
-/* Template children keep their ids from the .ui file. */
-static GtkWidget *
-find_by_id (GtkWidget *root, const char *id)
-{
-  if (GTK_IS_BUILDABLE (root) && g_strcmp0 (gtk_buildable_get_buildable_id (GTK_BUILDABLE (root)), id) == 0)
-    return root;
-  for (GtkWidget *child = gtk_widget_get_first_child (root); child; child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_by_id (child, id);
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
-
-/* Rows made at run time are found by widget name ("document-0"). */
-static GtkWidget *
-find_by_name (GtkWidget *root, const char *name)
-{
-  if (g_strcmp0 (gtk_widget_get_name (root), name) == 0)
-    return root;
-  for (GtkWidget *child = gtk_widget_get_first_child (root); child; child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_by_name (child, name);
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
-
 static GtkWidget *
 widget (Fixture *f, const char *id)
 {
-  GtkWidget *found = find_by_id (GTK_WIDGET (f->dialog), id);
+  GtkWidget *found = ui_test_find_by_id (GTK_WIDGET (f->dialog), id);
 
   g_assert_nonnull (found);
   return found;
@@ -82,7 +43,7 @@ static void
 type_into (Fixture *f, const char *id, const char *text)
 {
   gtk_editable_set_text (GTK_EDITABLE (widget (f, id)), text);
-  iterate (10);
+  ui_test_iterate (10);
 }
 
 static const char *
@@ -99,7 +60,7 @@ press_enter_in (Fixture *f, const char *id)
 
   g_assert_true (GTK_IS_TEXT (delegate));
   g_signal_emit_by_name (delegate, "activate");
-  iterate (20);
+  ui_test_iterate (20);
 }
 
 /* A default button activated from the keyboard shows itself pressed for 250 ms
@@ -108,7 +69,7 @@ static void
 wait_for_step (Fixture *f, const char *step)
 {
   for (int i = 0; i < 500 && g_strcmp0 (motcua_receive_dialog_get_step (f->dialog), step) != 0; i++)
-    iterate (10);
+    ui_test_iterate (10);
   g_assert_cmpstr (motcua_receive_dialog_get_step (f->dialog), ==, step);
 }
 
@@ -117,7 +78,7 @@ static guint
 wait_for_matches (GListModel *model, gboolean (*done) (guint n, guint than), guint than)
 {
   for (int i = 0; i < 500 && !done (g_list_model_get_n_items (model), than); i++)
-    iterate (10);
+    ui_test_iterate (10);
   return g_list_model_get_n_items (model);
 }
 
@@ -155,18 +116,18 @@ click (Fixture *f, const char *id)
 
   g_assert_true (is_shown (button));
   g_signal_emit_by_name (button, "clicked");
-  iterate (50);
+  ui_test_iterate (50);
 }
 
 static void
 tick (Fixture *f, guint index, gboolean active)
 {
   g_autofree char *name = g_strdup_printf ("document-%u", index);
-  GtkWidget *check = find_by_name (GTK_WIDGET (f->dialog), name);
+  GtkWidget *check = ui_test_find_by_name (GTK_WIDGET (f->dialog), name);
 
   g_assert_nonnull (check);
   gtk_check_button_set_active (GTK_CHECK_BUTTON (check), active);
-  iterate (10);
+  ui_test_iterate (10);
 }
 
 static const char *
@@ -225,7 +186,7 @@ open_dialog (Fixture *f)
   g_signal_connect (f->dialog, "received", G_CALLBACK (on_received), f);
   gtk_window_present (GTK_WINDOW (f->dialog));
   for (int i = 0; i < 200 && !gtk_widget_get_mapped (GTK_WIDGET (f->dialog)); i++)
-    iterate (10);
+    ui_test_iterate (10);
   g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (f->dialog)));
 }
 
@@ -244,35 +205,16 @@ fixture_set_up (Fixture *f, gconstpointer data)
   f->codes = g_ptr_array_new_with_free_func (g_free);
   open_dialog (f);
 }
-
-static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR))
-        remove_tree (child);
-      else
-        g_unlink (child);
-    }
-  g_rmdir (path);
-}
-
 static void
 fixture_tear_down (Fixture *f, gconstpointer data)
 {
   if (f->dialog != NULL)
     gtk_window_destroy (GTK_WINDOW (f->dialog));
-  iterate (20);
+  ui_test_iterate (20);
   g_assert_null (f->dialog);
   g_clear_object (&f->store);
   g_ptr_array_unref (f->codes);
-  remove_tree (f->dir);
+  motcua_test_remove_tree (f->dir);
   g_free (f->dir);
 }
 
@@ -288,7 +230,7 @@ static void
 go_to_documents (Fixture *f)
 {
   g_assert_true (motcua_receive_dialog_select_procedure (f->dialog, BIRTH_CODE));
-  iterate (20);
+  ui_test_iterate (20);
   g_assert_cmpstr (motcua_receive_dialog_get_step (f->dialog), ==, "documents");
 }
 
@@ -458,7 +400,7 @@ test_request_supplement (Fixture *f, gconstpointer data)
 
   /* Closing another way still announces the dossier, so the queue shows it. */
   gtk_window_close (GTK_WINDOW (f->dialog));
-  iterate (20);
+  ui_test_iterate (20);
   g_assert_cmpuint (f->codes->len, ==, 1);
 }
 
@@ -527,7 +469,7 @@ test_scan_into_any_field (Fixture *f, gconstpointer data)
   gtk_editable_set_text (GTK_EDITABLE (widget (f, "scan_row")), VALID_QR);
   /* No Enter: the scanner stops typing and the code is read. */
   for (int i = 0; i < 300 && *text_of (f, "name_row") == '\0'; i++)
-    iterate (10);
+    ui_test_iterate (10);
   g_assert_cmpstr (text_of (f, "name_row"), ==, "Nguyễn Văn An");
   g_assert_cmpstr (text_of (f, "address_row"), ==, "Số 12, phố Hàng Bạc, phường Hoàn Kiếm, thành phố Hà Nội");
   g_assert_cmpstr (text_of (f, "email_row"), ==, "an@example.vn");
@@ -649,28 +591,28 @@ test_cancel (Fixture *f, gconstpointer data)
   click (f, "next_button");
   type_into (f, "name_row", "Vũ Thị Lan");
   gtk_widget_activate_action (GTK_WIDGET (f->dialog), "receive.cancel", NULL);
-  iterate (50);
+  ui_test_iterate (50);
   g_assert_nonnull (f->dialog);   /* a question is asked instead */
 
   question = find_message_dialog ();
   g_assert_nonnull (question);
   press_button_labelled (GTK_WIDGET (question), "_Keep Editing");
-  iterate (50);
+  ui_test_iterate (50);
   g_assert_nonnull (f->dialog);
   g_assert_null (find_message_dialog ());
 
   gtk_widget_activate_action (GTK_WIDGET (f->dialog), "receive.cancel", NULL);
-  iterate (50);
+  ui_test_iterate (50);
   question = find_message_dialog ();
   g_assert_nonnull (question);
   press_button_labelled (GTK_WIDGET (question), "_Discard");
-  iterate (50);
+  ui_test_iterate (50);
   g_assert_null (f->dialog);
   g_assert_cmpuint (f->codes->len, ==, 0);
 
   open_dialog (f);
   gtk_widget_activate_action (GTK_WIDGET (f->dialog), "receive.cancel", NULL);
-  iterate (50);
+  ui_test_iterate (50);
   g_assert_null (f->dialog);
 }
 

@@ -17,6 +17,7 @@
 #include "motcua-receive-dialog.h"
 #include "motcua-test-util.h"
 #include "motcua-window.h"
+#include "ui-test-util.h"
 
 #define NOW "2026-11-23T09:00:00+07:00"
 
@@ -28,41 +29,15 @@ typedef struct {
   MotcuaWindow   *window;
   GPtrArray      *received;   /* codes announced by the dialog */
 } Fixture;
-
-static void
-iterate (guint ms)
-{
-  gint64 until = g_get_monotonic_time () + ms * 1000;
-
-  do
-    g_main_context_iteration (NULL, FALSE);
-  while (g_get_monotonic_time () < until);
-}
-
 static gboolean
 wait_until (gboolean (*ready) (gpointer), gpointer data, guint timeout_ms)
 {
   gint64 until = g_get_monotonic_time () + timeout_ms * 1000;
 
   while (!ready (data) && g_get_monotonic_time () < until)
-    iterate (10);
+    ui_test_iterate (10);
   return ready (data);
 }
-
-static GtkWidget *
-find_by_id (GtkWidget *root, const char *id)
-{
-  if (GTK_IS_BUILDABLE (root) && g_strcmp0 (gtk_buildable_get_buildable_id (GTK_BUILDABLE (root)), id) == 0)
-    return root;
-  for (GtkWidget *child = gtk_widget_get_first_child (root); child; child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_by_id (child, id);
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
-
 static void
 fixture_set_up (Fixture *f, gconstpointer data)
 {
@@ -87,14 +62,14 @@ fixture_set_up (Fixture *f, gconstpointer data)
   f->window = motcua_window_new (f->app, f->store, NULL);
   gtk_window_set_default_size (GTK_WINDOW (f->window), 1366, 768);
   gtk_window_present (GTK_WINDOW (f->window));
-  iterate (400);
+  ui_test_iterate (400);
 }
 
 static void
 fixture_tear_down (Fixture *f, gconstpointer data)
 {
   gtk_window_destroy (GTK_WINDOW (f->window));
-  iterate (50);
+  ui_test_iterate (50);
   g_clear_object (&f->store);
   g_clear_object (&f->app);
   g_ptr_array_unref (f->received);
@@ -106,7 +81,7 @@ fixture_tear_down (Fixture *f, gconstpointer data)
 static GListModel *
 queue_model (Fixture *f)
 {
-  GtkWidget *list = find_by_id (motcua_window_get_queue_pane (f->window), "list_view");
+  GtkWidget *list = ui_test_find_by_id (motcua_window_get_queue_pane (f->window), "list_view");
 
   g_assert_true (GTK_IS_LIST_VIEW (list));
   return G_LIST_MODEL (gtk_list_view_get_model (GTK_LIST_VIEW (list)));
@@ -130,7 +105,7 @@ test_opens_on_the_queue (Fixture *f, gconstpointer data)
 
   /* The keyboard's "next dossier" opens the first row in the editor. */
   gtk_widget_activate_action (GTK_WIDGET (f->window), "win.next-dossier", NULL);
-  iterate (200);
+  ui_test_iterate (200);
   g_assert_nonnull (motcua_dossier_editor_get_code (editor));
 }
 
@@ -158,22 +133,22 @@ dialog_shown (gpointer data)
 static void
 type_into (GtkWidget *root, const char *id, const char *text)
 {
-  GtkWidget *entry = find_by_id (root, id);
+  GtkWidget *entry = ui_test_find_by_id (root, id);
 
   g_assert_nonnull (entry);
   gtk_editable_set_text (GTK_EDITABLE (entry), text);
-  iterate (20);
+  ui_test_iterate (20);
 }
 
 static void
 click (GtkWidget *root, const char *id)
 {
-  GtkWidget *button = find_by_id (root, id);
+  GtkWidget *button = ui_test_find_by_id (root, id);
 
   g_assert_nonnull (button);
   g_assert_true (gtk_widget_is_sensitive (button) && gtk_widget_get_visible (button));
   g_signal_emit_by_name (button, "clicked");
-  iterate (100);
+  ui_test_iterate (100);
 }
 
 static gboolean
@@ -217,7 +192,7 @@ test_receive_through_the_window (Fixture *f, gconstpointer data)
   g_assert_nonnull (code);
   g_assert_true (g_str_has_prefix (code, "000.17.22.H56-261123-"));
   click (root, "open_button");
-  iterate (300);
+  ui_test_iterate (300);
 
   /* The window opened it in the editor, and the store has it received. */
   g_assert_cmpstr (motcua_dossier_editor_get_code (editor), ==, code);
@@ -265,7 +240,7 @@ attach_and_open (Fixture *f, const char *path)
   g_autoptr(MotcuaDossier) dossier = NULL;
 
   motcua_dossier_editor_attach_files (editor, paths);
-  iterate (300);
+  ui_test_iterate (300);
   dossier = motcua_store_get_dossier (f->store, motcua_dossier_editor_get_code (editor), NULL);
   attachments = motcua_dossier_get_attachments (dossier);
   g_assert_cmpuint (attachments->len, >, 0);
@@ -284,7 +259,7 @@ test_documents_in_the_viewer (Fixture *f, gconstpointer data)
 
   g_assert_true (wait_until (queue_has_rows, f, 5000));
   gtk_widget_activate_action (GTK_WIDGET (f->window), "win.next-dossier", NULL);
-  iterate (200);
+  ui_test_iterate (200);
 
   write_pdf (pdf, 12);
   attach_and_open (f, pdf);
@@ -299,7 +274,7 @@ test_documents_in_the_viewer (Fixture *f, gconstpointer data)
   g_assert_no_error (error);
   /* On the next dossier, so the damaged file is its only attachment. */
   gtk_widget_activate_action (GTK_WIDGET (f->window), "win.next-dossier", NULL);
-  iterate (200);
+  ui_test_iterate (200);
   attach_and_open (f, broken);
   g_assert_true (wait_until (viewer_settled, view, 10000));
   g_assert_nonnull (motcua_pdf_view_get_error_message (view));
@@ -312,10 +287,10 @@ test_narrow_window (Fixture *f, gconstpointer data)
   GtkWidget *viewer = motcua_window_get_pdf_view (f->window);
 
   gtk_window_set_default_size (GTK_WINDOW (f->window), 820, 700);
-  iterate (300);
+  ui_test_iterate (300);
   g_assert_false (gtk_widget_get_visible (viewer));
   gtk_window_set_default_size (GTK_WINDOW (f->window), 1366, 768);
-  iterate (300);
+  ui_test_iterate (300);
   g_assert_true (gtk_widget_get_visible (viewer));
 }
 

@@ -1,0 +1,51 @@
+/* ui-test-util.c: shared helpers of the window tests. */
+
+#include "ui-test-util.h"
+
+void
+ui_test_iterate (guint ms)
+{
+  gint64 until = g_get_monotonic_time () + ms * G_TIME_SPAN_MILLISECOND;
+
+  do
+    g_main_context_iteration (NULL, FALSE);
+  while (g_get_monotonic_time () < until);
+}
+
+static GtkWidget *
+find (GtkWidget *root, gboolean (*matches) (GtkWidget *, const char *), const char *key)
+{
+  if (matches (root, key))
+    return root;
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find (child, matches, key);
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static gboolean
+has_id (GtkWidget *widget, const char *id)
+{
+  return GTK_IS_BUILDABLE (widget) && g_strcmp0 (gtk_buildable_get_buildable_id (GTK_BUILDABLE (widget)), id) == 0;
+}
+
+static gboolean
+has_name (GtkWidget *widget, const char *name)
+{
+  return g_strcmp0 (gtk_widget_get_name (widget), name) == 0;
+}
+
+GtkWidget *
+ui_test_find_by_id (GtkWidget *root, const char *id)
+{
+  return find (root, has_id, id);
+}
+
+GtkWidget *
+ui_test_find_by_name (GtkWidget *root, const char *name)
+{
+  return find (root, has_name, name);
+}

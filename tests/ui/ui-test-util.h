@@ -1,0 +1,18 @@
+/* ui-test-util.h: what the window tests do the way a person would: let the main loop
+ * run, and find widgets by the id they have in their .ui template or by widget name. */
+#pragma once
+
+#include <gtk/gtk.h>
+
+G_BEGIN_DECLS
+
+/* Runs the main loop for at least one iteration and @ms milliseconds. */
+void       ui_test_iterate      (guint       ms);
+/* Template children keep their ids from the .ui file. */
+GtkWidget *ui_test_find_by_id   (GtkWidget  *root,
+                                 const char *id);
+/* Rows made at run time are found by widget name ("document-0"). */
+GtkWidget *ui_test_find_by_name (GtkWidget  *root,
+                                 const char *name);
+
+G_END_DECLS
