@@ -66,6 +66,10 @@ after_paint (GdkFrameClock *clock, Child *child)
   gint64 t0 = g_ascii_strtoll (g_getenv ("MOTCUA_BENCH_T0"), NULL, 10);
   gint64 elapsed = g_get_monotonic_time () - t0;
 
+  /* MOTCUA_BENCH_TRACE=1 tells which frames came before the populated one. */
+  if (g_getenv ("MOTCUA_BENCH_TRACE") != NULL)
+    g_printerr ("frame at %.1f ms%s\n", elapsed / 1000.0,
+                child->pane != NULL && !motcua_queue_pane_is_populated (child->pane) ? " (not populated)" : "");
   if (child->pane != NULL && !motcua_queue_pane_is_populated (child->pane))
     return;
   printf ("first-frame-us=%" G_GINT64_FORMAT " hwm-kib=%ld rows=%u\n", elapsed, vm_hwm_kib (),

@@ -1408,6 +1408,44 @@ test_fold_tampered_unfolded_payload (Fixture       *f,
   g_assert_nonnull (strstr (error->message, code));
 }
 
+/* The per-status tally the queue counts from follows every receive and action, is
+ * rebuilt by the migration that added it, and `check` catches it when it drifts. */
+#define TALLY_DIFFERENCES \
+  "SELECT count(*) FROM (SELECT status, count(*) FROM dossiers GROUP BY status" \
+  " EXCEPT SELECT status, n FROM dossier_tally WHERE n <> 0)"
+
+static void
+test_tally (Fixture       *f,
+            gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  guint n_checked = 0;
+
+  make_mixed_dossiers (f);
+  g_assert_cmpint (motcua_test_store_int (f->store, "SELECT sum(n) FROM dossier_tally"), ==, n_dossiers (f));
+  g_assert_cmpint (motcua_test_store_int (f->store, TALLY_DIFFERENCES), ==, 0);
+  g_assert_cmpint (motcua_test_store_int (f->store, "SELECT count(DISTINCT status) FROM dossiers"), >, 2);
+
+  /* An older database gains the tally from its rows when it is opened. */
+  g_assert_true (motcua_test_exec_sql (motcua_store_get_db (f->store),
+                                       "DROP TRIGGER dossiers_tally_insert; DROP TRIGGER dossiers_tally_delete;"
+                                       "DROP TRIGGER dossiers_tally_status; DROP TABLE dossier_tally;"
+                                       "PRAGMA user_version = 1"));
+  g_clear_object (&f->store);
+  f->store = motcua_store_open (f->path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (motcua_test_store_int (f->store, "PRAGMA user_version"), ==, MOTCUA_STORE_SCHEMA_VERSION);
+  g_assert_cmpint (motcua_test_store_int (f->store, TALLY_DIFFERENCES), ==, 0);
+  g_assert_true (motcua_store_verify_folds (f->store, &n_checked, &error));
+  g_assert_no_error (error);
+
+  /* A tally that drifted from the rows is reported as damage. */
+  g_assert_true (motcua_test_exec_sql (motcua_store_get_db (f->store),
+                                       "UPDATE dossier_tally SET n = n + 1 WHERE status = 2"));
+  g_assert_false (motcua_store_verify_folds (f->store, &n_checked, &error));
+  g_assert_error (error, MOTCUA_ERROR, MOTCUA_ERROR_DATABASE_CORRUPT);
+}
+
 /* ---- listing ------------------------------------------------------------------ */
 
 static void
@@ -1758,6 +1796,7 @@ main (int    argc,
   ADD ("attachments/same-bytes-other-type", test_attachments_same_bytes_other_type);
   ADD ("fold/rebuild-and-tamper", test_fold);
   ADD ("fold/tampered-unfolded-payload", test_fold_tampered_unfolded_payload);
+  ADD ("fold/tally", test_tally);
   ADD ("list/filters-and-order", test_list);
   ADD ("list/other-zone", test_list_other_zone);
   ADD ("atomicity", test_atomicity);

@@ -2461,6 +2461,36 @@ quick_check (MotcuaStore *self, GError **error)
   return ok;
 }
 
+/* The per-status tally the triggers keep (the queue's counts) must match a real
+ * count, both ways round. */
+static gboolean
+verify_tally (MotcuaStore *self, GError **error)
+{
+  sqlite3_stmt *stmt = prepare (self,
+    "SELECT count(*) FROM ("
+    "  SELECT * FROM (SELECT status, count(*) FROM dossiers GROUP BY status"
+    "                 EXCEPT SELECT status, n FROM dossier_tally WHERE n <> 0)"
+    "  UNION ALL"
+    "  SELECT * FROM (SELECT status, n FROM dossier_tally WHERE n <> 0"
+    "                 EXCEPT SELECT status, count(*) FROM dossiers GROUP BY status))", error);
+  int rc;
+
+  if (stmt == NULL)
+    return FALSE;
+  rc = sqlite3_step (stmt);
+  if (rc != SQLITE_ROW)
+    return fail (self, rc, error);
+  if (sqlite3_column_int64 (stmt, 0) != 0)
+    {
+      sqlite3_reset (stmt);
+      g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_DATABASE_CORRUPT,
+                   _("The count of dossiers per status does not match the dossiers."));
+      return FALSE;
+    }
+  sqlite3_reset (stmt);
+  return TRUE;
+}
+
 gboolean
 motcua_store_verify_folds (MotcuaStore *self, guint *n_checked, GError **error)
 {
@@ -2470,7 +2500,7 @@ motcua_store_verify_folds (MotcuaStore *self, guint *n_checked, GError **error)
 
   if (n_checked != NULL)
     *n_checked = 0;
-  if (stmt == NULL || !quick_check (self, error))
+  if (stmt == NULL || !quick_check (self, error) || !verify_tally (self, error))
     return FALSE;
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {

@@ -16,7 +16,7 @@
 
 G_BEGIN_DECLS
 
-#define MOTCUA_STORE_SCHEMA_VERSION 1
+#define MOTCUA_STORE_SCHEMA_VERSION 2
 
 typedef struct {
   char   *code;
