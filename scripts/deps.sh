@@ -5,6 +5,7 @@ MOTCUA_PACKAGES="
   gcc pkg-config meson ninja-build gettext
   libglib2.0-dev libglib2.0-dev-bin libjson-glib-dev libsqlite3-dev
   libgtk-4-dev libadwaita-1-dev libpoppler-glib-dev libcairo2-dev libgdk-pixbuf-2.0-dev
+  libsoup-3.0-dev glib-networking gnutls-bin
   xvfb xauth fonts-dejavu-core desktop-file-utils appstream
   python3 util-linux
 "

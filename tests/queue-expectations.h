@@ -24,5 +24,6 @@ static const char * const queue_expected_where[MOTCUA_QUEUE_N_FILTERS] = {
   [MOTCUA_QUEUE_FILTER_READY] = "status = 9",
   [MOTCUA_QUEUE_FILTER_ATTENTION] =
     "(status IN (2, 4) AND due_at < '" MOTCUA_TEST_NOW "' AND apology_count = 0)"
-    " OR EXISTS (SELECT 1 FROM events e WHERE e.dossier_uid = d.uid AND e.sync_state = 2)",
+    " OR EXISTS (SELECT 1 FROM events e WHERE e.dossier_uid = d.uid AND e.sync_state = 2)"
+    " OR EXISTS (SELECT 1 FROM set_aside_events s WHERE s.dossier_uid = d.uid AND s.dismissed = 0)",
 };

@@ -401,6 +401,14 @@ make_office (void)
   g_assert_true (motcua_test_exec_sql (motcua_store_get_db (store),
                                        "UPDATE events SET sync_state = 2, reject_reason = 'test'"
                                        " WHERE id IN (SELECT id FROM events WHERE seq = 1 AND id % 97 = 0)"));
+  /* …and copies of a few events, as sync sets them aside, its third (one dismissed,
+   * which no longer counts). */
+  g_assert_true (motcua_test_exec_sql (motcua_store_get_db (store),
+                                       "INSERT INTO set_aside_events (op_id, dossier_uid, seq, actor, actor_role,"
+                                       "  confirmed_at, kind, payload, prev_hash, hash, set_aside_at, reason, dismissed)"
+                                       " SELECT op_id || '-aside', dossier_uid, seq + 100, actor, actor_role, confirmed_at,"
+                                       "  kind, payload, prev_hash, hash, confirmed_at, 'conflict', id % 2"
+                                       " FROM events WHERE seq = 2 AND id % 89 = 0"));
 }
 
 int

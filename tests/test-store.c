@@ -1430,6 +1430,8 @@ test_tally (Fixture       *f,
   g_assert_true (motcua_test_exec_sql (motcua_store_get_db (f->store),
                                        "DROP TRIGGER dossiers_tally_insert; DROP TRIGGER dossiers_tally_delete;"
                                        "DROP TRIGGER dossiers_tally_status; DROP TABLE dossier_tally;"
+                                       /* and what later migrations added */
+                                       "DROP TABLE set_aside_events; DROP TABLE uploaded_blobs;"
                                        "PRAGMA user_version = 1"));
   g_clear_object (&f->store);
   f->store = motcua_store_open (f->path, &error);
@@ -1769,6 +1771,290 @@ test_handovers (Fixture       *f,
   assert_handovers (f, code2, apologized_life, G_N_ELEMENTS (apologized_life));
 }
 
+/* ---- sync: outbox, feed pages, set-aside events, code blocks ------------------------ */
+
+/* Another workstation of the same agency, beside the fixture's. */
+static MotcuaStore *
+open_other_workstation (Fixture *f)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = g_build_filename (f->dir, "other.db", NULL);
+  MotcuaAgency agency = { .code = (char *) AGENCY, .name = (char *) "UBND xã Thử Nghiệm" };
+  MotcuaStore *store = motcua_store_open (path, &error);
+
+  g_assert_no_error (error);
+  g_assert_true (motcua_store_set_agency (store, &agency, &error));
+  add_users (store);
+  import_catalog (store);
+  return store;
+}
+
+/* The events of @store's dossier @uid as the server's feed would carry them. */
+static GPtrArray *
+as_feed (MotcuaStore *store, const char *uid, gint64 first_server_seq)
+{
+  g_autoptr(GError) error = NULL;
+  GPtrArray *events = motcua_store_get_events (store, uid, &error);
+
+  g_assert_no_error (error);
+  for (guint i = 0; i < events->len; i++)
+    {
+      MotcuaEvent *event = g_ptr_array_index (events, i);
+
+      event->id = 0;
+      event->sync_state = MOTCUA_SYNC_PENDING;
+      event->server_seq = first_server_seq + i;
+    }
+  return events;
+}
+
+static void
+apply_page (MotcuaStore *store, GPtrArray *events, gint64 next, guint expected_applied)
+{
+  g_autoptr(GError) error = NULL;
+  guint applied = 99;
+
+  g_assert_true (motcua_store_apply_feed_page (store, events, next, &applied, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (applied, ==, expected_applied);
+}
+
+static void
+test_sync_outbox (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_autoptr(MotcuaDossier) d1 = receive_ok (f, ONE_DAY, "Nguyễn Văn An", when (f, 11, 23, 9, 0));
+  g_autoptr(MotcuaDossier) d2 = receive_ok (f, ONE_DAY, "Trần Thị Bình", when (f, 11, 23, 9, 5));
+  g_autoptr(GPtrArray) outbox = NULL;
+  g_autoptr(GPtrArray) rest = NULL;
+  g_autoptr(GPtrArray) items = NULL;
+  g_autoptr(GError) error = NULL;
+  MotcuaAttentionItem *item;
+
+  act (f, motcua_dossier_get_code (d1), MOTCUA_ACTION_TRANSFER, REQ (.actor = "clerk", .to = "Phòng A",
+                                                                      .now = when (f, 11, 23, 9, 10)));
+  outbox = motcua_store_get_outbox (f->store, 0, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (outbox->len, ==, 3);
+  g_assert_cmpstr (((MotcuaEvent *) g_ptr_array_index (outbox, 0))->dossier_uid, ==, motcua_dossier_get_uid (d1));
+  g_assert_cmpstr (((MotcuaEvent *) g_ptr_array_index (outbox, 1))->dossier_uid, ==, motcua_dossier_get_uid (d2));
+  g_assert_cmpint (((MotcuaEvent *) g_ptr_array_index (outbox, 2))->seq, ==, 2);
+  g_assert_nonnull (((MotcuaEvent *) g_ptr_array_index (outbox, 2))->payload);
+  rest = motcua_store_get_outbox_after (f->store, ((MotcuaEvent *) g_ptr_array_index (outbox, 0))->id, 1, &error);
+  g_assert_cmpuint (rest->len, ==, 1);
+  g_assert_cmpstr (((MotcuaEvent *) g_ptr_array_index (rest, 0))->op_id, ==,
+                   ((MotcuaEvent *) g_ptr_array_index (outbox, 1))->op_id);
+  g_assert_cmpint (motcua_store_count_pending (f->store, NULL), ==, 3);
+
+  g_assert_true (motcua_store_mark_pushed (f->store, ((MotcuaEvent *) g_ptr_array_index (outbox, 0))->op_id,
+                                           MOTCUA_PUSH_ACCEPTED, 41, NULL, &error));
+  g_assert_true (motcua_store_mark_pushed (f->store, ((MotcuaEvent *) g_ptr_array_index (outbox, 1))->op_id,
+                                           MOTCUA_PUSH_RETRY, 0, "missing-blob", &error));
+  g_assert_true (motcua_store_mark_pushed (f->store, ((MotcuaEvent *) g_ptr_array_index (outbox, 2))->op_id,
+                                           MOTCUA_PUSH_REJECTED, 0, "workflow", &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (motcua_store_count_pending (f->store, NULL), ==, 1);
+  g_assert_cmpint (motcua_store_count_attention (f->store, NULL), ==, 1);
+  g_assert_cmpint (motcua_test_store_int (f->store, "SELECT server_seq FROM events WHERE sync_state = 1"), ==, 41);
+
+  /* A late "rejected" never undoes an acceptance. */
+  g_assert_true (motcua_store_mark_pushed (f->store, ((MotcuaEvent *) g_ptr_array_index (outbox, 0))->op_id,
+                                           MOTCUA_PUSH_REJECTED, 0, "conflict", &error));
+  g_assert_cmpint (motcua_test_store_int (f->store, "SELECT count(*) FROM events WHERE sync_state = 1"), ==, 1);
+
+  items = motcua_store_list_attention (f->store, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (items->len, ==, 1);
+  item = g_ptr_array_index (items, 0);
+  g_assert_cmpstr (item->code, ==, motcua_dossier_get_code (d1));
+  g_assert_cmpstr (item->state, ==, "rejected");
+  g_assert_cmpstr (item->kind, ==, "transfer");
+  g_assert_cmpstr (item->reason, ==, "workflow");
+  g_assert_cmpint (item->seq, ==, 2);
+  g_assert_null (item->set_aside_at);
+
+  /* Seen: the refused transfer leaves the chain (kept aside), the dossier is as the
+   * server has it. */
+  g_assert_true (motcua_store_dismiss_attention (f->store, motcua_dossier_get_uid (d1), &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (motcua_store_count_attention (f->store, NULL), ==, 0);
+  g_assert_cmpint (motcua_store_count_set_aside (f->store, NULL), ==, 1);
+  {
+    g_autoptr(MotcuaDossier) back = motcua_store_get_dossier (f->store, motcua_dossier_get_code (d1), &error);
+
+    g_assert_cmpint (motcua_dossier_get_status (back), ==, MOTCUA_STATUS_RECEIVED);
+    g_assert_cmpuint (motcua_dossier_get_event_count (back), ==, 1);
+  }
+  g_assert_true (motcua_store_verify_folds (f->store, NULL, &error));
+  g_assert_no_error (error);
+}
+
+static void
+test_sync_feed_pages (Fixture       *f,
+                      gconstpointer  data)
+{
+  g_autoptr(MotcuaStore) other = open_other_workstation (f);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MotcuaDossier) d = NULL;
+  g_autoptr(MotcuaDossier) theirs = NULL;
+  g_autoptr(MotcuaDossier) ours = NULL;
+  g_autoptr(MotcuaDossier) refolded = NULL;
+  g_autoptr(GPtrArray) page = NULL;
+  g_autoptr(GPtrArray) set_aside = NULL;
+  g_autofree char *our_op_id = NULL;
+  g_autofree char *our_hash = NULL;
+  g_autofree char *cursor = NULL;
+  MotcuaReceiveRequest request = counter_request (ONE_DAY, "Lê Thị Cúc", when (f, 11, 23, 9, 0));
+  MotcuaActionRequest theirs_request = REQ (.actor = "clerk", .to = "Phòng A", .now = when (f, 11, 23, 10, 0));
+  MotcuaActionRequest ours_request = REQ (.actor = "clerk", .to = "Phòng B", .now = when (f, 11, 23, 10, 5));
+  MotcuaEvent *event;
+
+  /* The other workstation's dossier arrives whole. */
+  d = motcua_store_receive (other, &request, &error);
+  g_assert_no_error (error);
+  page = as_feed (other, motcua_dossier_get_uid (d), 1);
+  apply_page (f->store, page, 1, 1);
+  g_clear_pointer (&page, g_ptr_array_unref);
+  cursor = motcua_store_get_state (f->store, "sync.cursor", NULL);
+  g_assert_cmpstr (cursor, ==, "1");
+  g_assert_cmpint (motcua_store_count_pending (f->store, NULL), ==, 0);
+
+  /* Both act; theirs reaches the server first. */
+  theirs = motcua_store_act (other, motcua_dossier_get_code (d), MOTCUA_ACTION_TRANSFER, &theirs_request, &error);
+  ours = motcua_store_act (f->store, motcua_dossier_get_code (d), MOTCUA_ACTION_TRANSFER, &ours_request, &error);
+  g_assert_no_error (error);
+  {
+    g_autoptr(GPtrArray) events = motcua_store_get_events (f->store, motcua_dossier_get_uid (d), NULL);
+
+    our_op_id = g_strdup (((MotcuaEvent *) g_ptr_array_index (events, 1))->op_id);
+    our_hash = g_strdup (((MotcuaEvent *) g_ptr_array_index (events, 1))->hash);
+  }
+
+  /* A page that does not hash changes nothing, not even the cursor. */
+  page = as_feed (other, motcua_dossier_get_uid (d), 1);
+  g_ptr_array_remove_index (page, 0);
+  event = g_ptr_array_index (page, 0);
+  g_free (event->actor);
+  event->actor = g_strdup ("mallory");
+  g_assert_false (motcua_store_apply_feed_page (f->store, page, 2, NULL, &error));
+  g_assert_error (error, MOTCUA_ERROR, MOTCUA_ERROR_INVALID_INPUT);
+  g_clear_error (&error);
+  g_clear_pointer (&page, g_ptr_array_unref);
+  g_free (cursor);
+  cursor = motcua_store_get_state (f->store, "sync.cursor", NULL);
+  g_assert_cmpstr (cursor, ==, "1");
+  g_assert_cmpint (motcua_store_count_set_aside (f->store, NULL), ==, 0);
+
+  /* The server's event wins: ours is set aside whole, the dossier follows theirs. */
+  page = as_feed (other, motcua_dossier_get_uid (d), 1);
+  g_ptr_array_remove_index (page, 0);
+  apply_page (f->store, page, 2, 1);
+  g_assert_cmpint (motcua_store_count_set_aside (f->store, NULL), ==, 1);
+  g_assert_cmpint (motcua_store_count_attention (f->store, NULL), ==, 1);
+  g_assert_cmpint (motcua_store_count_pending (f->store, NULL), ==, 0);
+  set_aside = motcua_store_get_set_aside_events (f->store, motcua_dossier_get_uid (d), &error);
+  g_assert_cmpuint (set_aside->len, ==, 1);
+  event = g_ptr_array_index (set_aside, 0);
+  g_assert_cmpstr (event->op_id, ==, our_op_id);
+  g_assert_cmpstr (event->hash, ==, our_hash);
+  g_assert_cmpstr (event->reject_reason, ==, "conflict");
+  refolded = motcua_store_get_dossier (f->store, motcua_dossier_get_code (d), &error);
+  g_assert_cmpstr (motcua_dossier_get_last_event_hash (refolded), ==, motcua_dossier_get_last_event_hash (theirs));
+  g_assert_true (motcua_store_verify_folds (f->store, NULL, &error));
+  g_assert_no_error (error);
+
+  /* The same page again (a commit whose answer was lost): nothing new. */
+  apply_page (f->store, page, 2, 0);
+  g_assert_cmpint (motcua_test_store_int (f->store, "SELECT count(*) FROM events"), ==, 2);
+  g_assert_cmpint (motcua_store_count_set_aside (f->store, NULL), ==, 1);
+}
+
+/* Numbered before registering, a dossier may bear the code the server gave another
+ * workstation's: the server's keeps it, ours is set aside whole. */
+static void
+test_sync_code_taken (Fixture       *f,
+                      gconstpointer  data)
+{
+  g_autoptr(MotcuaStore) other = open_other_workstation (f);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MotcuaDossier) ours = receive_ok (f, ONE_DAY, "Đinh Văn Dũng", when (f, 11, 23, 9, 0));
+  g_autoptr(MotcuaDossier) theirs = NULL;
+  g_autoptr(MotcuaDossier) now_here = NULL;
+  g_autoptr(GPtrArray) page = NULL;
+  g_autoptr(GPtrArray) items = NULL;
+  MotcuaReceiveRequest request = counter_request (ONE_DAY, "Hà Thị Én", when (f, 11, 23, 9, 30));
+
+  theirs = motcua_store_receive (other, &request, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (motcua_dossier_get_code (theirs), ==, motcua_dossier_get_code (ours));
+  /* An answer about an event this workstation no longer has changes nothing. */
+  g_assert_true (motcua_store_mark_pushed (f->store, "no-such-op", MOTCUA_PUSH_ACCEPTED, 1, NULL, &error));
+  g_assert_cmpint (motcua_store_count_pending (f->store, NULL), ==, 1);
+
+  page = as_feed (other, motcua_dossier_get_uid (theirs), 1);
+  apply_page (f->store, page, 1, 1);
+  now_here = motcua_store_get_dossier (f->store, motcua_dossier_get_code (ours), &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (motcua_dossier_get_uid (now_here), ==, motcua_dossier_get_uid (theirs));
+  g_assert_cmpstr (motcua_dossier_get_applicant_name (now_here), ==, "Hà Thị Én");
+  g_assert_cmpint (motcua_test_store_int (f->store, "SELECT count(*) FROM dossiers"), ==, 1);
+  g_assert_cmpint (motcua_store_count_set_aside (f->store, NULL), ==, 1);
+  g_assert_cmpint (motcua_store_count_pending (f->store, NULL), ==, 0);
+
+  /* Still listed, by its code, though its row is gone. */
+  items = motcua_store_list_attention (f->store, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (items->len, ==, 1);
+  g_assert_cmpstr (((MotcuaAttentionItem *) g_ptr_array_index (items, 0))->code, ==, motcua_dossier_get_code (ours));
+  g_assert_cmpstr (((MotcuaAttentionItem *) g_ptr_array_index (items, 0))->dossier_uid, ==,
+                   motcua_dossier_get_uid (ours));
+  g_assert_cmpstr (((MotcuaAttentionItem *) g_ptr_array_index (items, 0))->reason, ==, "duplicate-code");
+  g_assert_true (motcua_store_verify_folds (f->store, NULL, &error));
+  g_assert_no_error (error);
+}
+
+static void
+test_sync_code_blocks (Fixture       *f,
+                       gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  GDateTime *day = when (f, 11, 23, 9, 0);
+  GDateTime *next_day = when (f, 11, 24, 9, 0);
+  g_autoptr(MotcuaDossier) local = receive_ok (f, ONE_DAY, "Đinh Văn Dũng", day);
+  g_autoptr(MotcuaDossier) from_block = NULL;
+  g_autofree char *code = NULL;
+  MotcuaReceiveRequest request = counter_request (ONE_DAY, "Hà Thị Én", day);
+
+  g_assert_cmpstr (motcua_dossier_get_code (local), ==, AGENCY "-261123-0001");
+  g_assert_true (motcua_store_set_state (f->store, "sync.server_url", "https://motcua.example.vn", &error));
+
+  /* Registered and no block: no code at all, rather than one another workstation makes. */
+  g_assert_null (motcua_store_receive (f->store, &request, &error));
+  g_assert_error (error, MOTCUA_ERROR, MOTCUA_ERROR_REFUSED);
+  g_assert_nonnull (strstr (error->message, "23/11/2026"));
+  g_clear_error (&error);
+  g_assert_cmpint (motcua_store_count_block_codes_left (f->store, AGENCY, day, &error), ==, 0);
+
+  /* A block from 1: the number this workstation used before registering is skipped. */
+  g_assert_true (motcua_store_add_code_block (f->store, AGENCY, day, 1, 3, &error));
+  g_assert_false (motcua_store_add_code_block (f->store, AGENCY, day, 0, 3, NULL));
+  g_assert_cmpint (motcua_store_count_block_codes_left (f->store, AGENCY, day, &error), ==, 3);
+  g_assert_cmpint (motcua_store_count_block_codes_left (f->store, AGENCY, next_day, &error), ==, 0);
+  from_block = motcua_store_receive (f->store, &request, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (motcua_dossier_get_code (from_block), ==, AGENCY "-261123-0002");
+  g_assert_cmpint (motcua_store_count_block_codes_left (f->store, AGENCY, day, &error), ==, 1);
+
+  g_assert_true (motcua_store_begin (f->store, &error));
+  code = motcua_store_allocate_code (f->store, AGENCY, day, &error);
+  g_assert_cmpstr (code, ==, AGENCY "-261123-0003");
+  g_clear_pointer (&code, g_free);
+  code = motcua_store_allocate_code (f->store, AGENCY, day, &error);
+  g_assert_null (code);
+  g_assert_error (error, MOTCUA_ERROR, MOTCUA_ERROR_REFUSED);
+  motcua_store_rollback (f->store);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -1801,6 +2087,10 @@ main (int    argc,
   ADD ("list/other-zone", test_list_other_zone);
   ADD ("atomicity", test_atomicity);
   ADD ("handovers", test_handovers);
+  ADD ("sync/outbox-and-attention", test_sync_outbox);
+  ADD ("sync/feed-pages", test_sync_feed_pages);
+  ADD ("sync/code-blocks", test_sync_code_blocks);
+  ADD ("sync/code-taken", test_sync_code_taken);
 
 #undef ADD
 

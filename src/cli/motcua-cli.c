@@ -10,6 +10,7 @@
 #include "motcua-demo.h"
 #include "motcua-error.h"
 #include "motcua-store.h"
+#include "motcua-sync.h"
 #include "motcua-time.h"
 #include "motcua-cli.h"
 
@@ -906,6 +907,323 @@ command_check (Cli *cli, int argc, char **argv)
   return EXIT_SUCCESS;
 }
 
+/* ---- register and sync ------------------------------------------------------------------- */
+
+static int
+command_register (Cli *cli, int argc, char **argv)
+{
+  g_autofree char *server = NULL, *code = NULL, *device_name = NULL, *ca_file = NULL;
+  GOptionEntry entries[] = {
+    { "server", 0, 0, G_OPTION_ARG_STRING, &server, N_("Address of the server, e.g. https://motcua.example.gov.vn"), N_("URL") },
+    { "code", 0, 0, G_OPTION_ARG_STRING, &code, N_("One-time enrolment code from the server's administrator"), N_("CODE") },
+    { "device-name", 0, 0, G_OPTION_ARG_STRING, &device_name, N_("Name of this workstation (default: the computer's name)"), N_("NAME") },
+    { "ca-file", 0, 0, G_OPTION_ARG_FILENAME, &ca_file, N_("Certificate authority file to trust for this server"), N_("FILE") },
+    { NULL }
+  };
+  g_autoptr(MotcuaStore) store = NULL;
+  g_autoptr(MotcuaAgency) agency = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *server_url = NULL;
+  g_autofree char *device_id = NULL;
+  int status;
+
+  if (!parse_options ("register", "", _("Register this workstation with the ministry server."),
+                      entries, &argc, &argv, &status))
+    return status;
+  if (server == NULL || code == NULL)
+    return usage_error (_("Registering needs --server and --code."));
+  if ((store = open_store (cli, &error)) == NULL
+      || !motcua_sync_register (store, server, code, device_name, ca_file, NULL, &error)
+      || (agency = motcua_store_get_agency (store, &error)) == NULL)
+    return report_error (cli, error);
+  server_url = motcua_store_get_state (store, "sync.server_url", NULL);
+  device_id = motcua_store_get_state (store, "sync.device_id", NULL);
+
+  if (cli->json)
+    {
+      g_autoptr(JsonNode) node = json_node_new (JSON_NODE_OBJECT);
+      g_autoptr(JsonObject) object = json_object_new ();
+
+      json_object_set_string_member (object, "server_url", server_url);
+      json_object_set_string_member (object, "device_id", device_id);
+      json_object_set_string_member (object, "agency_code", agency->code);
+      json_object_set_string_member (object, "agency_name", agency->name);
+      json_node_set_object (node, object);
+      print_json (node);
+    }
+  else
+    g_print (_("This workstation is registered with %s for %s (%s). Run “motcua sync” to synchronise.\n"),
+             server_url, agency->name, agency->code);
+  return EXIT_SUCCESS;
+}
+
+static JsonNode *
+sync_report_to_json (MotcuaSync *sync, const MotcuaSyncReport *report, const GError *error)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  struct { const char *name; guint64 value; } counts[] = {
+    { "pushed", report->pushed }, { "accepted", report->accepted }, { "rejected", report->rejected },
+    { "retried", report->retried }, { "pulled", report->pulled }, { "set_aside", report->set_aside },
+    { "blobs_uploaded", report->blobs_uploaded }, { "blobs_downloaded", report->blobs_downloaded },
+    { "bytes_uploaded", report->bytes_uploaded }, { "bytes_downloaded", report->bytes_downloaded },
+    { "pending", report->pending }, { "attention", report->attention },
+  };
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "completed");
+  json_builder_add_boolean_value (builder, report->completed);
+  json_builder_set_member_name (builder, "status");
+  json_builder_add_string_value (builder, motcua_sync_status_to_string (motcua_sync_get_status (sync)));
+  for (guint i = 0; i < G_N_ELEMENTS (counts); i++)
+    {
+      json_builder_set_member_name (builder, counts[i].name);
+      json_builder_add_int_value (builder, counts[i].value);
+    }
+  json_builder_set_member_name (builder, "rejections");
+  json_builder_begin_array (builder);
+  for (guint i = 0; report->rejections != NULL && i < report->rejections->len; i++)
+    json_builder_add_string_value (builder, g_ptr_array_index (report->rejections, i));
+  json_builder_end_array (builder);
+  json_builder_set_member_name (builder, "error");
+  if (error != NULL)
+    json_builder_add_string_value (builder, error->message);
+  else
+    json_builder_add_null_value (builder);
+  json_builder_end_object (builder);
+  return json_builder_get_root (builder);
+}
+
+static void
+print_sync_report (const MotcuaSyncReport *report)
+{
+  g_print (g_dngettext (GETTEXT_PACKAGE, "Sent %u event: ", "Sent %u events: ", report->pushed), report->pushed);
+  g_print (_("%u accepted, %u rejected, %u to send again.\n"), report->accepted, report->rejected, report->retried);
+  for (guint i = 0; report->rejections != NULL && i < report->rejections->len; i++)
+    g_print ("  %s\n", (const char *) g_ptr_array_index (report->rejections, i));
+  g_print (g_dngettext (GETTEXT_PACKAGE, "Received %u event from other workstations.\n",
+                        "Received %u events from other workstations.\n", report->pulled), report->pulled);
+  if (report->set_aside > 0)
+    g_print (g_dngettext (GETTEXT_PACKAGE,
+                          "%u event of this workstation was set aside: the server kept another one instead.\n",
+                          "%u events of this workstation were set aside: the server kept others instead.\n",
+                          report->set_aside), report->set_aside);
+  g_print (_("Attachments: %u uploaded, %u downloaded.\n"), report->blobs_uploaded, report->blobs_downloaded);
+  g_print (g_dngettext (GETTEXT_PACKAGE, "Still to send: %lld event. ",
+                        "Still to send: %lld events. ", report->pending), (long long) report->pending);
+  g_print (g_dngettext (GETTEXT_PACKAGE, "Needs attention: %lld dossier.\n",
+                        "Needs attention: %lld dossiers.\n", report->attention), (long long) report->attention);
+  if (report->attention > 0)
+    g_print (_("See them with “motcua sync --status”.\n"));
+}
+
+static JsonNode *
+attention_to_json (GPtrArray *items)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < items->len; i++)
+    {
+      MotcuaAttentionItem *item = g_ptr_array_index (items, i);
+      const char *names[] = { "code", "dossier_uid", "state", "kind", "reason", "time", "set_aside_at", "op_id", "hash" };
+      const char *values[] = { item->code, item->dossier_uid, item->state, item->kind, item->reason, item->time,
+                               item->set_aside_at, item->op_id, item->hash };
+
+      json_builder_begin_object (builder);
+      for (guint j = 0; j < G_N_ELEMENTS (names); j++)
+        {
+          json_builder_set_member_name (builder, names[j]);
+          if (values[j] != NULL)
+            json_builder_add_string_value (builder, values[j]);
+          else
+            json_builder_add_null_value (builder);
+        }
+      json_builder_set_member_name (builder, "seq");
+      json_builder_add_int_value (builder, item->seq);
+      json_builder_end_object (builder);
+    }
+  json_builder_end_array (builder);
+  return json_builder_get_root (builder);
+}
+
+static void
+print_attention_item (MotcuaAttentionItem *item)
+{
+  g_autofree char *at = format_local (item->time);
+
+  print_padded (item->code, 26);
+  g_print (_("event %lld (%s, %s) "), (long long) item->seq, motcua_event_kind_label (item->kind), at);
+  if (g_strcmp0 (item->state, "set-aside") == 0)
+    g_print (_("set aside: %s (%s)\n"), motcua_sync_reason_label (item->reason), item->reason ? item->reason : "?");
+  else
+    g_print (_("refused by the server: %s (%s)\n"), motcua_sync_reason_label (item->reason),
+             item->reason ? item->reason : "?");
+}
+
+static int
+sync_status (Cli *cli, MotcuaStore *store)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) items = motcua_store_list_attention (store, &error);
+  g_autofree char *server_url = motcua_store_get_state (store, "sync.server_url", NULL);
+  g_autofree char *last_success = motcua_store_get_state (store, "sync.last_success", NULL);
+  g_autofree char *last_error = motcua_store_get_state (store, "sync.last_error", NULL);
+  gint64 pending = motcua_store_count_pending (store, &error);
+  gint64 attention = motcua_store_count_attention (store, &error);
+
+  if (items == NULL || pending < 0 || attention < 0)
+    return report_error (cli, error);
+  if (cli->json)
+    {
+      g_autoptr(JsonNode) node = json_node_new (JSON_NODE_OBJECT);
+      g_autoptr(JsonObject) object = json_object_new ();
+
+      json_object_set_boolean_member (object, "registered", server_url != NULL);
+      if (server_url != NULL)
+        json_object_set_string_member (object, "server_url", server_url);
+      else
+        json_object_set_null_member (object, "server_url");
+      if (last_success != NULL)
+        json_object_set_string_member (object, "last_success", last_success);
+      else
+        json_object_set_null_member (object, "last_success");
+      if (last_error != NULL)
+        json_object_set_string_member (object, "last_error", last_error);
+      else
+        json_object_set_null_member (object, "last_error");
+      json_object_set_int_member (object, "pending", pending);
+      json_object_set_int_member (object, "attention", attention);
+      json_object_set_member (object, "items", attention_to_json (items));
+      json_node_set_object (node, object);
+      print_json (node);
+      return EXIT_SUCCESS;
+    }
+
+  if (server_url != NULL)
+    g_print (_("Server: %s\n"), server_url);
+  else
+    g_print (_("This workstation is not registered with a server (motcua register).\n"));
+  if (last_success != NULL)
+    {
+      g_autofree char *when = format_local (last_success);
+      g_print (_("Last successful synchronisation: %s\n"), when);
+    }
+  else
+    g_print (_("Last successful synchronisation: never\n"));
+  if (last_error != NULL)
+    g_print (_("Last problem: %s\n"), last_error);
+  g_print (g_dngettext (GETTEXT_PACKAGE, "Waiting to be sent: %lld event\n",
+                        "Waiting to be sent: %lld events\n", pending), (long long) pending);
+  g_print (g_dngettext (GETTEXT_PACKAGE, "Needs attention: %lld dossier\n",
+                        "Needs attention: %lld dossiers\n", attention), (long long) attention);
+  for (guint i = 0; i < items->len; i++)
+    {
+      g_print ("  ");
+      print_attention_item (g_ptr_array_index (items, i));
+    }
+  return EXIT_SUCCESS;
+}
+
+static int
+sync_fetch_all (Cli *cli, MotcuaSync *sync)
+{
+  g_autoptr(GError) error = NULL;
+  guint fetched = 0;
+  gboolean ok = motcua_sync_fetch_all_blobs (sync, NULL, &fetched, &error);
+
+  if (cli->json)
+    print_json_member ("downloaded", NULL, fetched);
+  else
+    g_print (g_dngettext (GETTEXT_PACKAGE, "Downloaded %u attachment.\n", "Downloaded %u attachments.\n", fetched),
+             fetched);
+  return ok ? EXIT_SUCCESS : report_error (cli, error);
+}
+
+static int
+sync_dismiss (Cli *cli, MotcuaStore *store, const char *code)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) items = motcua_store_list_attention (store, &error);
+  g_autoptr(GHashTable) dismissed = g_hash_table_new (g_str_hash, g_str_equal);
+
+  if (items == NULL)
+    return report_error (cli, error);
+  /* By the items rather than by the dossier row: a dossier set aside whole for the
+   * server's one of the same code has no row of its own any more. */
+  for (guint i = 0; i < items->len; i++)
+    {
+      MotcuaAttentionItem *item = g_ptr_array_index (items, i);
+
+      if (g_strcmp0 (item->code, code) != 0 || !g_hash_table_add (dismissed, item->dossier_uid))
+        continue;
+      if (!motcua_store_dismiss_attention (store, item->dossier_uid, &error))
+        return report_error (cli, error);
+    }
+  if (g_hash_table_size (dismissed) == 0)
+    {
+      g_set_error (&error, MOTCUA_ERROR, MOTCUA_ERROR_NOT_FOUND, _("No dossier %s needs attention."), code);
+      return report_error (cli, error);
+    }
+  if (cli->json)
+    print_json_member ("dismissed", code, 0);
+  else
+    g_print (_("Dossier %s no longer needs attention; its set-aside events are kept.\n"), code);
+  return EXIT_SUCCESS;
+}
+
+static int
+command_sync (Cli *cli, int argc, char **argv)
+{
+  gboolean status_only = FALSE, fetch_all = FALSE;
+  g_autofree char *dismiss = NULL;
+  GOptionEntry entries[] = {
+    { "status", 0, 0, G_OPTION_ARG_NONE, &status_only, N_("Show the server, the last synchronisation and what needs attention"), NULL },
+    { "fetch-all", 0, 0, G_OPTION_ARG_NONE, &fetch_all, N_("Download every attachment not yet on this computer"), NULL },
+    { "dismiss", 0, 0, G_OPTION_ARG_STRING, &dismiss, N_("Mark a dossier's set-aside or refused events as seen"), N_("CODE") },
+    { NULL }
+  };
+  g_autoptr(MotcuaStore) store = NULL;
+  g_autoptr(MotcuaSync) sync = NULL;
+  g_autoptr(GError) error = NULL;
+  MotcuaSyncReport report = { 0 };
+  gboolean ok;
+  int status;
+
+  if (!parse_options ("sync", "", _("Send this workstation's work to the server and receive the others'."),
+                      entries, &argc, &argv, &status))
+    return status;
+  if (argc != 1 || status_only + fetch_all + (dismiss != NULL) > 1)
+    return usage_error (_("Use “motcua sync”, “motcua sync --status”, “motcua sync --fetch-all” or "
+                          "“motcua sync --dismiss CODE”."));
+  if ((store = open_store (cli, &error)) == NULL)
+    return report_error (cli, error);
+  if (status_only)
+    return sync_status (cli, store);
+  if (dismiss != NULL)
+    return sync_dismiss (cli, store, dismiss);
+  sync = motcua_sync_new (store);
+  if (fetch_all)
+    return sync_fetch_all (cli, sync);
+
+  ok = motcua_sync_run_round (sync, NULL, &report, &error);
+  if (cli->json)
+    {
+      g_autoptr(JsonNode) node = sync_report_to_json (sync, &report, error);
+      print_json (node);
+    }
+  else if (ok || report.pushed > 0 || report.pulled > 0)
+    print_sync_report (&report);
+  motcua_sync_report_clear (&report);
+  if (!ok)
+    {
+      /* Whatever stopped the round, the work is safe in the outbox. */
+      if (!cli->json)
+        g_printerr (_("Synchronisation stopped early: %s\n"), error->message);
+      return EXIT_FAILURE;
+    }
+  return EXIT_SUCCESS;
+}
+
 /* ---- dispatch -------------------------------------------------------------------------- */
 
 static const struct {
@@ -923,6 +1241,8 @@ static const struct {
   { "calendar", command_calendar, N_("Compute a due date with the working-time calendar") },
   { "user", command_user, N_("Add or list users") },
   { "check", command_check, N_("Check every dossier against its journal") },
+  { "register", command_register, N_("Register this workstation with the server") },
+  { "sync", command_sync, N_("Synchronise with the server") },
 };
 
 static void

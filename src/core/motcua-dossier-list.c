@@ -86,8 +86,10 @@ motcua_queue_sort_from_string (const char *text, MotcuaQueueSort *sort)
  * events_outbox. */
 
 /* NULL means no condition: a bare count(*) is SQLite's fastest count. Needing
- * attention is written as an id list so that SQLite reads its two halves from their
- * indexes (dossiers_status_due, events_outbox) whatever else the query asks. */
+ * attention is written as an id list so that SQLite reads its three parts from their
+ * indexes (dossiers_status_due, events_outbox, set_aside_attention) whatever else the
+ * query asks: overdue without an apology, an event the server rejected, an event set
+ * aside by sync that nobody has looked at yet. */
 static const char * const filter_sql[MOTCUA_QUEUE_N_FILTERS] = {
   [MOTCUA_QUEUE_FILTER_ALL] = NULL,
   [MOTCUA_QUEUE_FILTER_MINE] =
@@ -102,7 +104,9 @@ static const char * const filter_sql[MOTCUA_QUEUE_N_FILTERS] = {
   [MOTCUA_QUEUE_FILTER_ATTENTION] =
     "id IN (SELECT id FROM dossiers WHERE " OVERDUE_SQL " AND apology_count = 0"
     "       UNION ALL SELECT dossiers.id FROM events CROSS JOIN dossiers ON dossiers.uid = events.dossier_uid"
-    "       WHERE events.sync_state = 2 AND events.sync_state <> 1)",
+    "       WHERE events.sync_state = 2 AND events.sync_state <> 1"
+    "       UNION ALL SELECT dossiers.id FROM set_aside_events CROSS JOIN dossiers"
+    "       ON dossiers.uid = set_aside_events.dossier_uid WHERE set_aside_events.dismissed = 0)",
 };
 
 /* One indexed order. @keys is the same order as a tuple that row values can compare

@@ -4,6 +4,7 @@
 
 #include "motcua-dossier-private.h"
 #include "motcua-error.h"
+#include "motcua-sqlite.h"
 #include "motcua-time.h"
 
 G_DEFINE_FINAL_TYPE (MotcuaDossier, motcua_dossier, G_TYPE_OBJECT)
@@ -422,57 +423,50 @@ motcua_dossier_get_workflow_state (MotcuaDossier *self, MotcuaWorkflowState *sta
 
 /* ---- the cached row ------------------------------------------------------------ */
 
-static char *
-column_text (sqlite3_stmt *stmt, int index)
-{
-  const unsigned char *text = sqlite3_column_text (stmt, index);
-  return text != NULL ? g_strdup ((const char *) text) : NULL;
-}
-
 void
 motcua_dossier_read_row (MotcuaDossier *d, sqlite3_stmt *stmt)
 {
   int i = 0;
 
   d->id = sqlite3_column_int64 (stmt, i++);
-  d->uid = column_text (stmt, i++);
-  d->code = column_text (stmt, i++);
-  d->agency_code = column_text (stmt, i++);
-  d->procedure_code = column_text (stmt, i++);
-  d->procedure_name = column_text (stmt, i++);
+  d->uid = motcua_sqlite_column_text (stmt, i++);
+  d->code = motcua_sqlite_column_text (stmt, i++);
+  d->agency_code = motcua_sqlite_column_text (stmt, i++);
+  d->procedure_code = motcua_sqlite_column_text (stmt, i++);
+  d->procedure_name = motcua_sqlite_column_text (stmt, i++);
   d->time_amount = sqlite3_column_int (stmt, i++);
-  d->time_unit = column_text (stmt, i++);
-  d->applicant_name = column_text (stmt, i++);
-  d->applicant_id_number = column_text (stmt, i++);
-  d->applicant_phone = column_text (stmt, i++);
-  d->applicant_address = column_text (stmt, i++);
-  d->applicant_email = column_text (stmt, i++);
+  d->time_unit = motcua_sqlite_column_text (stmt, i++);
+  d->applicant_name = motcua_sqlite_column_text (stmt, i++);
+  d->applicant_id_number = motcua_sqlite_column_text (stmt, i++);
+  d->applicant_phone = motcua_sqlite_column_text (stmt, i++);
+  d->applicant_address = motcua_sqlite_column_text (stmt, i++);
+  d->applicant_email = motcua_sqlite_column_text (stmt, i++);
   d->applicant_type = sqlite3_column_int (stmt, i++);
   d->channel = sqlite3_column_int (stmt, i++);
   d->status = sqlite3_column_int (stmt, i++);
   d->step = sqlite3_column_int (stmt, i++);
   d->sets = sqlite3_column_int (stmt, i++);
-  d->submitted_at = column_text (stmt, i++);
-  d->received_at = column_text (stmt, i++);
-  d->due_at = column_text (stmt, i++);
-  d->finished_at = column_text (stmt, i++);
-  d->returned_at = column_text (stmt, i++);
-  d->paused_at = column_text (stmt, i++);
+  d->submitted_at = motcua_sqlite_column_text (stmt, i++);
+  d->received_at = motcua_sqlite_column_text (stmt, i++);
+  d->due_at = motcua_sqlite_column_text (stmt, i++);
+  d->finished_at = motcua_sqlite_column_text (stmt, i++);
+  d->returned_at = motcua_sqlite_column_text (stmt, i++);
+  d->paused_at = motcua_sqlite_column_text (stmt, i++);
   d->resume_status = sqlite3_column_int (stmt, i++);
   d->resume_step = sqlite3_column_int (stmt, i++);
   d->supplement_count = sqlite3_column_int (stmt, i++);
   d->apology_count = sqlite3_column_int (stmt, i++);
-  d->assignee = column_text (stmt, i++);
-  d->return_method = column_text (stmt, i++);
-  d->return_tracking = column_text (stmt, i++);
-  d->recipient_name = column_text (stmt, i++);
-  d->recipient_id_number = column_text (stmt, i++);
-  d->satisfaction = column_text (stmt, i++);
-  d->last_reason = column_text (stmt, i++);
+  d->assignee = motcua_sqlite_column_text (stmt, i++);
+  d->return_method = motcua_sqlite_column_text (stmt, i++);
+  d->return_tracking = motcua_sqlite_column_text (stmt, i++);
+  d->recipient_name = motcua_sqlite_column_text (stmt, i++);
+  d->recipient_id_number = motcua_sqlite_column_text (stmt, i++);
+  d->satisfaction = motcua_sqlite_column_text (stmt, i++);
+  d->last_reason = motcua_sqlite_column_text (stmt, i++);
   d->event_count = sqlite3_column_int (stmt, i++);
   g_free (d->last_event_hash);
-  d->last_event_hash = column_text (stmt, i++);
-  d->updated_at = column_text (stmt, i++);
+  d->last_event_hash = motcua_sqlite_column_text (stmt, i++);
+  d->updated_at = motcua_sqlite_column_text (stmt, i++);
   if (d->due_at != NULL)
     d->due_cache = motcua_time_parse (d->due_at, NULL);
 }

@@ -168,4 +168,34 @@ static const char * const motcua_store_migrations[] = {
   "  INSERT INTO dossier_tally (status, n) VALUES (NEW.status, 1)"
   "    ON CONFLICT (status) DO UPDATE SET n = n + 1;"
   "END;",
+
+  /* 3: sync. An event the server will never take (rejected, or beaten by another
+   * workstation's event at the same place in the dossier's chain) leaves the chain but
+   * is never deleted: it moves here whole, hash and all, with why and when, and stays
+   * "needs attention" until someone has looked at it (dismissed). Blobs the server has
+   * acknowledged are remembered so that a round does not ask about them again. */
+  "CREATE TABLE set_aside_events ("
+  "  id INTEGER PRIMARY KEY,"
+  "  op_id TEXT NOT NULL UNIQUE,"
+  "  dossier_uid TEXT NOT NULL,"
+  "  seq INTEGER NOT NULL,"
+  "  actor TEXT NOT NULL,"
+  "  actor_role TEXT NOT NULL,"
+  "  confirmed_at TEXT NOT NULL,"
+  "  kind TEXT NOT NULL,"
+  "  payload TEXT NOT NULL,"
+  "  prev_hash TEXT NOT NULL,"
+  "  hash TEXT NOT NULL,"
+  "  signature BLOB,"
+  "  sync_state INTEGER NOT NULL DEFAULT 0,"
+  "  server_seq INTEGER,"
+  "  reject_reason TEXT,"
+  "  set_aside_at TEXT NOT NULL,"
+  "  reason TEXT NOT NULL,"
+  "  dismissed INTEGER NOT NULL DEFAULT 0);"
+  "CREATE INDEX set_aside_dossier ON set_aside_events (dossier_uid, seq);"
+  "CREATE INDEX set_aside_attention ON set_aside_events (dossier_uid) WHERE dismissed = 0;"
+
+  "CREATE TABLE uploaded_blobs ("
+  "  sha256 TEXT PRIMARY KEY) WITHOUT ROWID;",
 };

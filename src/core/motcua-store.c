@@ -9,6 +9,7 @@
 #include "motcua-dossier-private.h"
 #include "motcua-error.h"
 #include "motcua-fold.h"
+#include "motcua-sqlite.h"
 #include "motcua-store.h"
 #include "motcua-store-schema.h"
 #include "motcua-time.h"
@@ -162,39 +163,12 @@ fail (MotcuaStore *self, int rc, GError **error)
 static sqlite3_stmt *
 prepare (MotcuaStore *self, const char *sql, GError **error)
 {
-  sqlite3_stmt *stmt = g_hash_table_lookup (self->statements, sql);
   int rc;
+  sqlite3_stmt *stmt = motcua_sqlite_prepare_cached (self->db, self->statements, sql, &rc);
 
-  if (stmt != NULL)
-    {
-      sqlite3_reset (stmt);
-      sqlite3_clear_bindings (stmt);
-      return stmt;
-    }
-  rc = sqlite3_prepare_v3 (self->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt, NULL);
-  if (rc != SQLITE_OK)
-    {
-      fail (self, rc, error);
-      return NULL;
-    }
-  g_hash_table_insert (self->statements, (gpointer) sql, stmt);
+  if (stmt == NULL)
+    fail (self, rc, error);
   return stmt;
-}
-
-static void
-bind_text (sqlite3_stmt *stmt, int index, const char *value)
-{
-  if (value != NULL)
-    sqlite3_bind_text (stmt, index, value, -1, SQLITE_TRANSIENT);
-  else
-    sqlite3_bind_null (stmt, index);
-}
-
-static char *
-column_text (sqlite3_stmt *stmt, int index)
-{
-  const unsigned char *text = sqlite3_column_text (stmt, index);
-  return text != NULL ? g_strdup ((const char *) text) : NULL;
 }
 
 /* Runs a statement that returns no rows. */
@@ -485,10 +459,10 @@ motcua_store_get_state (MotcuaStore *self, const char *key, GError **error)
 
   if (stmt == NULL)
     return NULL;
-  bind_text (stmt, 1, key);
+  motcua_sqlite_bind_text (stmt, 1, key);
   rc = sqlite3_step (stmt);
   if (rc == SQLITE_ROW)
-    value = column_text (stmt, 0);
+    value = motcua_sqlite_column_text (stmt, 0);
   sqlite3_reset (stmt);
   if (rc != SQLITE_ROW && rc != SQLITE_DONE)
     fail (self, rc, error);
@@ -498,13 +472,19 @@ motcua_store_get_state (MotcuaStore *self, const char *key, GError **error)
 gboolean
 motcua_store_set_state (MotcuaStore *self, const char *key, const char *value, GError **error)
 {
-  sqlite3_stmt *stmt = prepare (self,
-                                "INSERT INTO state (key, value) VALUES (?, ?) "
-                                "ON CONFLICT (key) DO UPDATE SET value = excluded.value", error);
+  sqlite3_stmt *stmt;
+
+  if (value == NULL)
+    stmt = prepare (self, "DELETE FROM state WHERE key = ?", error);
+  else
+    stmt = prepare (self,
+                    "INSERT INTO state (key, value) VALUES (?, ?) "
+                    "ON CONFLICT (key) DO UPDATE SET value = excluded.value", error);
   if (stmt == NULL)
     return FALSE;
-  bind_text (stmt, 1, key);
-  bind_text (stmt, 2, value);
+  motcua_sqlite_bind_text (stmt, 1, key);
+  if (value != NULL)
+    motcua_sqlite_bind_text (stmt, 2, value);
   return step_done (self, stmt, error);
 }
 
@@ -554,11 +534,11 @@ motcua_store_set_agency (MotcuaStore *self, const MotcuaAgency *agency, GError *
                   error);
   if (stmt == NULL)
     goto failed;
-  bind_text (stmt, 1, agency->code);
-  bind_text (stmt, 2, agency->name);
-  bind_text (stmt, 3, agency->address);
-  bind_text (stmt, 4, agency->phone);
-  bind_text (stmt, 5, agency->lookup_url);
+  motcua_sqlite_bind_text (stmt, 1, agency->code);
+  motcua_sqlite_bind_text (stmt, 2, agency->name);
+  motcua_sqlite_bind_text (stmt, 3, agency->address);
+  motcua_sqlite_bind_text (stmt, 4, agency->phone);
+  motcua_sqlite_bind_text (stmt, 5, agency->lookup_url);
   sqlite3_bind_int (stmt, 6, agency->morning_start ? agency->morning_start : 420);
   sqlite3_bind_int (stmt, 7, agency->morning_end ? agency->morning_end : 690);
   sqlite3_bind_int (stmt, 8, agency->afternoon_start ? agency->afternoon_start : 810);
@@ -603,7 +583,7 @@ motcua_store_get_agency (MotcuaStore *self, GError **error)
                   " FROM agencies WHERE code = ?", error);
   if (stmt == NULL)
     return NULL;
-  bind_text (stmt, 1, code);
+  motcua_sqlite_bind_text (stmt, 1, code);
   if ((rc = sqlite3_step (stmt)) != SQLITE_ROW)
     {
       sqlite3_reset (stmt);
@@ -614,11 +594,11 @@ motcua_store_get_agency (MotcuaStore *self, GError **error)
       return NULL;
     }
   agency = g_new0 (MotcuaAgency, 1);
-  agency->code = column_text (stmt, 0);
-  agency->name = column_text (stmt, 1);
-  agency->address = column_text (stmt, 2);
-  agency->phone = column_text (stmt, 3);
-  agency->lookup_url = column_text (stmt, 4);
+  agency->code = motcua_sqlite_column_text (stmt, 0);
+  agency->name = motcua_sqlite_column_text (stmt, 1);
+  agency->address = motcua_sqlite_column_text (stmt, 2);
+  agency->phone = motcua_sqlite_column_text (stmt, 3);
+  agency->lookup_url = motcua_sqlite_column_text (stmt, 4);
   agency->morning_start = sqlite3_column_int (stmt, 5);
   agency->morning_end = sqlite3_column_int (stmt, 6);
   agency->afternoon_start = sqlite3_column_int (stmt, 7);
@@ -701,9 +681,9 @@ motcua_store_set_calendar_day (MotcuaStore *self, const GDate *date, gboolean wo
                   error);
   if (stmt == NULL)
     return FALSE;
-  bind_text (stmt, 1, text);
+  motcua_sqlite_bind_text (stmt, 1, text);
   sqlite3_bind_int (stmt, 2, working);
-  bind_text (stmt, 3, name);
+  motcua_sqlite_bind_text (stmt, 3, name);
   if (!step_done (self, stmt, error))
     return FALSE;
   g_clear_object (&self->calendar);
@@ -730,10 +710,10 @@ motcua_store_add_user (MotcuaStore *self, const char *username, const char *full
   stmt = prepare (self, "INSERT INTO users (username, full_name, role, created_at) VALUES (?, ?, ?, ?)", error);
   if (stmt == NULL)
     return FALSE;
-  bind_text (stmt, 1, username);
-  bind_text (stmt, 2, full_name);
-  bind_text (stmt, 3, motcua_role_to_string (role));
-  bind_text (stmt, 4, created);
+  motcua_sqlite_bind_text (stmt, 1, username);
+  motcua_sqlite_bind_text (stmt, 2, full_name);
+  motcua_sqlite_bind_text (stmt, 3, motcua_role_to_string (role));
+  motcua_sqlite_bind_text (stmt, 4, created);
   rc = sqlite3_step (stmt);
   sqlite3_reset (stmt);
   if ((rc & 0xff) == SQLITE_CONSTRAINT)
@@ -752,8 +732,8 @@ user_from_row (sqlite3_stmt *stmt)
 {
   MotcuaUser *user = g_new0 (MotcuaUser, 1);
 
-  user->username = column_text (stmt, 0);
-  user->full_name = column_text (stmt, 1);
+  user->username = motcua_sqlite_column_text (stmt, 0);
+  user->full_name = motcua_sqlite_column_text (stmt, 1);
   if (!motcua_role_from_string ((const char *) sqlite3_column_text (stmt, 2), &user->role))
     user->role = MOTCUA_ROLE_NONE;
   user->disabled = sqlite3_column_int (stmt, 3);
@@ -769,7 +749,7 @@ motcua_store_get_user (MotcuaStore *self, const char *username, GError **error)
 
   if (stmt == NULL)
     return NULL;
-  bind_text (stmt, 1, username);
+  motcua_sqlite_bind_text (stmt, 1, username);
   if ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     user = user_from_row (stmt);
   sqlite3_reset (stmt);
@@ -809,7 +789,7 @@ insert_procedure (MotcuaStore *self, MotcuaProcedure *procedure, GError **error)
   stmt = prepare (self, "DELETE FROM procedure_documents WHERE procedure_code = ?", error);
   if (stmt == NULL)
     return FALSE;
-  bind_text (stmt, 1, procedure->code);
+  motcua_sqlite_bind_text (stmt, 1, procedure->code);
   if (!step_done (self, stmt, error))
     return FALSE;
 
@@ -822,17 +802,17 @@ insert_procedure (MotcuaStore *self, MotcuaProcedure *procedure, GError **error)
                   " legal_basis = excluded.legal_basis, active = 1", error);
   if (stmt == NULL)
     return FALSE;
-  bind_text (stmt, 1, procedure->code);
-  bind_text (stmt, 2, procedure->name);
-  bind_text (stmt, 3, folded);
-  bind_text (stmt, 4, procedure->field);
-  bind_text (stmt, 5, procedure->level);
+  motcua_sqlite_bind_text (stmt, 1, procedure->code);
+  motcua_sqlite_bind_text (stmt, 2, procedure->name);
+  motcua_sqlite_bind_text (stmt, 3, folded);
+  motcua_sqlite_bind_text (stmt, 4, procedure->field);
+  motcua_sqlite_bind_text (stmt, 5, procedure->level);
   sqlite3_bind_int (stmt, 6, procedure->time_amount);
-  bind_text (stmt, 7, motcua_time_unit_to_string (procedure->time_unit));
-  bind_text (stmt, 8, procedure->fee);
+  motcua_sqlite_bind_text (stmt, 7, motcua_time_unit_to_string (procedure->time_unit));
+  motcua_sqlite_bind_text (stmt, 8, procedure->fee);
   if (procedure->fee_amount >= 0)
     sqlite3_bind_int64 (stmt, 9, procedure->fee_amount);
-  bind_text (stmt, 10, procedure->legal_basis);
+  motcua_sqlite_bind_text (stmt, 10, procedure->legal_basis);
   if (!step_done (self, stmt, error))
     return FALSE;
 
@@ -844,10 +824,10 @@ insert_procedure (MotcuaStore *self, MotcuaProcedure *procedure, GError **error)
                             " VALUES (?, ?, ?, ?, ?, ?)", error);
       if (stmt == NULL)
         return FALSE;
-      bind_text (stmt, 1, procedure->code);
+      motcua_sqlite_bind_text (stmt, 1, procedure->code);
       sqlite3_bind_int (stmt, 2, i + 1);
-      bind_text (stmt, 3, doc->name);
-      bind_text (stmt, 4, doc->kind);
+      motcua_sqlite_bind_text (stmt, 3, doc->name);
+      motcua_sqlite_bind_text (stmt, 4, doc->kind);
       sqlite3_bind_int (stmt, 5, doc->quantity);
       sqlite3_bind_int (stmt, 6, doc->required);
       if (!step_done (self, stmt, error))
@@ -877,21 +857,21 @@ procedure_from_row (MotcuaStore *self, sqlite3_stmt *row, GError **error)
   sqlite3_stmt *docs;
   int rc;
 
-  procedure->code = column_text (row, 0);
-  procedure->name = column_text (row, 1);
-  procedure->field = column_text (row, 2);
-  procedure->level = column_text (row, 3);
+  procedure->code = motcua_sqlite_column_text (row, 0);
+  procedure->name = motcua_sqlite_column_text (row, 1);
+  procedure->field = motcua_sqlite_column_text (row, 2);
+  procedure->level = motcua_sqlite_column_text (row, 3);
   procedure->time_amount = sqlite3_column_int (row, 4);
   motcua_time_unit_from_string ((const char *) sqlite3_column_text (row, 5), &procedure->time_unit);
-  procedure->fee = column_text (row, 6);
+  procedure->fee = motcua_sqlite_column_text (row, 6);
   procedure->fee_amount = sqlite3_column_type (row, 7) == SQLITE_NULL ? -1 : sqlite3_column_int64 (row, 7);
-  procedure->legal_basis = column_text (row, 8);
+  procedure->legal_basis = motcua_sqlite_column_text (row, 8);
 
   docs = prepare (self, "SELECT name, kind, quantity, required FROM procedure_documents"
                         " WHERE procedure_code = ? ORDER BY position", error);
   if (docs == NULL)
     return NULL;
-  bind_text (docs, 1, procedure->code);
+  motcua_sqlite_bind_text (docs, 1, procedure->code);
   while ((rc = sqlite3_step (docs)) == SQLITE_ROW)
     motcua_procedure_add_document (procedure, (const char *) sqlite3_column_text (docs, 0),
                                    (const char *) sqlite3_column_text (docs, 1),
@@ -921,10 +901,10 @@ motcua_store_list_procedures (MotcuaStore *self, const char *search, GError **er
       g_ptr_array_unref (rows);
       return NULL;
     }
-  bind_text (stmt, 1, pattern);
+  motcua_sqlite_bind_text (stmt, 1, pattern);
   /* Collect codes first: building each procedure uses another statement. */
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    g_ptr_array_add (rows, column_text (stmt, 0));
+    g_ptr_array_add (rows, motcua_sqlite_column_text (stmt, 0));
   ok = rows_done (self, stmt, rc, error);
 
   for (guint i = 0; ok && i < rows->len; i++)
@@ -949,7 +929,7 @@ motcua_store_get_procedure (MotcuaStore *self, const char *code, GError **error)
 
   if (stmt == NULL)
     return NULL;
-  bind_text (stmt, 1, code);
+  motcua_sqlite_bind_text (stmt, 1, code);
   rc = sqlite3_step (stmt);
   if (rc == SQLITE_ROW)
     procedure = procedure_from_row (self, stmt, error);
@@ -978,8 +958,8 @@ code_from_block (MotcuaStore *self, const char *agency_code, const char *day, gi
   *seq = 0;
   if (stmt == NULL)
     return FALSE;
-  bind_text (stmt, 1, agency_code);
-  bind_text (stmt, 2, day);
+  motcua_sqlite_bind_text (stmt, 1, agency_code);
+  motcua_sqlite_bind_text (stmt, 2, day);
   if ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
       block = sqlite3_column_int64 (stmt, 0);
@@ -1007,8 +987,8 @@ code_from_sequence (MotcuaStore *self, const char *agency_code, const char *day,
 
   if (stmt == NULL)
     return FALSE;
-  bind_text (stmt, 1, agency_code);
-  bind_text (stmt, 2, day);
+  motcua_sqlite_bind_text (stmt, 1, agency_code);
+  motcua_sqlite_bind_text (stmt, 2, day);
   rc = sqlite3_step (stmt);
   exists = rc == SQLITE_ROW;
   *seq = exists ? sqlite3_column_int64 (stmt, 0) : 1;
@@ -1022,8 +1002,8 @@ code_from_sequence (MotcuaStore *self, const char *agency_code, const char *day,
                                : "INSERT INTO code_sequences (agency_code, day, next_seq) VALUES (?1, ?2, ?3)", error);
   if (stmt == NULL)
     return FALSE;
-  bind_text (stmt, 1, agency_code);
-  bind_text (stmt, 2, day);
+  motcua_sqlite_bind_text (stmt, 1, agency_code);
+  motcua_sqlite_bind_text (stmt, 2, day);
   sqlite3_bind_int64 (stmt, 3, *seq + 1);
   return step_done (self, stmt, error);
 }
@@ -1041,16 +1021,54 @@ sequence_taken (MotcuaStore *self, const char *agency_code, const char *day, con
 
   if (stmt == NULL)
     return FALSE;
-  bind_text (stmt, 1, agency_code);
-  bind_text (stmt, 2, day);
+  motcua_sqlite_bind_text (stmt, 1, agency_code);
+  motcua_sqlite_bind_text (stmt, 2, day);
   sqlite3_bind_int64 (stmt, 3, seq);
-  bind_text (stmt, 4, code);
+  motcua_sqlite_bind_text (stmt, 4, code);
   rc = sqlite3_step (stmt);
   *taken = rc == SQLITE_ROW && sqlite3_column_int (stmt, 0);
   sqlite3_reset (stmt);
   if (rc != SQLITE_ROW)
     return fail (self, rc, error);
   return TRUE;
+}
+
+static gboolean
+code_exists (MotcuaStore *self, const char *code, gboolean *exists, GError **error)
+{
+  sqlite3_stmt *stmt = prepare (self, "SELECT EXISTS (SELECT 1 FROM dossiers WHERE code = ?)", error);
+  int rc;
+
+  if (stmt == NULL)
+    return FALSE;
+  motcua_sqlite_bind_text (stmt, 1, code);
+  rc = sqlite3_step (stmt);
+  *exists = rc == SQLITE_ROW && sqlite3_column_int (stmt, 0);
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_ROW)
+    return fail (self, rc, error);
+  return TRUE;
+}
+
+static gboolean
+check_may_count_locally (MotcuaStore *self, GDateTime *day, GError **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  g_autofree char *server = motcua_store_get_state (self, "sync.server_url", &local_error);
+  g_autofree char *day_text = NULL;
+
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+  if (server == NULL)
+    return TRUE;
+  day_text = g_date_time_format (day, "%d/%m/%Y");
+  g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_REFUSED,
+               _("No reserved dossier numbers are left for %s. Connect to the server once to reserve more."),
+               day_text);
+  return FALSE;
 }
 
 char *
@@ -1065,11 +1083,29 @@ motcua_store_allocate_code (MotcuaStore *self, const char *agency_code, GDateTim
   /* A block reserved from the server keeps codes unique across the agency's
    * workstations; without one, the local counter steps over every number a block
    * already gave out or a dossier already bears. */
-  if (!code_from_block (self, agency_code, yymmdd, &seq, error))
-    return NULL;
-  if (seq != 0)
-    return motcua_code_format (agency_code, day, seq);
+  for (;;)
+    {
+      g_autofree char *code = NULL;
 
+      if (!code_from_block (self, agency_code, yymmdd, &seq, error))
+        return NULL;
+      if (seq == 0)
+        break;
+      code = motcua_code_format (agency_code, day, seq);
+      /* A dossier made before the workstation was registered may bear a number the
+       * server gives out later: skip it rather than fail on it forever. */
+      if (!code_exists (self, code, &taken, error))
+        return NULL;
+      if (!taken)
+        return g_steal_pointer (&code);
+    }
+
+  /* Once registered, the server is the only source of numbers: the local counter
+   * would make the same codes as another workstation of the agency. */
+  if (!check_may_count_locally (self, day, error))
+    return NULL;
+
+  taken = TRUE;
   while (taken)
     {
       g_autofree char *code = NULL;
@@ -1083,6 +1119,54 @@ motcua_store_allocate_code (MotcuaStore *self, const char *agency_code, GDateTim
         return g_steal_pointer (&code);
     }
   g_assert_not_reached ();
+}
+
+gboolean
+motcua_store_add_code_block (MotcuaStore *self, const char *agency_code, GDateTime *day,
+                             gint64 first, gint64 last, GError **error)
+{
+  g_autofree char *yymmdd = motcua_code_day (day);
+  sqlite3_stmt *stmt;
+
+  /* Four digits in a code: a block beyond them would make codes of another shape. */
+  if (first < 1 || last < first || last > 9999)
+    {
+      g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_INVALID_INPUT,
+                   _("The server reserved the numbers %lld to %lld, which cannot be dossier numbers."),
+                   (long long) first, (long long) last);
+      return FALSE;
+    }
+  stmt = prepare (self, "INSERT INTO code_blocks (agency_code, day, first_seq, last_seq, next_seq)"
+                        " VALUES (?, ?, ?, ?, ?)", error);
+  if (stmt == NULL)
+    return FALSE;
+  motcua_sqlite_bind_text (stmt, 1, agency_code);
+  motcua_sqlite_bind_text (stmt, 2, yymmdd);
+  sqlite3_bind_int64 (stmt, 3, first);
+  sqlite3_bind_int64 (stmt, 4, last);
+  sqlite3_bind_int64 (stmt, 5, first);
+  return step_done (self, stmt, error);
+}
+
+gint64
+motcua_store_count_block_codes_left (MotcuaStore *self, const char *agency_code, GDateTime *day, GError **error)
+{
+  g_autofree char *yymmdd = motcua_code_day (day);
+  sqlite3_stmt *stmt = prepare (self, "SELECT COALESCE (sum (last_seq - next_seq + 1), 0) FROM code_blocks"
+                                      " WHERE agency_code = ? AND day = ? AND next_seq <= last_seq", error);
+  gint64 left = -1;
+  int rc;
+
+  if (stmt == NULL)
+    return -1;
+  motcua_sqlite_bind_text (stmt, 1, agency_code);
+  motcua_sqlite_bind_text (stmt, 2, yymmdd);
+  if ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    left = sqlite3_column_int64 (stmt, 0);
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_ROW)
+    fail (self, rc, error);
+  return left;
 }
 
 /* ---- attachments ------------------------------------------------------------ */
@@ -1200,43 +1284,43 @@ bind_dossier (sqlite3_stmt *stmt, MotcuaDossier *d)
   int i = 1;
 
   /* Column 0 (id) is bound last, at position 38, for the UPDATE's WHERE. */
-  bind_text (stmt, i++, d->uid);
-  bind_text (stmt, i++, d->code);
-  bind_text (stmt, i++, d->agency_code);
-  bind_text (stmt, i++, d->procedure_code);
-  bind_text (stmt, i++, d->procedure_name);
+  motcua_sqlite_bind_text (stmt, i++, d->uid);
+  motcua_sqlite_bind_text (stmt, i++, d->code);
+  motcua_sqlite_bind_text (stmt, i++, d->agency_code);
+  motcua_sqlite_bind_text (stmt, i++, d->procedure_code);
+  motcua_sqlite_bind_text (stmt, i++, d->procedure_name);
   sqlite3_bind_int (stmt, i++, d->time_amount);
-  bind_text (stmt, i++, d->time_unit);
-  bind_text (stmt, i++, d->applicant_name);
-  bind_text (stmt, i++, d->applicant_id_number);
-  bind_text (stmt, i++, d->applicant_phone);
-  bind_text (stmt, i++, d->applicant_address);
-  bind_text (stmt, i++, d->applicant_email);
+  motcua_sqlite_bind_text (stmt, i++, d->time_unit);
+  motcua_sqlite_bind_text (stmt, i++, d->applicant_name);
+  motcua_sqlite_bind_text (stmt, i++, d->applicant_id_number);
+  motcua_sqlite_bind_text (stmt, i++, d->applicant_phone);
+  motcua_sqlite_bind_text (stmt, i++, d->applicant_address);
+  motcua_sqlite_bind_text (stmt, i++, d->applicant_email);
   sqlite3_bind_int (stmt, i++, d->applicant_type);
   sqlite3_bind_int (stmt, i++, d->channel);
   sqlite3_bind_int (stmt, i++, d->status);
   sqlite3_bind_int (stmt, i++, d->step);
   sqlite3_bind_int (stmt, i++, d->sets);
-  bind_text (stmt, i++, d->submitted_at);
-  bind_text (stmt, i++, d->received_at);
-  bind_text (stmt, i++, d->due_at);
-  bind_text (stmt, i++, d->finished_at);
-  bind_text (stmt, i++, d->returned_at);
-  bind_text (stmt, i++, d->paused_at);
+  motcua_sqlite_bind_text (stmt, i++, d->submitted_at);
+  motcua_sqlite_bind_text (stmt, i++, d->received_at);
+  motcua_sqlite_bind_text (stmt, i++, d->due_at);
+  motcua_sqlite_bind_text (stmt, i++, d->finished_at);
+  motcua_sqlite_bind_text (stmt, i++, d->returned_at);
+  motcua_sqlite_bind_text (stmt, i++, d->paused_at);
   sqlite3_bind_int (stmt, i++, d->resume_status);
   sqlite3_bind_int (stmt, i++, d->resume_step);
   sqlite3_bind_int (stmt, i++, d->supplement_count);
   sqlite3_bind_int (stmt, i++, d->apology_count);
-  bind_text (stmt, i++, d->assignee);
-  bind_text (stmt, i++, d->return_method);
-  bind_text (stmt, i++, d->return_tracking);
-  bind_text (stmt, i++, d->recipient_name);
-  bind_text (stmt, i++, d->recipient_id_number);
-  bind_text (stmt, i++, d->satisfaction);
-  bind_text (stmt, i++, d->last_reason);
+  motcua_sqlite_bind_text (stmt, i++, d->assignee);
+  motcua_sqlite_bind_text (stmt, i++, d->return_method);
+  motcua_sqlite_bind_text (stmt, i++, d->return_tracking);
+  motcua_sqlite_bind_text (stmt, i++, d->recipient_name);
+  motcua_sqlite_bind_text (stmt, i++, d->recipient_id_number);
+  motcua_sqlite_bind_text (stmt, i++, d->satisfaction);
+  motcua_sqlite_bind_text (stmt, i++, d->last_reason);
   sqlite3_bind_int (stmt, i++, d->event_count);
-  bind_text (stmt, i++, d->last_event_hash);
-  bind_text (stmt, i++, d->updated_at);
+  motcua_sqlite_bind_text (stmt, i++, d->last_event_hash);
+  motcua_sqlite_bind_text (stmt, i++, d->updated_at);
   g_assert (i == 38);
   if (d->id != 0)
     sqlite3_bind_int64 (stmt, 38, d->id);
@@ -1286,7 +1370,7 @@ load_dossier_where (MotcuaStore *self, const char *sql, const char *key, gint64 
   if (stmt == NULL)
     return NULL;
   if (key != NULL)
-    bind_text (stmt, 1, key);
+    motcua_sqlite_bind_text (stmt, 1, key);
   else
     sqlite3_bind_int64 (stmt, 1, id);
   rc = sqlite3_step (stmt);
@@ -1341,8 +1425,8 @@ save_children (MotcuaStore *self, MotcuaDossier *d, gboolean is_new, GError **er
           return FALSE;
         sqlite3_bind_int64 (stmt, 1, d->id);
         sqlite3_bind_int (stmt, 2, i + 1);
-        bind_text (stmt, 3, doc->name);
-        bind_text (stmt, 4, doc->kind);
+        motcua_sqlite_bind_text (stmt, 3, doc->name);
+        motcua_sqlite_bind_text (stmt, 4, doc->kind);
         sqlite3_bind_int (stmt, 5, doc->quantity);
         sqlite3_bind_int (stmt, 6, doc->provided);
         sqlite3_bind_int (stmt, 7, doc->required);
@@ -1358,10 +1442,10 @@ save_children (MotcuaStore *self, MotcuaDossier *d, gboolean is_new, GError **er
                             " VALUES (?, ?, ?, ?)", error);
       if (stmt == NULL)
         return FALSE;
-      bind_text (stmt, 1, ref->sha256);
+      motcua_sqlite_bind_text (stmt, 1, ref->sha256);
       sqlite3_bind_int64 (stmt, 2, ref->size);
-      bind_text (stmt, 3, ref->mime_type);
-      bind_text (stmt, 4, d->updated_at);
+      motcua_sqlite_bind_text (stmt, 3, ref->mime_type);
+      motcua_sqlite_bind_text (stmt, 4, d->updated_at);
       if (!step_done (self, stmt, error))
         return FALSE;
 
@@ -1371,9 +1455,9 @@ save_children (MotcuaStore *self, MotcuaDossier *d, gboolean is_new, GError **er
         return FALSE;
       sqlite3_bind_int64 (stmt, 1, d->id);
       sqlite3_bind_int (stmt, 2, i + 1);
-      bind_text (stmt, 3, ref->sha256);
-      bind_text (stmt, 4, ref->name);
-      bind_text (stmt, 5, ref->mime_type);
+      motcua_sqlite_bind_text (stmt, 3, ref->sha256);
+      motcua_sqlite_bind_text (stmt, 4, ref->name);
+      motcua_sqlite_bind_text (stmt, 5, ref->mime_type);
       if (!step_done (self, stmt, error))
         return FALSE;
     }
@@ -1431,23 +1515,23 @@ insert_event (MotcuaStore *self, MotcuaEvent *event, GError **error)
 
   if (stmt == NULL)
     return FALSE;
-  bind_text (stmt, 1, event->op_id);
-  bind_text (stmt, 2, event->dossier_uid);
+  motcua_sqlite_bind_text (stmt, 1, event->op_id);
+  motcua_sqlite_bind_text (stmt, 2, event->dossier_uid);
   sqlite3_bind_int64 (stmt, 3, event->seq);
-  bind_text (stmt, 4, event->actor);
-  bind_text (stmt, 5, event->actor_role);
-  bind_text (stmt, 6, event->confirmed_at);
-  bind_text (stmt, 7, event->kind);
-  bind_text (stmt, 8, event->payload);
-  bind_text (stmt, 9, event->prev_hash);
-  bind_text (stmt, 10, event->hash);
+  motcua_sqlite_bind_text (stmt, 4, event->actor);
+  motcua_sqlite_bind_text (stmt, 5, event->actor_role);
+  motcua_sqlite_bind_text (stmt, 6, event->confirmed_at);
+  motcua_sqlite_bind_text (stmt, 7, event->kind);
+  motcua_sqlite_bind_text (stmt, 8, event->payload);
+  motcua_sqlite_bind_text (stmt, 9, event->prev_hash);
+  motcua_sqlite_bind_text (stmt, 10, event->hash);
   if (event->signature != NULL)
     sqlite3_bind_blob (stmt, 11, g_bytes_get_data (event->signature, NULL),
                        g_bytes_get_size (event->signature), SQLITE_TRANSIENT);
   sqlite3_bind_int (stmt, 12, event->sync_state);
   if (event->server_seq != 0)
     sqlite3_bind_int64 (stmt, 13, event->server_seq);
-  bind_text (stmt, 14, event->reject_reason);
+  motcua_sqlite_bind_text (stmt, 14, event->reject_reason);
   rc = sqlite3_step (stmt);
   sqlite3_reset (stmt);
   if ((rc & 0xff) == SQLITE_CONSTRAINT)
@@ -2262,10 +2346,10 @@ bind_filter (sqlite3_stmt *stmt, const MotcuaDossierQuery *query, GDateTime *now
 
   sqlite3_bind_int (stmt, 1, query->status);
   sqlite3_bind_int (stmt, 2, query->due == MOTCUA_DUE_TODAY);
-  bind_text (stmt, 3, today);
-  bind_text (stmt, 4, tomorrow);
+  motcua_sqlite_bind_text (stmt, 3, today);
+  motcua_sqlite_bind_text (stmt, 4, tomorrow);
   sqlite3_bind_int (stmt, 5, query->due == MOTCUA_DUE_OVERDUE);
-  bind_text (stmt, 6, now_text);
+  motcua_sqlite_bind_text (stmt, 6, now_text);
 }
 
 static GPtrArray *
@@ -2368,22 +2452,22 @@ event_from_row (sqlite3_stmt *stmt)
   const void *signature;
 
   event->id = sqlite3_column_int64 (stmt, 0);
-  event->op_id = column_text (stmt, 1);
-  event->dossier_uid = column_text (stmt, 2);
+  event->op_id = motcua_sqlite_column_text (stmt, 1);
+  event->dossier_uid = motcua_sqlite_column_text (stmt, 2);
   event->seq = sqlite3_column_int64 (stmt, 3);
-  event->actor = column_text (stmt, 4);
-  event->actor_role = column_text (stmt, 5);
-  event->confirmed_at = column_text (stmt, 6);
-  event->kind = column_text (stmt, 7);
-  event->payload = column_text (stmt, 8);
-  event->prev_hash = column_text (stmt, 9);
-  event->hash = column_text (stmt, 10);
+  event->actor = motcua_sqlite_column_text (stmt, 4);
+  event->actor_role = motcua_sqlite_column_text (stmt, 5);
+  event->confirmed_at = motcua_sqlite_column_text (stmt, 6);
+  event->kind = motcua_sqlite_column_text (stmt, 7);
+  event->payload = motcua_sqlite_column_text (stmt, 8);
+  event->prev_hash = motcua_sqlite_column_text (stmt, 9);
+  event->hash = motcua_sqlite_column_text (stmt, 10);
   signature = sqlite3_column_blob (stmt, 11);
   if (signature != NULL)
     event->signature = g_bytes_new (signature, sqlite3_column_bytes (stmt, 11));
   event->sync_state = sqlite3_column_int (stmt, 12);
   event->server_seq = sqlite3_column_int64 (stmt, 13);
-  event->reject_reason = column_text (stmt, 14);
+  event->reject_reason = motcua_sqlite_column_text (stmt, 14);
   return event;
 }
 
@@ -2400,7 +2484,7 @@ motcua_store_get_events (MotcuaStore *self, const char *dossier_uid, GError **er
   if (stmt == NULL)
     return NULL;
   events = g_ptr_array_new_with_free_func ((GDestroyNotify) motcua_event_free);
-  bind_text (stmt, 1, dossier_uid);
+  motcua_sqlite_bind_text (stmt, 1, dossier_uid);
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     g_ptr_array_add (events, event_from_row (stmt));
   sqlite3_reset (stmt);
@@ -2588,4 +2672,586 @@ motcua_store_get_handovers (MotcuaStore *self, MotcuaDossier *dossier, GError **
       g_ptr_array_add (rows, row);
     }
   return g_steal_pointer (&rows);
+}
+
+/* ---- sync ------------------------------------------------------------------------ */
+
+#define EVENT_COLUMNS \
+  "id, op_id, dossier_uid, seq, actor, actor_role, confirmed_at, kind, payload," \
+  " prev_hash, hash, signature, sync_state, server_seq, reject_reason"
+
+static GPtrArray *
+collect_events (MotcuaStore *self, sqlite3_stmt *stmt, GError **error)
+{
+  g_autoptr(GPtrArray) events = g_ptr_array_new_with_free_func ((GDestroyNotify) motcua_event_free);
+  int rc;
+
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    g_ptr_array_add (events, event_from_row (stmt));
+  if (!rows_done (self, stmt, rc, error))
+    return NULL;
+  return g_steal_pointer (&events);
+}
+
+GPtrArray *
+motcua_store_get_outbox_after (MotcuaStore *self, gint64 after_id, guint limit, GError **error)
+{
+  /* "sync_state <> 1" lets SQLite read the partial index events_outbox. */
+  sqlite3_stmt *stmt = prepare (self, "SELECT " EVENT_COLUMNS " FROM events"
+                                      " WHERE sync_state = 0 AND sync_state <> 1 AND id > ? ORDER BY id LIMIT ?",
+                                error);
+
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, after_id);
+  sqlite3_bind_int64 (stmt, 2, limit > 0 ? (gint64) limit : -1);
+  return collect_events (self, stmt, error);
+}
+
+GPtrArray *
+motcua_store_get_outbox (MotcuaStore *self, guint limit, GError **error)
+{
+  return motcua_store_get_outbox_after (self, 0, limit, error);
+}
+
+gboolean
+motcua_store_mark_pushed (MotcuaStore *self, const char *op_id, MotcuaPushOutcome outcome,
+                          gint64 server_seq, const char *reason, GError **error)
+{
+  sqlite3_stmt *stmt;
+
+  switch (outcome)
+    {
+    case MOTCUA_PUSH_ACCEPTED:
+      stmt = prepare (self, "UPDATE events SET sync_state = 1, server_seq = ?2, reject_reason = NULL"
+                            " WHERE op_id = ?1", error);
+      break;
+    case MOTCUA_PUSH_REJECTED:
+      /* A late answer must not undo what a feed page already confirmed. */
+      stmt = prepare (self, "UPDATE events SET sync_state = 2, reject_reason = ?3"
+                            " WHERE op_id = ?1 AND sync_state <> 1", error);
+      break;
+    case MOTCUA_PUSH_RETRY:
+    default:
+      return TRUE;
+    }
+  if (stmt == NULL)
+    return FALSE;
+  motcua_sqlite_bind_text (stmt, 1, op_id);
+  if (outcome == MOTCUA_PUSH_ACCEPTED)
+    sqlite3_bind_int64 (stmt, 2, server_seq);
+  else
+    motcua_sqlite_bind_text (stmt, 3, reason ? reason : "rejected");
+  if (!motcua_store_begin (self, error))
+    return FALSE;
+  if (!step_done (self, stmt, error) || !motcua_store_commit (self, error))
+    {
+      motcua_store_rollback (self);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* Looks a dossier up by uid; a missing one is not an error (@dossier stays NULL). */
+static gboolean
+find_dossier_by_uid (MotcuaStore *self, const char *uid, MotcuaDossier **dossier, GError **error)
+{
+  g_autoptr(GError) local_error = NULL;
+
+  *dossier = load_dossier_where (self, "SELECT " MOTCUA_DOSSIER_COLUMNS " FROM dossiers WHERE uid = ?",
+                                 uid, 0, &local_error);
+  if (*dossier == NULL && !g_error_matches (local_error, MOTCUA_ERROR, MOTCUA_ERROR_NOT_FOUND))
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+MotcuaDossier *
+motcua_store_get_dossier_by_uid (MotcuaStore *self, const char *uid, GError **error)
+{
+  return load_dossier_where (self, "SELECT " MOTCUA_DOSSIER_COLUMNS " FROM dossiers WHERE uid = ?",
+                             uid, 0, error);
+}
+
+typedef struct {
+  char            *op_id;
+  char            *hash;
+  MotcuaSyncState  sync_state;
+} LocalEvent;
+
+static void
+local_event_clear (LocalEvent *local)
+{
+  g_clear_pointer (&local->op_id, g_free);
+  g_clear_pointer (&local->hash, g_free);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (LocalEvent, local_event_clear)
+
+/* The local event with @op_id, or (when @op_id is NULL) the one at @seq of @uid. */
+static gboolean
+find_local_event (MotcuaStore *self, const char *op_id, const char *uid, gint64 seq,
+                  LocalEvent *local, gboolean *found, GError **error)
+{
+  sqlite3_stmt *stmt;
+  int rc;
+
+  if (op_id != NULL)
+    stmt = prepare (self, "SELECT op_id, hash, sync_state FROM events WHERE op_id = ?", error);
+  else
+    stmt = prepare (self, "SELECT op_id, hash, sync_state FROM events WHERE dossier_uid = ? AND seq = ?", error);
+  if (stmt == NULL)
+    return FALSE;
+  motcua_sqlite_bind_text (stmt, 1, op_id ? op_id : uid);
+  if (op_id == NULL)
+    sqlite3_bind_int64 (stmt, 2, seq);
+  rc = sqlite3_step (stmt);
+  *found = rc == SQLITE_ROW;
+  if (*found)
+    {
+      local->op_id = motcua_sqlite_column_text (stmt, 0);
+      local->hash = motcua_sqlite_column_text (stmt, 1);
+      local->sync_state = sqlite3_column_int (stmt, 2);
+    }
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    return fail (self, rc, error);
+  return TRUE;
+}
+
+/* Moves the events of @uid from @seq on out of the chain into set_aside_events, whole.
+ * Only events the server never accepted may move: an accepted one is shared history. */
+static gboolean
+set_aside_from (MotcuaStore *self, const char *uid, gint64 seq, const char *reason,
+                gboolean dismissed, GError **error)
+{
+  g_autoptr(GDateTime) now = now_or (self, NULL);
+  g_autofree char *now_text = motcua_time_format (now);
+  sqlite3_stmt *stmt;
+  gboolean accepted;
+  int rc;
+
+  stmt = prepare (self, "SELECT EXISTS (SELECT 1 FROM events WHERE dossier_uid = ? AND seq >= ? AND sync_state = 1)",
+                  error);
+  if (stmt == NULL)
+    return FALSE;
+  motcua_sqlite_bind_text (stmt, 1, uid);
+  sqlite3_bind_int64 (stmt, 2, seq);
+  rc = sqlite3_step (stmt);
+  accepted = rc == SQLITE_ROW && sqlite3_column_int (stmt, 0);
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_ROW)
+    return fail (self, rc, error);
+  if (accepted)
+    {
+      g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_INVALID_INPUT,
+                   _("The server's copy of a dossier contradicts events it had already accepted "
+                     "(event %u of dossier %s). Nothing was changed; tell the server's administrator."),
+                   (guint) seq, uid);
+      return FALSE;
+    }
+
+  stmt = prepare (self,
+                  "INSERT INTO set_aside_events (op_id, dossier_uid, seq, actor, actor_role, confirmed_at, kind,"
+                  " payload, prev_hash, hash, signature, sync_state, server_seq, reject_reason,"
+                  " set_aside_at, reason, dismissed)"
+                  " SELECT op_id, dossier_uid, seq, actor, actor_role, confirmed_at, kind, payload, prev_hash, hash,"
+                  " signature, sync_state, server_seq, reject_reason, ?3, COALESCE (reject_reason, ?4), ?5"
+                  " FROM events WHERE dossier_uid = ?1 AND seq >= ?2 ORDER BY seq", error);
+  if (stmt == NULL)
+    return FALSE;
+  motcua_sqlite_bind_text (stmt, 1, uid);
+  sqlite3_bind_int64 (stmt, 2, seq);
+  motcua_sqlite_bind_text (stmt, 3, now_text);
+  motcua_sqlite_bind_text (stmt, 4, reason);
+  sqlite3_bind_int (stmt, 5, dismissed);
+  if (!step_done (self, stmt, error))
+    return FALSE;
+
+  stmt = prepare (self, "DELETE FROM events WHERE dossier_uid = ? AND seq >= ?", error);
+  if (stmt == NULL)
+    return FALSE;
+  motcua_sqlite_bind_text (stmt, 1, uid);
+  sqlite3_bind_int64 (stmt, 2, seq);
+  return step_done (self, stmt, error);
+}
+
+/* A dossier whose every event was set aside was never the server's: only its
+ * set-aside events remain to tell of it. */
+static gboolean
+delete_dossier (MotcuaStore *self, MotcuaDossier *dossier, GError **error)
+{
+  sqlite3_stmt *stmt = prepare (self, "DELETE FROM dossiers WHERE id = ?", error);
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, dossier->id);
+  return step_done (self, stmt, error)
+         && motcua_search_index_remove (self->search, dossier->id, error);
+}
+
+/* Rebuilds the cached row of @uid from the events left in its chain. */
+static gboolean
+refold_dossier (MotcuaStore *self, const char *uid, GError **error)
+{
+  g_autoptr(MotcuaDossier) cached = NULL;
+  g_autoptr(MotcuaDossier) folded = NULL;
+  g_autoptr(GPtrArray) events = NULL;
+  sqlite3_stmt *stmt;
+
+  if (!find_dossier_by_uid (self, uid, &cached, error))
+    return FALSE;
+  if (cached == NULL)
+    return TRUE;
+  if ((events = motcua_store_get_events (self, uid, error)) == NULL)
+    return FALSE;
+  if (events->len == 0)
+    return delete_dossier (self, cached, error);
+  if ((folded = fold_events (events, cached->code, error)) == NULL)
+    return FALSE;
+  folded->id = cached->id;
+
+  /* Attachments an event that left the chain had added must go with it. */
+  stmt = prepare (self, "DELETE FROM dossier_attachments WHERE dossier_id = ?", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, cached->id);
+  return step_done (self, stmt, error) && save_dossier (self, folded, error);
+}
+
+static gboolean
+feed_mismatch (MotcuaEvent *event, GError **error)
+{
+  g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_INVALID_INPUT,
+               _("The server sent event %u of dossier %s, which does not follow this workstation's copy "
+                 "of the dossier. Nothing of that answer was saved."),
+               (guint) event->seq, event->dossier_uid);
+  return FALSE;
+}
+
+/* A dossier another workstation created under a code one of this workstation's
+ * dossiers bears (numbered before registering, or refused as a duplicate): the
+ * server's dossier keeps the code, ours leaves the queue whole into set_aside_events.
+ * One the server accepted under that code would be the server contradicting itself. */
+static gboolean
+yield_code (MotcuaStore *self, MotcuaEvent *event, JsonObject *payload, GError **error)
+{
+  const char *code = json_object_get_string_member_with_default (payload, "code", NULL);
+  sqlite3_stmt *stmt;
+  g_autofree char *uid = NULL;
+  int rc;
+
+  if (code == NULL)
+    return TRUE;
+  stmt = prepare (self, "SELECT uid FROM dossiers WHERE code = ?", error);
+  if (stmt == NULL)
+    return FALSE;
+  motcua_sqlite_bind_text (stmt, 1, code);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    uid = motcua_sqlite_column_text (stmt, 0);
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    return fail (self, rc, error);
+  if (uid == NULL || g_str_equal (uid, event->dossier_uid))
+    return TRUE;
+  return set_aside_from (self, uid, 1, "duplicate-code", FALSE, error)
+         && refold_dossier (self, uid, error);
+}
+
+static gboolean
+apply_feed_event (MotcuaStore *self, MotcuaEvent *event, guint *n_applied, GError **error)
+{
+  g_autofree char *hash = motcua_event_compute_hash (event);
+  g_autoptr(MotcuaDossier) dossier = NULL;
+  g_autoptr(MotcuaDossier) appended = NULL;
+  g_autoptr(JsonObject) payload = NULL;
+  g_auto(LocalEvent) local = { 0 };
+  gboolean found;
+
+  if (g_strcmp0 (hash, event->hash) != 0)
+    {
+      g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_INVALID_INPUT,
+                   _("The server sent event %u of dossier %s whose content does not match its hash. "
+                     "Nothing of that answer was saved."),
+                   (guint) event->seq, event->dossier_uid);
+      return FALSE;
+    }
+
+  /* Our own event coming back: only its acknowledgement is news. */
+  if (!find_local_event (self, event->op_id, NULL, 0, &local, &found, error))
+    return FALSE;
+  if (found)
+    {
+      if (g_strcmp0 (local.hash, event->hash) != 0)
+        return feed_mismatch (event, error);
+      return motcua_store_mark_pushed (self, event->op_id, MOTCUA_PUSH_ACCEPTED, event->server_seq, NULL, error);
+    }
+
+  if (!find_dossier_by_uid (self, event->dossier_uid, &dossier, error))
+    return FALSE;
+  if (dossier != NULL && event->seq <= (gint64) dossier->event_count)
+    {
+      /* Another workstation's event took a place one of ours holds: the server wins. */
+      g_auto(LocalEvent) here = { 0 };
+
+      if (!find_local_event (self, NULL, event->dossier_uid, event->seq, &here, &found, error))
+        return FALSE;
+      if (!found)
+        return feed_mismatch (event, error);
+      if (!set_aside_from (self, event->dossier_uid, event->seq, "conflict", FALSE, error)
+          || !refold_dossier (self, event->dossier_uid, error))
+        return FALSE;
+      g_clear_object (&dossier);
+      if (!find_dossier_by_uid (self, event->dossier_uid, &dossier, error))
+        return FALSE;
+    }
+
+  if (dossier != NULL ? (event->seq != (gint64) dossier->event_count + 1
+                         || g_strcmp0 (event->prev_hash, dossier->last_event_hash) != 0)
+                      : event->seq != 1)
+    return feed_mismatch (event, error);
+
+  if ((payload = motcua_event_parse_payload (event, error)) == NULL
+      || (dossier == NULL && !yield_code (self, event, payload, error)))
+    return FALSE;
+  event->sync_state = MOTCUA_SYNC_ACCEPTED;
+  g_clear_pointer (&event->reject_reason, g_free);
+  if ((appended = motcua_store_append_event (self, dossier, event, payload, error)) == NULL)
+    return FALSE;
+  (*n_applied)++;
+  return TRUE;
+}
+
+gboolean
+motcua_store_apply_feed_page (MotcuaStore *self, GPtrArray *events, gint64 next_cursor,
+                              guint *n_applied, GError **error)
+{
+  char cursor[32];
+  guint applied = 0;
+
+  if (n_applied != NULL)
+    *n_applied = 0;
+  g_snprintf (cursor, sizeof cursor, "%" G_GINT64_FORMAT, next_cursor);
+  if (!motcua_store_begin (self, error))
+    return FALSE;
+  for (guint i = 0; i < events->len; i++)
+    if (!apply_feed_event (self, g_ptr_array_index (events, i), &applied, error))
+      goto failed;
+  if (!motcua_store_set_state (self, "sync.cursor", cursor, error)
+      || !motcua_store_commit (self, error))
+    goto failed;
+  if (n_applied != NULL)
+    *n_applied = applied;
+  return TRUE;
+
+failed:
+  motcua_store_rollback (self);
+  return FALSE;
+}
+
+static gint64
+count_query (MotcuaStore *self, const char *sql, GError **error)
+{
+  sqlite3_stmt *stmt = prepare (self, sql, error);
+  gint64 count = -1;
+  int rc;
+
+  if (stmt == NULL)
+    return -1;
+  if ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    count = sqlite3_column_int64 (stmt, 0);
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_ROW)
+    fail (self, rc, error);
+  return count;
+}
+
+gint64
+motcua_store_count_pending (MotcuaStore *self, GError **error)
+{
+  return count_query (self, "SELECT count(*) FROM events WHERE sync_state = 0 AND sync_state <> 1", error);
+}
+
+gint64
+motcua_store_count_attention (MotcuaStore *self, GError **error)
+{
+  return count_query (self, "SELECT count(*) FROM ("
+                            "  SELECT dossier_uid FROM events WHERE sync_state = 2 AND sync_state <> 1"
+                            "  UNION SELECT dossier_uid FROM set_aside_events WHERE dismissed = 0)", error);
+}
+
+gint64
+motcua_store_count_set_aside (MotcuaStore *self, GError **error)
+{
+  return count_query (self, "SELECT count(*) FROM set_aside_events", error);
+}
+
+void
+motcua_attention_item_free (MotcuaAttentionItem *item)
+{
+  if (item == NULL)
+    return;
+  g_free (item->dossier_uid);
+  g_free (item->code);
+  g_free (item->state);
+  g_free (item->kind);
+  g_free (item->reason);
+  g_free (item->time);
+  g_free (item->set_aside_at);
+  g_free (item->op_id);
+  g_free (item->hash);
+  g_free (item);
+}
+
+GPtrArray *
+motcua_store_list_attention (MotcuaStore *self, GError **error)
+{
+  /* A dossier whose creation was set aside has no row left: its code is in the
+   * creating event's payload. */
+  sqlite3_stmt *stmt = prepare (self,
+    "SELECT e.dossier_uid, d.code, 'rejected', e.kind, e.seq, e.reject_reason, e.confirmed_at, NULL,"
+    "       e.op_id, e.hash"
+    "  FROM events e LEFT JOIN dossiers d ON d.uid = e.dossier_uid"
+    " WHERE e.sync_state = 2 AND e.sync_state <> 1"
+    " UNION ALL "
+    "SELECT s.dossier_uid, COALESCE (d.code, json_extract (s.payload, '$.code'), s.dossier_uid), 'set-aside',"
+    "       s.kind, s.seq, s.reason, s.confirmed_at, s.set_aside_at, s.op_id, s.hash"
+    "  FROM set_aside_events s LEFT JOIN dossiers d ON d.uid = s.dossier_uid"
+    " WHERE s.dismissed = 0"
+    " ORDER BY 2, 5", error);
+  g_autoptr(GPtrArray) items = NULL;
+  int rc;
+
+  if (stmt == NULL)
+    return NULL;
+  items = g_ptr_array_new_with_free_func ((GDestroyNotify) motcua_attention_item_free);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      MotcuaAttentionItem *item = g_new0 (MotcuaAttentionItem, 1);
+
+      item->dossier_uid = motcua_sqlite_column_text (stmt, 0);
+      item->code = motcua_sqlite_column_text (stmt, 1);
+      item->state = motcua_sqlite_column_text (stmt, 2);
+      item->kind = motcua_sqlite_column_text (stmt, 3);
+      item->seq = sqlite3_column_int64 (stmt, 4);
+      item->reason = motcua_sqlite_column_text (stmt, 5);
+      item->time = motcua_sqlite_column_text (stmt, 6);
+      item->set_aside_at = motcua_sqlite_column_text (stmt, 7);
+      item->op_id = motcua_sqlite_column_text (stmt, 8);
+      item->hash = motcua_sqlite_column_text (stmt, 9);
+      g_ptr_array_add (items, item);
+    }
+  if (!rows_done (self, stmt, rc, error))
+    return NULL;
+  return g_steal_pointer (&items);
+}
+
+gboolean
+motcua_store_dismiss_attention (MotcuaStore *self, const char *dossier_uid, GError **error)
+{
+  sqlite3_stmt *stmt;
+  gint64 first_rejected = 0;
+  int rc;
+
+  if (!motcua_store_begin (self, error))
+    return FALSE;
+  stmt = prepare (self, "SELECT min(seq) FROM events WHERE dossier_uid = ? AND sync_state = 2 AND sync_state <> 1",
+                  error);
+  if (stmt == NULL)
+    goto failed;
+  motcua_sqlite_bind_text (stmt, 1, dossier_uid);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    first_rejected = sqlite3_column_int64 (stmt, 0);
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_ROW)
+    {
+      fail (self, rc, error);
+      goto failed;
+    }
+
+  /* Pending events after a rejected one chain on it: the server would refuse them
+   * too ("chain"), so they leave with it. */
+  if (first_rejected > 0
+      && (!set_aside_from (self, dossier_uid, first_rejected, "chain", TRUE, error)
+          || !refold_dossier (self, dossier_uid, error)))
+    goto failed;
+
+  stmt = prepare (self, "UPDATE set_aside_events SET dismissed = 1 WHERE dossier_uid = ? AND dismissed = 0", error);
+  if (stmt == NULL)
+    goto failed;
+  motcua_sqlite_bind_text (stmt, 1, dossier_uid);
+  if (!step_done (self, stmt, error) || !motcua_store_commit (self, error))
+    goto failed;
+  return TRUE;
+
+failed:
+  motcua_store_rollback (self);
+  return FALSE;
+}
+
+GPtrArray *
+motcua_store_get_set_aside_events (MotcuaStore *self, const char *dossier_uid, GError **error)
+{
+  /* The reason takes the place of reject_reason: it is why the event left the chain. */
+  sqlite3_stmt *stmt = prepare (self,
+                                "SELECT id, op_id, dossier_uid, seq, actor, actor_role, confirmed_at, kind, payload,"
+                                " prev_hash, hash, signature, sync_state, server_seq, reason"
+                                " FROM set_aside_events WHERE dossier_uid = ? ORDER BY seq, id", error);
+
+  if (stmt == NULL)
+    return NULL;
+  motcua_sqlite_bind_text (stmt, 1, dossier_uid);
+  return collect_events (self, stmt, error);
+}
+
+gboolean
+motcua_store_is_blob_uploaded (MotcuaStore *self, const char *sha256)
+{
+  sqlite3_stmt *stmt = prepare (self, "SELECT 1 FROM uploaded_blobs WHERE sha256 = ?", NULL);
+  gboolean uploaded;
+
+  if (stmt == NULL)
+    return FALSE;
+  motcua_sqlite_bind_text (stmt, 1, sha256);
+  uploaded = sqlite3_step (stmt) == SQLITE_ROW;
+  sqlite3_reset (stmt);
+  return uploaded;
+}
+
+gboolean
+motcua_store_set_blob_uploaded (MotcuaStore *self, const char *sha256, gboolean uploaded, GError **error)
+{
+  sqlite3_stmt *stmt = prepare (self, uploaded ? "INSERT OR IGNORE INTO uploaded_blobs (sha256) VALUES (?)"
+                                               : "DELETE FROM uploaded_blobs WHERE sha256 = ?", error);
+
+  if (stmt == NULL)
+    return FALSE;
+  motcua_sqlite_bind_text (stmt, 1, sha256);
+  return step_done (self, stmt, error);
+}
+
+gboolean
+motcua_store_forget_uploaded_blobs (MotcuaStore *self, GError **error)
+{
+  return exec (self, "DELETE FROM uploaded_blobs", error);
+}
+
+GStrv
+motcua_store_list_blob_hashes (MotcuaStore *self, GError **error)
+{
+  sqlite3_stmt *stmt = prepare (self, "SELECT sha256 FROM attachments ORDER BY created_at, sha256", error);
+  g_autoptr(GStrvBuilder) hashes = g_strv_builder_new ();
+  int rc;
+
+  if (stmt == NULL)
+    return NULL;
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    g_strv_builder_add (hashes, (const char *) sqlite3_column_text (stmt, 0));
+  if (!rows_done (self, stmt, rc, error))
+    return NULL;
+  return g_strv_builder_end (hashes);
 }

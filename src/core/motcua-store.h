@@ -12,11 +12,12 @@
 #include "motcua-calendar.h"
 #include "motcua-catalog.h"
 #include "motcua-dossier.h"
+#include "motcua-protocol.h"
 #include "motcua-search-index.h"
 
 G_BEGIN_DECLS
 
-#define MOTCUA_STORE_SCHEMA_VERSION 2
+#define MOTCUA_STORE_SCHEMA_VERSION 3
 
 typedef struct {
   char   *code;
@@ -130,7 +131,7 @@ gboolean        motcua_store_commit            (MotcuaStore       *self,
                                                 GError           **error);
 void            motcua_store_rollback          (MotcuaStore       *self);
 
-/* Key-value state. */
+/* Key-value state; setting NULL removes the key. */
 char           *motcua_store_get_state         (MotcuaStore       *self,
                                                 const char        *key,
                                                 GError           **error);
@@ -177,8 +178,24 @@ MotcuaProcedure *motcua_store_get_procedure    (MotcuaStore       *self,
                                                 GError           **error);
 
 /* Dossier codes: the one place sequence numbers come from. Must be called inside a
- * transaction; uses a block reserved from the server when one covers @day. */
+ * transaction; uses a block reserved from the server when one covers @day. A
+ * workstation registered with a server ("sync.server_url" set) never falls back to its
+ * own counter: without a block it fails with MOTCUA_ERROR_REFUSED. */
 char           *motcua_store_allocate_code     (MotcuaStore       *self,
+                                                const char        *agency_code,
+                                                GDateTime         *day,
+                                                GError           **error);
+
+/* Blocks of sequence numbers reserved from the server for @day (its yyMMdd). A
+ * workstation registered with a server issues codes only from them. */
+gboolean        motcua_store_add_code_block    (MotcuaStore       *self,
+                                                const char        *agency_code,
+                                                GDateTime         *day,
+                                                gint64             first,
+                                                gint64             last,
+                                                GError           **error);
+/* How many reserved numbers are still unused for @day; -1 on error. */
+gint64          motcua_store_count_block_codes_left (MotcuaStore  *self,
                                                 const char        *agency_code,
                                                 GDateTime         *day,
                                                 GError           **error);
@@ -237,6 +254,100 @@ MotcuaAttachmentRef *motcua_store_add_blob     (MotcuaStore       *self,
                                                 GError           **error);
 char           *motcua_store_get_blob_path     (MotcuaStore       *self,
                                                 const char        *sha256);
+
+/* ---- sync (see docs/protocol.md and docs/journal.md) ---------------------------------- */
+
+/* The outbox: pending events (sync_state 0) with their payload text, oldest first
+ * (by row id, so each dossier's in seq order). @limit 0 means all of them.
+ * _after continues after the event whose row id is @after_id. */
+GPtrArray      *motcua_store_get_outbox        (MotcuaStore       *self,
+                                                guint              limit,
+                                                GError           **error);
+GPtrArray      *motcua_store_get_outbox_after  (MotcuaStore       *self,
+                                                gint64             after_id,
+                                                guint              limit,
+                                                GError           **error);
+/* Records the server's answer about one pushed event: accepted (sync_state 1 with
+ * @server_seq) or rejected (sync_state 2 with @reason; the event stays in its dossier
+ * and the dossier needs attention). Retry changes nothing. An event already accepted
+ * is never marked rejected. */
+gboolean        motcua_store_mark_pushed       (MotcuaStore       *self,
+                                                const char        *op_id,
+                                                MotcuaPushOutcome  outcome,
+                                                gint64             server_seq,
+                                                const char        *reason,
+                                                GError           **error);
+/* Applies one page of the server's feed (MotcuaEvent with server_seq) and saves
+ * "sync.cursor" = @next_cursor, all in one transaction. The workstation's own events
+ * are only marked accepted; other workstations' events are appended. Where the
+ * server holds a different event at a place a local, unaccepted event occupies, the
+ * server wins: the local events of that dossier from there on are set aside (never
+ * dropped), the dossier is re-folded and the server's event appended. An event that
+ * does not hash to its hash, or does not fit the dossier's chain, fails the page and
+ * nothing of it is applied. @n_applied: events added to the local journal. */
+gboolean        motcua_store_apply_feed_page   (MotcuaStore       *self,
+                                                GPtrArray         *events,
+                                                gint64             next_cursor,
+                                                guint             *n_applied,
+                                                GError           **error);
+
+/* -1 on error. */
+gint64          motcua_store_count_pending     (MotcuaStore       *self,
+                                                GError           **error);
+/* Dossiers with a rejected event or an undismissed set-aside event. */
+gint64          motcua_store_count_attention   (MotcuaStore       *self,
+                                                GError           **error);
+/* Every set-aside event, dismissed or not (for reports and checks). */
+gint64          motcua_store_count_set_aside   (MotcuaStore       *self,
+                                                GError           **error);
+
+typedef struct {
+  char   *dossier_uid;
+  char   *code;           /* the dossier's code */
+  char   *state;          /* "rejected" (still in the dossier) or "set-aside" */
+  char   *kind;           /* the event's kind: "transfer", … */
+  gint64  seq;
+  char   *reason;         /* machine-readable: conflict, chain, workflow, … */
+  char   *time;           /* when the event was confirmed (ISO 8601) */
+  char   *set_aside_at;   /* when it left the chain; NULL for "rejected" */
+  char   *op_id;
+  char   *hash;
+} MotcuaAttentionItem;
+
+void            motcua_attention_item_free     (MotcuaAttentionItem *item);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (MotcuaAttentionItem, motcua_attention_item_free)
+
+/* One item per rejected or undismissed set-aside event, by code then seq. */
+GPtrArray      *motcua_store_list_attention    (MotcuaStore       *self,
+                                                GError           **error);
+/* "I have seen it": the dossier's rejected events (and the pending ones chained on
+ * them, which the server would refuse too) are set aside, the dossier is re-folded
+ * from what the server holds, and its set-aside events are marked dismissed. They
+ * stay in set_aside_events. */
+gboolean        motcua_store_dismiss_attention (MotcuaStore       *self,
+                                                const char        *dossier_uid,
+                                                GError           **error);
+/* The dossier's set-aside events, in seq order; reject_reason holds the reason. */
+GPtrArray      *motcua_store_get_set_aside_events (MotcuaStore    *self,
+                                                const char        *dossier_uid,
+                                                GError           **error);
+MotcuaDossier  *motcua_store_get_dossier_by_uid (MotcuaStore      *self,
+                                                const char        *uid,
+                                                GError           **error);
+
+/* Blobs the server has acknowledged (HEAD 200, PUT 200/201, or a download). */
+gboolean        motcua_store_is_blob_uploaded  (MotcuaStore       *self,
+                                                const char        *sha256);
+gboolean        motcua_store_set_blob_uploaded (MotcuaStore       *self,
+                                                const char        *sha256,
+                                                gboolean           uploaded,
+                                                GError           **error);
+/* After registering with another server: it has none of them. */
+gboolean        motcua_store_forget_uploaded_blobs (MotcuaStore   *self,
+                                                GError           **error);
+/* The hash of every attachment any dossier cites. */
+GStrv           motcua_store_list_blob_hashes  (MotcuaStore       *self,
+                                                GError           **error);
 
 /* Re-folds every dossier from the journal and compares with the cached rows; the
  * first difference is reported in @error. */

@@ -132,6 +132,7 @@ set_window_accels (GtkApplication *app)
     { "win.zoom-in", { "<Control>plus", "<Control>equal", NULL } },
     { "win.zoom-out", { "<Control>minus", NULL } },
     { "win.fit-width", { "<Control>0", NULL } },
+    { "win.sync", { "<Control>r", NULL } },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (table); i++)

@@ -8,6 +8,7 @@
 #include "motcua-pdf-view.h"
 #include "motcua-queue-pane.h"
 #include "motcua-receive-dialog.h"
+#include "motcua-sync-indicator.h"
 #include "motcua-window.h"
 
 struct _MotcuaWindow
@@ -25,11 +26,13 @@ struct _MotcuaWindow
   MotcuaPdfView       *pdf_view;
   AdwStatusPage       *error_page;
   GtkLabel            *user_label;
-  GtkLabel            *sync_label;
+  MotcuaSyncIndicator *sync_indicator;
 
   /* Owned */
   MotcuaStore         *store;
+  MotcuaSync          *sync;
   GSettings           *settings;
+  GCancellable        *cancellable;
 };
 
 G_DEFINE_FINAL_TYPE (MotcuaWindow, motcua_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -84,6 +87,102 @@ update_identity (MotcuaWindow *self)
     gtk_label_set_text (self->user_label, _("No user is signed in"));
 }
 
+/* ---- sync ------------------------------------------------------------------------ */
+
+/* A round brought other workstations' work (or moved ours): the queue and the open
+ * dossier show it. Drafts in the editor survive a reload. */
+static void
+on_synced (MotcuaWindow *self)
+{
+  motcua_queue_pane_reload (self->queue_pane);
+  if (motcua_dossier_editor_get_code (self->editor) != NULL)
+    motcua_dossier_editor_show_dossier (self->editor, motcua_dossier_editor_get_code (self->editor));
+}
+
+static void
+start_sync (MotcuaWindow *self)
+{
+  if (self->sync != NULL)
+    return;
+  self->sync = motcua_sync_new (self->store);
+  motcua_sync_indicator_set_sync (self->sync_indicator, self->sync);
+  g_signal_connect_object (self->sync, "notify::last-success", G_CALLBACK (on_synced), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->sync, "notify::attention", G_CALLBACK (on_synced), self, G_CONNECT_SWAPPED);
+  motcua_sync_start_auto (self->sync);
+}
+
+/* After the clerk saved something: count it as waiting, and send it soon. */
+static void
+local_change (MotcuaWindow *self)
+{
+  if (self->sync == NULL)
+    return;
+  motcua_sync_refresh_counts (self->sync);
+  motcua_sync_request (self->sync);
+}
+
+static void
+on_show_attention (MotcuaWindow *self)
+{
+  motcua_queue_pane_set_filter (self->queue_pane, MOTCUA_QUEUE_FILTER_ATTENTION);
+}
+
+static void
+sync_action (GtkWidget *widget, const char *name, GVariant *parameter)
+{
+  MotcuaWindow *self = MOTCUA_WINDOW (widget);
+
+  if (self->sync != NULL)
+    motcua_sync_request (self->sync);
+}
+
+static void
+fetch_all_in_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
+{
+  GError *error = NULL;
+  guint n_fetched = 0;
+
+  if (motcua_sync_fetch_all_blobs (MOTCUA_SYNC (task_data), cancellable, &n_fetched, &error))
+    g_task_return_int (task, n_fetched);
+  else
+    g_task_return_error (task, error);
+}
+
+static void
+fetched_all (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  MotcuaWindow *self = MOTCUA_WINDOW (source);
+  g_autoptr(GError) error = NULL;
+  gssize n_fetched = g_task_propagate_int (G_TASK (result), &error);
+  g_autofree char *message = NULL;
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  if (error != NULL)
+    message = g_strdup_printf (_("Could not download every attachment: %s"), error->message);
+  else
+    message = g_strdup_printf (ngettext ("%'lld attachment downloaded: every document is now available offline",
+                                         "%'lld attachments downloaded: every document is now available offline",
+                                         n_fetched), (long long) n_fetched);
+  motcua_window_show_toast (self, message);
+}
+
+/* Before an offline trip: every attachment of every dossier onto this machine. */
+static void
+fetch_attachments_action (GtkWidget *widget, const char *name, GVariant *parameter)
+{
+  MotcuaWindow *self = MOTCUA_WINDOW (widget);
+  g_autoptr(GTask) task = NULL;
+
+  if (self->sync == NULL)
+    return;
+  motcua_window_show_toast (self, _("Downloading attachments for offline work…"));
+  task = g_task_new (self, self->cancellable, fetched_all, NULL);
+  g_task_set_source_tag (task, fetch_attachments_action);
+  g_task_set_task_data (task, g_object_ref (self->sync), g_object_unref);
+  g_task_run_in_thread (task, fetch_all_in_thread);
+}
+
 static void
 show_panes (MotcuaWindow *self)
 {
@@ -91,6 +190,7 @@ show_panes (MotcuaWindow *self)
   motcua_dossier_editor_set_store (self->editor, self->store);
   update_identity (self);
   gtk_stack_set_visible_child_name (self->stack, "panes");
+  start_sync (self);
 }
 
 /* ---- signals from the panes ---------------------------------------------------- */
@@ -149,8 +249,7 @@ open_document_window (MotcuaWindow *self, const char *path, const char *mime_typ
 }
 
 static void
-on_attachment_activated (MotcuaDossierEditor *editor, const char *path, const char *mime_type,
-                         const char *name, MotcuaWindow *self)
+show_document (MotcuaWindow *self, const char *path, const char *mime_type, const char *name)
 {
   if (is_narrow (self))
     open_document_window (self, path, mime_type, name);
@@ -158,10 +257,72 @@ on_attachment_activated (MotcuaDossierEditor *editor, const char *path, const ch
     motcua_pdf_view_load_file (self->pdf_view, path, mime_type);
 }
 
+typedef struct {
+  char *path;
+  char *mime_type;
+  char *name;
+} PendingDocument;
+
+static void
+pending_document_free (PendingDocument *document)
+{
+  g_free (document->path);
+  g_free (document->mime_type);
+  g_free (document->name);
+  g_free (document);
+}
+
+static void
+blob_fetched (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  MotcuaWindow *self = g_task_get_source_object (task);
+  PendingDocument *document = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *message = NULL;
+
+  if (motcua_sync_fetch_blob_finish (MOTCUA_SYNC (source), result, &error))
+    {
+      show_document (self, document->path, document->mime_type, document->name);
+      return;
+    }
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  message = g_strdup_printf (_("“%s” is not on this workstation yet and could not be downloaded: %s"),
+                             document->name, error->message);
+  motcua_window_show_toast (self, message);
+}
+
+/* Another workstation's attachment: its bytes come from the server on first use. */
+static void
+on_attachment_activated (MotcuaDossierEditor *editor, const char *path, const char *mime_type,
+                         const char *name, MotcuaWindow *self)
+{
+  g_autofree char *sha256 = NULL;
+  PendingDocument *document;
+  GTask *task;
+
+  if (g_file_test (path, G_FILE_TEST_EXISTS) || self->sync == NULL)
+    {
+      show_document (self, path, mime_type, name);
+      return;
+    }
+  sha256 = g_path_get_basename (path);
+  document = g_new0 (PendingDocument, 1);
+  document->path = g_strdup (path);
+  document->mime_type = g_strdup (mime_type);
+  document->name = g_strdup (name);
+  task = g_task_new (self, self->cancellable, NULL, NULL);
+  g_task_set_source_tag (task, on_attachment_activated);
+  g_task_set_task_data (task, document, (GDestroyNotify) pending_document_free);
+  motcua_sync_fetch_blob_async (self->sync, sha256, self->cancellable, blob_fetched, task);
+}
+
 static void
 on_dossier_changed (MotcuaDossierEditor *editor, const char *code, MotcuaWindow *self)
 {
   motcua_queue_pane_reload (self->queue_pane);
+  local_change (self);
 }
 
 static void
@@ -178,6 +339,7 @@ on_received (MotcuaReceiveDialog *dialog, const char *code, MotcuaWindow *self)
   motcua_queue_pane_reload (self->queue_pane);
   motcua_window_open_dossier (self, code);
   motcua_window_show_toast (self, message);
+  local_change (self);
 }
 
 /* ---- actions ---------------------------------------------------------------- */
@@ -261,7 +423,10 @@ motcua_window_dispose (GObject *object)
 {
   MotcuaWindow *self = (MotcuaWindow *) object;
 
+  g_cancellable_cancel (self->cancellable);
   gtk_widget_dispose_template (GTK_WIDGET (self), MOTCUA_TYPE_WINDOW);
+  g_clear_object (&self->cancellable);
+  g_clear_object (&self->sync);
   g_clear_object (&self->store);
   g_clear_object (&self->settings);
   G_OBJECT_CLASS (motcua_window_parent_class)->dispose (object);
@@ -307,6 +472,7 @@ motcua_window_class_init (MotcuaWindowClass *klass)
   g_type_ensure (MOTCUA_TYPE_QUEUE_PANE);
   g_type_ensure (MOTCUA_TYPE_DOSSIER_EDITOR);
   g_type_ensure (MOTCUA_TYPE_PDF_VIEW);
+  g_type_ensure (MOTCUA_TYPE_SYNC_INDICATOR);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/motcua/Desk/motcua-window.ui");
   gtk_widget_class_bind_template_child (widget_class, MotcuaWindow, toast_overlay);
@@ -319,7 +485,8 @@ motcua_window_class_init (MotcuaWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, MotcuaWindow, pdf_view);
   gtk_widget_class_bind_template_child (widget_class, MotcuaWindow, error_page);
   gtk_widget_class_bind_template_child (widget_class, MotcuaWindow, user_label);
-  gtk_widget_class_bind_template_child (widget_class, MotcuaWindow, sync_label);
+  gtk_widget_class_bind_template_child (widget_class, MotcuaWindow, sync_indicator);
+  gtk_widget_class_bind_template_callback (widget_class, on_show_attention);
 
   gtk_widget_class_install_action (widget_class, "win.receive", NULL, receive_action);
   gtk_widget_class_install_action (widget_class, "win.search", NULL, search_action);
@@ -331,6 +498,8 @@ motcua_window_class_init (MotcuaWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.fit-width", NULL, viewer_action);
   gtk_widget_class_install_action (widget_class, "win.fit-page", NULL, viewer_action);
   gtk_widget_class_install_action (widget_class, "win.start-demo", NULL, start_demo_action);
+  gtk_widget_class_install_action (widget_class, "win.sync", NULL, sync_action);
+  gtk_widget_class_install_action (widget_class, "win.fetch-attachments", NULL, fetch_attachments_action);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_n, GDK_CONTROL_MASK, "win.receive", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK, "win.search", NULL);
@@ -341,6 +510,7 @@ motcua_window_class_init (MotcuaWindowClass *klass)
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_equal, GDK_CONTROL_MASK, "win.zoom-in", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_minus, GDK_CONTROL_MASK, "win.zoom-out", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_0, GDK_CONTROL_MASK, "win.fit-width", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_r, GDK_CONTROL_MASK, "win.sync", NULL);
 }
 
 static void
@@ -348,6 +518,7 @@ motcua_window_init (MotcuaWindow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
   self->settings = g_settings_new (APPLICATION_ID);
+  self->cancellable = g_cancellable_new ();
   restore_state (self);
 
   g_signal_connect_object (self->queue_pane, "dossier-selected", G_CALLBACK (on_dossier_selected), self, 0);

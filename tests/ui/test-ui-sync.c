@@ -1,0 +1,190 @@
+/* test-ui-sync.c: the header bar's sync indicator against a real motcua-server.
+ *
+ * A workstation made with the command line and enrolled with a server on 127.0.0.1
+ * opens its window; the indicator must say it is synced once the first round is done,
+ * offline with the count of waiting changes when the server is gone and the clerk
+ * receives a citizen, and synced again — with nothing waiting — when the server is back. Everything
+ * it shows is read back from the widgets, in Vietnamese.
+ */
+
+#include <glib/gi18n.h>
+#include <locale.h>
+#include <signal.h>
+
+#include "integration-util.h"
+#include "motcua-application.h"
+#include "motcua-protocol.h"
+#include "motcua-queue-pane.h"
+#include "motcua-store.h"
+#include "motcua-sync-indicator.h"
+#include "motcua-sync.h"
+#include "motcua-test-util.h"
+#include "motcua-window.h"
+#include "ui-test-util.h"
+
+typedef struct {
+  MotcuaTestServer *server;
+  char             *dir;
+  char             *db;
+  MotcuaStore      *store;
+  GtkApplication   *app;
+  MotcuaWindow     *window;
+} Fixture;
+
+static gboolean
+wait_until (gboolean (*ready) (gpointer), gpointer data, guint timeout_ms)
+{
+  gint64 until = g_get_monotonic_time () + timeout_ms * 1000;
+
+  while (!ready (data) && g_get_monotonic_time () < until)
+    ui_test_iterate (20);
+  return ready (data);
+}
+
+static void
+run_cli_ok (Fixture *f, const char *what, const char * const *args)
+{
+  g_autoptr(MotcuaTestCliResult) result = motcua_test_run_cli_env (NULL, f->db, args);
+
+  g_assert_true (motcua_test_expect_status (result, 0, what));
+}
+
+static void
+fixture_set_up (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *code = NULL;
+
+  f->server = motcua_test_server_new ();
+  g_assert_true (motcua_test_server_start (f->server));
+  f->dir = motcua_test_make_temp_dir ("motcua-ui-sync-XXXXXX");
+  f->db = g_build_filename (f->dir, "office.db", NULL);
+  run_cli_ok (f, "init", (const char *[]) { "init", "--demo", "--agency-code", MOTCUA_TEST_AGENCY, NULL });
+  run_cli_ok (f, "demo-data", (const char *[]) { "demo-data", "--dossiers", "30", NULL });
+  code = motcua_test_server_enrolment_code (f->server, MOTCUA_TEST_AGENCY);
+  g_assert_nonnull (code);
+  run_cli_ok (f, "register", (const char *[]) { "register", "--server", motcua_test_server_get_url (f->server),
+                                                "--code", code, NULL });
+
+  f->store = motcua_store_open (f->db, &error);
+  g_assert_no_error (error);
+  f->app = GTK_APPLICATION (adw_application_new ("io.github.motcua.Desk.TestSync", G_APPLICATION_NON_UNIQUE));
+  g_application_register (G_APPLICATION (f->app), NULL, &error);
+  g_assert_no_error (error);
+  f->window = motcua_window_new (f->app, f->store, NULL);
+  gtk_window_set_default_size (GTK_WINDOW (f->window), 1366, 768);
+  gtk_window_present (GTK_WINDOW (f->window));
+  ui_test_iterate (200);
+}
+
+static void
+fixture_tear_down (Fixture *f, gconstpointer data)
+{
+  gtk_window_destroy (GTK_WINDOW (f->window));
+  ui_test_iterate (50);
+  g_clear_object (&f->store);
+  g_clear_object (&f->app);
+  motcua_test_server_free (f->server);
+  motcua_test_remove_tree (f->dir);
+  g_free (f->dir);
+  g_free (f->db);
+}
+
+static MotcuaSyncIndicator *
+indicator (Fixture *f)
+{
+  GtkWidget *widget = ui_test_find_by_id (GTK_WIDGET (f->window), "sync_indicator");
+
+  g_assert_true (MOTCUA_IS_SYNC_INDICATOR (widget));
+  return MOTCUA_SYNC_INDICATOR (widget);
+}
+
+static const char *
+summary (Fixture *f)
+{
+  return motcua_sync_indicator_get_summary (indicator (f));
+}
+
+/* The summary begins with the state's own words, in the language of the test. */
+static gboolean
+shows_synced (gpointer data)
+{
+  return g_str_has_prefix (summary (data), _("Synced")) && strstr (summary (data), "·") == NULL;
+}
+
+static gboolean
+shows_offline_with_one_waiting (gpointer data)
+{
+  g_autofree char *waiting = g_strdup_printf (_(" · %'lld waiting"), 1LL);
+
+  return g_str_has_prefix (summary (data), _("Offline")) && strstr (summary (data), waiting) != NULL;
+}
+
+static gint64
+server_feed_size (Fixture *f)
+{
+  g_autoptr(MotcuaStore) store = motcua_store_open (f->db, NULL);
+  g_autofree char *token = motcua_store_get_state (store, "sync.token", NULL);
+  g_autofree char *url = g_strdup_printf ("%sv1/feed?since=0&limit=1000", motcua_test_server_get_url (f->server));
+  g_autoptr(GBytes) body = NULL;
+  g_autoptr(JsonObject) object = NULL;
+
+  g_assert_cmpuint (motcua_test_http ("GET", url, token, NULL, NULL, &body, NULL), ==, 200);
+  object = motcua_protocol_parse_object (body, NULL);
+  g_assert_nonnull (object);
+  return json_array_get_length (json_object_get_array_member (object, "events"));
+}
+
+static void
+test_indicator_follows_the_server (Fixture *f, gconstpointer data)
+{
+  MotcuaQueuePane *queue = MOTCUA_QUEUE_PANE (motcua_window_get_queue_pane (f->window));
+  gint64 local_events;
+
+  /* The window's first round sends the whole office. */
+  g_assert_true (wait_until (shows_synced, f, 60000));
+  local_events = motcua_test_store_int (f->store, "SELECT count(*) FROM events");
+  g_assert_cmpint (server_feed_size (f), ==, local_events);
+
+  /* The server goes away; the clerk receives a citizen all the same, with a number
+   * from the block the first round reserved: it waits, visibly. */
+  motcua_test_server_kill (f->server, SIGKILL);
+  {
+    g_autoptr(MotcuaTestCliResult) receive =
+      motcua_test_run_cli (f->db, "receive", "--procedure", "1.001193", "--applicant-name", "Lò Thị Mai",
+                           "--id-number", "011190001234", "--documents", "all", NULL);
+    g_assert_true (motcua_test_expect_status (receive, 0, "receive offline"));
+  }
+  motcua_queue_pane_reload (queue);
+  gtk_widget_activate_action (GTK_WIDGET (f->window), "win.sync", NULL);
+  g_assert_true (wait_until (shows_offline_with_one_waiting, f, 30000));
+
+  /* Back online, the user asks again: everything goes through. */
+  g_assert_true (motcua_test_server_start (f->server));
+  gtk_widget_activate_action (GTK_WIDGET (f->window), "win.sync", NULL);
+  g_assert_true (wait_until (shows_synced, f, 30000));
+  g_assert_cmpint (server_feed_size (f), ==, local_events + 1);
+  g_assert_cmpint (motcua_test_store_int (f->store, "SELECT count(*) FROM events"), ==, local_events + 1);
+  g_assert_cmpint (motcua_test_store_int (f->store, "SELECT count(*) FROM events WHERE sync_state = 0"), ==, 0);
+}
+
+int
+main (int argc, char **argv)
+{
+  const char *localedir = g_getenv ("MOTCUA_LOCALEDIR");
+
+  /* In Vietnamese, as a clerk sees it: the expected words go through the same catalog. */
+  g_setenv ("LANGUAGE", "vi", TRUE);
+  g_setenv ("MOTCUA_NOW", "2026-11-23T09:00:00+07:00", TRUE);
+  setlocale (LC_ALL, "");
+  bindtextdomain (GETTEXT_PACKAGE, localedir && *localedir ? localedir : LOCALEDIR);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
+  gtk_test_init (&argc, &argv, NULL);
+  adw_init ();
+  motcua_ui_register_resources ();
+
+  g_test_add ("/ui/sync/indicator-follows-the-server", Fixture, NULL, fixture_set_up,
+              test_indicator_follows_the_server, fixture_tear_down);
+  return g_test_run ();
+}
