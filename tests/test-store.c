@@ -2055,6 +2055,101 @@ test_sync_code_blocks (Fixture       *f,
   motcua_store_rollback (f->store);
 }
 
+/* ---- the official calendar ---------------------------------------------------- */
+
+static gboolean
+working_on (MotcuaStore *store,
+            int          year,
+            int          month,
+            int          day)
+{
+  GDate date;
+
+  g_date_clear (&date, 1);
+  g_date_set_dmy (&date, day, month, year);
+  return motcua_calendar_is_working_day (motcua_store_get_calendar (store), &date);
+}
+
+static MotcuaCalendarDay
+calendar_day (int         year,
+              int         month,
+              int         day,
+              gboolean    working,
+              const char *name)
+{
+  MotcuaCalendarDay calendar_day = { .working = working, .name = name };
+
+  g_date_clear (&calendar_day.date, 1);
+  g_date_set_dmy (&calendar_day.date, day, month, year);
+  return calendar_day;
+}
+
+static void
+test_calendar_replace_year (Fixture       *f,
+                            gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  MotcuaCalendarDay official[] = {
+    calendar_day (2026, 11, 24, FALSE, "Ngày nghỉ thử nghiệm"),
+    calendar_day (2026, 11, 28, TRUE, "Làm bù"),
+  };
+  MotcuaCalendarDay later[] = { calendar_day (2026, 12, 31, FALSE, "Nghỉ cuối năm") };
+  MotcuaCalendarDay wrong_year[] = { calendar_day (2027, 1, 4, FALSE, "Năm khác") };
+  GDate date;
+
+  /* Days set by hand in 2026 and 2027, over the built-in holidays. */
+  g_date_clear (&date, 1);
+  g_date_set_dmy (&date, 26, 11, 2026);
+  g_assert_true (motcua_store_set_calendar_day (f->store, &date, FALSE, "Nghỉ riêng", &error));
+  g_date_set_dmy (&date, 2, 3, 2027);
+  g_assert_true (motcua_store_set_calendar_day (f->store, &date, FALSE, "Nghỉ riêng", &error));
+  g_assert_no_error (error);
+  g_assert_true (working_on (f->store, 2026, 11, 24));
+  g_assert_false (working_on (f->store, 2026, 11, 26));
+  g_assert_false (working_on (f->store, 2026, 9, 2));   /* National Day, built in */
+
+  /* The year is the official list and nothing else; the next year is untouched. */
+  g_assert_true (motcua_store_replace_calendar_year (f->store, 2026, "server", official,
+                                                     G_N_ELEMENTS (official), &error));
+  g_assert_no_error (error);
+  g_assert_false (working_on (f->store, 2026, 11, 24));
+  g_date_set_dmy (&date, 24, 11, 2026);
+  g_assert_cmpstr (motcua_calendar_get_day_off_name (motcua_store_get_calendar (f->store), &date), ==,
+                   "Ngày nghỉ thử nghiệm");
+  g_assert_true (working_on (f->store, 2026, 11, 28));
+  g_assert_true (working_on (f->store, 2026, 11, 26));
+  g_assert_true (working_on (f->store, 2026, 9, 2));
+  g_assert_false (working_on (f->store, 2027, 3, 2));
+  g_assert_false (working_on (f->store, 2027, 1, 1));
+  g_assert_cmpint (motcua_test_store_int (f->store, "SELECT count(*) FROM calendar_years"
+                                                    " WHERE year = 2026 AND source = 'server'"), ==, 1);
+
+  /* Inside the caller's transaction: gone with its rollback, kept with its commit. */
+  g_assert_true (motcua_store_begin (f->store, &error));
+  g_assert_true (motcua_store_replace_calendar_year (f->store, 2026, "file", later, G_N_ELEMENTS (later), &error));
+  g_assert_false (working_on (f->store, 2026, 12, 31));
+  motcua_store_rollback (f->store);
+  g_assert_true (working_on (f->store, 2026, 12, 31));
+  g_assert_false (working_on (f->store, 2026, 11, 24));
+
+  g_assert_true (motcua_store_begin (f->store, &error));
+  g_assert_true (motcua_store_replace_calendar_year (f->store, 2026, "file", later, G_N_ELEMENTS (later), &error));
+  g_assert_true (motcua_store_commit (f->store, &error));
+  g_assert_no_error (error);
+  g_assert_false (working_on (f->store, 2026, 12, 31));
+  g_assert_true (working_on (f->store, 2026, 11, 24));
+  g_assert_cmpint (motcua_test_store_int (f->store, "SELECT count(*) FROM calendar_years"), ==, 1);
+  g_assert_cmpint (motcua_test_store_int (f->store, "SELECT count(*) FROM calendar_years"
+                                                    " WHERE year = 2026 AND source = 'file'"), ==, 1);
+
+  /* A day of another year is refused before anything changes. */
+  g_assert_false (motcua_store_replace_calendar_year (f->store, 2026, "file", wrong_year,
+                                                      G_N_ELEMENTS (wrong_year), &error));
+  g_assert_error (error, MOTCUA_ERROR, MOTCUA_ERROR_INVALID_INPUT);
+  g_assert_false (working_on (f->store, 2026, 12, 31));
+  g_assert_cmpint (motcua_test_store_int (f->store, "SELECT count(*) FROM calendar_days"), ==, 2);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -2091,6 +2186,7 @@ main (int    argc,
   ADD ("sync/feed-pages", test_sync_feed_pages);
   ADD ("sync/code-blocks", test_sync_code_blocks);
   ADD ("sync/code-taken", test_sync_code_taken);
+  ADD ("calendar/replace-year", test_calendar_replace_year);
 
 #undef ADD
 

@@ -304,6 +304,123 @@ motcua_protocol_error_to_json (const char *reason, const char *message)
   return json_builder_get_root (builder);
 }
 
+/* ---- calendars --------------------------------------------------------------------- */
+
+gboolean
+motcua_protocol_parse_date (const char *text, GDate *date)
+{
+  guint64 year, month, day;
+
+  /* sscanf would also take "2026-1-5" or "2026-11-24xyz": two spellings of one day
+   * would make two rows of calendar_days. */
+  if (text == NULL || strlen (text) != 10 || text[4] != '-' || text[7] != '-')
+    return FALSE;
+  for (guint i = 0; i < 10; i++)
+    if (i != 4 && i != 7 && !g_ascii_isdigit (text[i]))
+      return FALSE;
+  year = g_ascii_strtoull (text, NULL, 10);
+  month = g_ascii_strtoull (text + 5, NULL, 10);
+  day = g_ascii_strtoull (text + 8, NULL, 10);
+  if (!g_date_valid_dmy (day, month, year))
+    return FALSE;
+  g_date_clear (date, 1);
+  g_date_set_dmy (date, day, month, year);
+  return TRUE;
+}
+
+static gboolean
+is_boolean (JsonNode *node)
+{
+  return node != NULL && JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_BOOLEAN;
+}
+
+/* Day @index (from 0) of a calendar of @year; @seen holds the dates before it. */
+static gboolean
+check_calendar_day (JsonNode *node, guint index, int year, GHashTable *seen, GError **error)
+{
+  JsonObject *day = node != NULL && JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
+  const char *date_text = NULL, *name = NULL;
+  JsonNode *member;
+  GDate date;
+
+  if (day != NULL && (member = json_object_get_member (day, "date")) != NULL
+      && JSON_NODE_HOLDS_VALUE (member) && json_node_get_value_type (member) == G_TYPE_STRING)
+    date_text = json_node_get_string (member);
+  if (date_text == NULL)
+    {
+      g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_INVALID_INPUT,
+                   _("Day %u of the calendar has no “date” (YYYY-MM-DD is expected)."), index + 1);
+      return FALSE;
+    }
+  if (!motcua_protocol_parse_date (date_text, &date))
+    {
+      g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_INVALID_INPUT,
+                   _("Day %u of the calendar has the date “%s”, which is not a real day written YYYY-MM-DD."),
+                   index + 1, date_text);
+      return FALSE;
+    }
+  if (g_date_get_year (&date) != year)
+    {
+      g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_INVALID_INPUT,
+                   _("Day %u of the calendar (%s) is not in the calendar's year %d."), index + 1, date_text, year);
+      return FALSE;
+    }
+  if (!g_hash_table_add (seen, GUINT_TO_POINTER (g_date_get_julian (&date))))
+    {
+      g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_INVALID_INPUT,
+                   _("The date %s appears twice in the calendar."), date_text);
+      return FALSE;
+    }
+  if (!is_boolean (json_object_get_member (day, "working")))
+    {
+      g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_INVALID_INPUT,
+                   _("Day %u of the calendar (%s) does not say whether it is “working”: true or false."),
+                   index + 1, date_text);
+      return FALSE;
+    }
+  if ((member = json_object_get_member (day, "name")) != NULL && JSON_NODE_HOLDS_VALUE (member)
+      && json_node_get_value_type (member) == G_TYPE_STRING)
+    name = json_node_get_string (member);
+  if (name == NULL || *name == '\0' || !g_utf8_validate (name, -1, NULL))
+    {
+      g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_INVALID_INPUT,
+                   _("Day %u of the calendar (%s) has no “name”."), index + 1, date_text);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+JsonArray *
+motcua_protocol_calendar_days (JsonObject *calendar, int *year, GError **error)
+{
+  g_autoptr(GHashTable) seen = g_hash_table_new (g_direct_hash, g_direct_equal);
+  JsonNode *node = json_object_get_member (calendar, "year");
+  JsonArray *days;
+  gint64 number;
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_INT64
+      || (number = json_node_get_int (node)) < MOTCUA_PROTOCOL_CALENDAR_FIRST_YEAR
+      || number > MOTCUA_PROTOCOL_CALENDAR_LAST_YEAR)
+    {
+      g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_INVALID_INPUT,
+                   _("The calendar has no valid “year” (a whole number from %d to %d is expected)."),
+                   MOTCUA_PROTOCOL_CALENDAR_FIRST_YEAR, MOTCUA_PROTOCOL_CALENDAR_LAST_YEAR);
+      return NULL;
+    }
+  node = json_object_get_member (calendar, "days");
+  if (node == NULL || !JSON_NODE_HOLDS_ARRAY (node))
+    {
+      g_set_error_literal (error, MOTCUA_ERROR, MOTCUA_ERROR_INVALID_INPUT, _("The calendar has no list of “days”."));
+      return NULL;
+    }
+  days = json_node_get_array (node);
+  for (guint i = 0; i < json_array_get_length (days); i++)
+    if (!check_calendar_day (json_array_get_element (days, i), i, number, seen, error))
+      return NULL;
+  *year = number;
+  return days;
+}
+
 /* ---- bodies ------------------------------------------------------------------------ */
 
 JsonObject *

@@ -78,6 +78,23 @@ GBytes           *motcua_protocol_gunzip               (GBytes            *data,
                                                         gsize              max_size,
                                                         GError           **error);
 
+/* Official calendars (GET /v1/calendar, `motcua-server admin calendar-import`) cover
+ * one year in this range. */
+#define MOTCUA_PROTOCOL_CALENDAR_FIRST_YEAR 2000
+#define MOTCUA_PROTOCOL_CALENDAR_LAST_YEAR  2199
+
+/* "2026-11-24", exactly so (four-digit year, two-digit month and day), and a real day. */
+gboolean          motcua_protocol_parse_date           (const char        *text,
+                                                        GDate             *date);
+/* The "days" of a calendar, {"year": 2027, "days": [{"date": "2027-02-05", "working":
+ * false, "name": "Tết Nguyên đán"}, …]}, checked strictly: a year in the range above,
+ * each day a real date of that year listed once, "working" true or false and a name
+ * that is not empty. Other members are ignored. The array belongs to @calendar. Errors
+ * are MOTCUA_ERROR_INVALID_INPUT and say which day is wrong. */
+JsonArray        *motcua_protocol_calendar_days        (JsonObject        *calendar,
+                                                        int               *year,
+                                                        GError           **error);
+
 /* Whether @text is 64 lower-case hex digits. */
 gboolean          motcua_protocol_is_sha256            (const char        *text);
 

@@ -690,6 +690,80 @@ motcua_store_set_calendar_day (MotcuaStore *self, const GDate *date, gboolean wo
   return TRUE;
 }
 
+static gboolean
+check_calendar_days (int year, const MotcuaCalendarDay *days, guint n_days, GError **error)
+{
+  for (guint i = 0; i < n_days; i++)
+    if (!g_date_valid (&days[i].date) || g_date_get_year (&days[i].date) != year)
+      {
+        g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_INVALID_INPUT,
+                     _("The calendar of %d lists a day of another year."), year);
+        return FALSE;
+      }
+  return TRUE;
+}
+
+static gboolean
+delete_calendar_year (MotcuaStore *self, int year, GError **error)
+{
+  sqlite3_stmt *stmt = prepare (self, "DELETE FROM calendar_days WHERE date BETWEEN ? AND ?", error);
+  char first[16], last[16];
+
+  if (stmt == NULL)
+    return FALSE;
+  g_snprintf (first, sizeof first, "%04d-01-01", year);
+  g_snprintf (last, sizeof last, "%04d-12-31", year);
+  motcua_sqlite_bind_text (stmt, 1, first);
+  motcua_sqlite_bind_text (stmt, 2, last);
+  return step_done (self, stmt, error);
+}
+
+static gboolean
+set_calendar_year (MotcuaStore *self, int year, const char *source, GError **error)
+{
+  sqlite3_stmt *stmt = prepare (self, "INSERT INTO calendar_years (year, source) VALUES (?, ?)"
+                                      " ON CONFLICT (year) DO UPDATE SET source = excluded.source",
+                                error);
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int (stmt, 1, year);
+  motcua_sqlite_bind_text (stmt, 2, source);
+  return step_done (self, stmt, error);
+}
+
+gboolean
+motcua_store_replace_calendar_year (MotcuaStore *self, int year, const char *source,
+                                    const MotcuaCalendarDay *days, guint n_days, GError **error)
+{
+  g_return_val_if_fail (MOTCUA_IS_STORE (self), FALSE);
+  g_return_val_if_fail (days != NULL || n_days == 0, FALSE);
+
+  if (!check_calendar_days (year, days, n_days, error) || !motcua_store_begin (self, error))
+    return FALSE;
+  if (!delete_calendar_year (self, year, error))
+    goto failed;
+  for (guint i = 0; i < n_days; i++)
+    if (!motcua_store_set_calendar_day (self, &days[i].date, days[i].working, days[i].name, error))
+      goto failed;
+  if (!set_calendar_year (self, year, source, error) || !motcua_store_commit (self, error))
+    goto failed;
+  g_clear_object (&self->calendar);
+  return TRUE;
+
+failed:
+  motcua_store_rollback (self);
+  return FALSE;
+}
+
+void
+motcua_store_reload_calendar (MotcuaStore *self)
+{
+  g_return_if_fail (MOTCUA_IS_STORE (self));
+
+  g_clear_object (&self->calendar);
+}
+
 /* ---- users ----------------------------------------------------------------- */
 
 gboolean

@@ -154,6 +154,26 @@ gboolean        motcua_store_set_calendar_day  (MotcuaStore       *self,
                                                 const char        *name,
                                                 GError           **error);
 
+/* One day of a year's official calendar: a day off, or a swapped working day. */
+typedef struct {
+  GDate       date;
+  gboolean    working;
+  const char *name;
+} MotcuaCalendarDay;
+
+/* Makes @days the whole official calendar of @year (no built-in holidays count for it
+ * any more), recording where it came from (@source: "server", …). One transaction, or
+ * part of the caller's. Every day must be in @year. */
+gboolean        motcua_store_replace_calendar_year (MotcuaStore             *self,
+                                                    int                      year,
+                                                    const char              *source,
+                                                    const MotcuaCalendarDay *days,
+                                                    guint                    n_days,
+                                                    GError                 **error);
+/* Forgets the cached calendar so that motcua_store_get_calendar() reads it again: for
+ * when another connection (a sync round) changed it. */
+void            motcua_store_reload_calendar   (MotcuaStore       *self);
+
 /* Users and roles. */
 gboolean        motcua_store_add_user          (MotcuaStore       *self,
                                                 const char        *username,

@@ -18,9 +18,9 @@
 #include "motcua-sync.h"
 #include "motcua-time.h"
 
-/* Events per push: well under the server's 500, so that a batch's answer stays small
- * and a cut connection repeats little. */
-#define PUSH_BATCH           200
+/* Events per push: as many as the protocol allows, since on a 300 ms link every batch
+ * is a round trip; a cut batch is simply pushed again (pushes are idempotent). */
+#define PUSH_BATCH           MOTCUA_PROTOCOL_MAX_BATCH
 #define CODE_BLOCK_SIZE      50
 #define CODE_BLOCK_LOW       10
 #define CODE_DAYS_AHEAD      5
@@ -378,6 +378,7 @@ enum {
   UPDATE_COUNTS       = 1 << 3,
   UPDATE_PROGRESS     = 1 << 4,
   UPDATE_SERVER_URL   = 1 << 5,
+  UPDATE_CALENDAR     = 1 << 6,   /* the round changed the calendar */
 };
 
 /* A set of new values made in whatever thread runs a round, applied where the
@@ -444,6 +445,9 @@ apply_update (gpointer data)
       self->attention = update->attention;
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ATTENTION]);
     }
+  /* The round wrote through its own connection; this one's calendar is cached. */
+  if (update->fields & UPDATE_CALENDAR)
+    motcua_store_reload_calendar (self->store);
   if ((update->fields & UPDATE_PROGRESS) && self->progress != update->progress)
     {
       self->progress = update->progress;
@@ -1057,27 +1061,211 @@ round_probe (Round *round, GError **error)
   return TRUE;
 }
 
-/* ---- step 2: dossier numbers for offline days --------------------------------------------- */
+/* ---- step 5: the catalog, when it changed ------------------------------------------------ */
 
 static gboolean
-reserve_day (Round *round, GDateTime *day, GError **error)
+round_catalog (Round *round, GError **error)
 {
-  g_autofree char *date = g_date_time_format (day, "%Y-%m-%d");
+  g_autofree char *etag = motcua_store_get_state (round->store, "sync.catalog_etag", NULL);
+  g_autoptr(SoupMessage) message = round_message (round, SOUP_METHOD_GET, "/v1/catalog", TRUE);
+  g_autoptr(GBytes) body = NULL;
+  g_autoptr(GPtrArray) procedures = NULL;
+  g_autoptr(GError) local_error = NULL;
+  const char *new_etag;
+  const char *type;
+  guint status;
+
+  if (message != NULL && etag != NULL)
+    soup_message_headers_replace (soup_message_get_request_headers (message), "If-None-Match", etag);
+  if ((body = round_send (round, message, error)) == NULL)
+    return FALSE;
+  status = soup_message_get_status (message);
+  /* A server without a catalog of its own leaves the workstation's as it is. */
+  if (status == SOUP_STATUS_NOT_MODIFIED || status == SOUP_STATUS_NOT_FOUND)
+    return TRUE;
+  if (!check_status (round, message, body, error))
+    return FALSE;
+  type = soup_message_headers_get_content_type (soup_message_get_response_headers (message), NULL);
+  if (g_strcmp0 (type, "application/json") != 0)
+    return malformed (round, _("the catalog is not JSON"), error);
+  procedures = motcua_catalog_parse (g_bytes_get_data (body, NULL), g_bytes_get_size (body), &local_error);
+  if (procedures == NULL)
+    return malformed (round, local_error->message, error);
+  if (!motcua_store_import_catalog (round->store, procedures, error))
+    return FALSE;
+  new_etag = soup_message_headers_get_one (soup_message_get_response_headers (message), "ETag");
+  return motcua_store_set_state (round->store, "sync.catalog_etag", new_etag, error);
+}
+
+/* ---- step 6: the official calendar, when it changed --------------------------------------- */
+
+/* The days of a checked calendar answer, as the store takes them; the names belong to
+ * @array. */
+static GArray *
+calendar_days (JsonArray *array)
+{
+  guint n = json_array_get_length (array);
+  GArray *days = g_array_sized_new (FALSE, TRUE, sizeof (MotcuaCalendarDay), n);
+
+  for (guint i = 0; i < n; i++)
+    {
+      JsonObject *object = json_array_get_object_element (array, i);
+      MotcuaCalendarDay day = { 0 };
+
+      motcua_protocol_parse_date (json_object_get_string_member (object, "date"), &day.date);
+      day.working = json_object_get_boolean_member (object, "working");
+      day.name = json_object_get_string_member (object, "name");
+      g_array_append_val (days, day);
+    }
+  return days;
+}
+
+/* Replaces the year's calendar with the server's official one and keeps its ETag, in
+ * one transaction: a tag is never saved for days that were not. */
+static gboolean
+save_calendar (Round *round, int year, JsonArray *array, const char *etag, GError **error)
+{
+  g_autoptr(GArray) days = calendar_days (array);
+  g_autofree char *key = g_strdup_printf ("sync.calendar_etag.%d", year);
+
+  if (!motcua_store_begin (round->store, error))
+    return FALSE;
+  if (!motcua_store_replace_calendar_year (round->store, year, "server",
+                                           (MotcuaCalendarDay *) days->data, days->len, error)
+      || !motcua_store_set_state (round->store, key, etag, error)
+      || !motcua_store_commit (round->store, error))
+    {
+      motcua_store_rollback (round->store);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* Whether the answer is an official calendar; a server without one answers with the
+ * built-in holidays, which the workstation computes itself. */
+static gboolean
+is_official (Round *round, JsonObject *calendar, gboolean *official, GError **error)
+{
+  JsonNode *node = json_object_get_member (calendar, "official");
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_BOOLEAN)
+    return malformed (round, _("the calendar does not say whether it is official"), error);
+  *official = json_node_get_boolean (node);
+  return TRUE;
+}
+
+static gboolean
+fetch_calendar (Round *round, int year, gboolean *changed, GError **error)
+{
+  g_autofree char *key = g_strdup_printf ("sync.calendar_etag.%d", year);
+  g_autofree char *path = g_strdup_printf ("/v1/calendar?year=%d", year);
+  g_autofree char *etag = motcua_store_get_state (round->store, key, NULL);
+  g_autoptr(SoupMessage) message = round_message (round, SOUP_METHOD_GET, path, TRUE);
+  g_autoptr(GBytes) body = NULL;
+  g_autoptr(JsonObject) calendar = NULL;
+  g_autoptr(GError) local_error = NULL;
+  JsonArray *days;
+  gboolean official = FALSE;
+  int answered_year = 0;
+  guint status;
+
+  if (message != NULL && etag != NULL)
+    soup_message_headers_replace (soup_message_get_request_headers (message), "If-None-Match", etag);
+  if ((body = round_send (round, message, error)) == NULL)
+    return FALSE;
+  status = soup_message_get_status (message);
+  /* Unchanged; or an older server, without calendars (404) or without this year (400):
+   * the workstation keeps its own. */
+  if (status == SOUP_STATUS_NOT_MODIFIED || status == SOUP_STATUS_NOT_FOUND || status == SOUP_STATUS_BAD_REQUEST)
+    return TRUE;
+  if (!check_status (round, message, body, error)
+      || (calendar = read_json (round, message, body, error)) == NULL
+      || !is_official (round, calendar, &official, error))
+    return FALSE;
+  if (!official)
+    return TRUE;
+  if ((days = motcua_protocol_calendar_days (calendar, &answered_year, &local_error)) == NULL)
+    return malformed (round, local_error->message, error);
+  if (answered_year != year)
+    return malformed (round, _("the calendar is not of the year asked for"), error);
+  if (!save_calendar (round, year, days,
+                      soup_message_headers_get_one (soup_message_get_response_headers (message), "ETag"), error))
+    return FALSE;
+  *changed = TRUE;
+  return TRUE;
+}
+
+/* This year's and next year's, so that due dates in the new year are right before it
+ * comes; before the code blocks, which go by working days. */
+static gboolean
+round_calendar (Round *round, GError **error)
+{
+  GTimeZone *zone = motcua_calendar_get_time_zone (motcua_store_get_calendar (round->store));
+  g_autoptr(GDateTime) now = motcua_time_now (zone);
+  int year = g_date_time_get_year (now);
+  gboolean changed = FALSE;
+  gboolean ok = fetch_calendar (round, year, &changed, error)
+                && fetch_calendar (round, year + 1, &changed, error);
+
+  /* Even when next year failed, this year's may have changed. */
+  if (changed)
+    {
+      Update *update = g_new0 (Update, 1);
+
+      update->fields = UPDATE_CALENDAR;
+      post_update (round->sync, update);
+    }
+  return ok;
+}
+
+/* ---- step 7: dossier numbers for offline days --------------------------------------------- */
+
+/* Stores the blocks the server answered, checking each is for a day and the agency
+ * asked for. */
+static gboolean
+store_blocks (Round *round, GPtrArray *days, JsonArray *blocks, GError **error)
+{
+  if (blocks == NULL || json_array_get_length (blocks) != days->len)
+    return malformed (round, _("the reserved numbers are not for the days asked for"), error);
+  for (guint i = 0; i < days->len; i++)
+    {
+      GDateTime *day = g_ptr_array_index (days, i);
+      g_autofree char *date = g_date_time_format (day, "%Y-%m-%d");
+      JsonNode *node = json_array_get_element (blocks, i);
+      JsonObject *block = JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
+      gint64 first = 0, last = 0;
+
+      if (block == NULL || !member_int (block, "first", &first) || !member_int (block, "last", &last)
+          || g_strcmp0 (member_string (block, "day"), date) != 0
+          || g_strcmp0 (member_string (block, "agency"), round->agency_code) != 0)
+        return malformed (round, _("the reserved numbers are not for the day or the agency asked for"), error);
+      if (!motcua_store_add_code_block (round->store, round->agency_code, day, first, last, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+/* One request for every day running low: on a slow link each request is a round trip. */
+static gboolean
+reserve_days (Round *round, GPtrArray *days, GError **error)
+{
   g_autoptr(JsonBuilder) builder = json_builder_new ();
   g_autoptr(JsonNode) request = NULL;
   g_autoptr(SoupMessage) message = NULL;
-  g_autoptr(JsonObject) block = NULL;
-  gint64 left = motcua_store_count_block_codes_left (round->store, round->agency_code, day, error);
-  gint64 first = 0, last = 0;
+  g_autoptr(JsonObject) answer = NULL;
+  JsonNode *blocks;
 
-  if (left < 0)
-    return FALSE;
-  if (left >= CODE_BLOCK_LOW)
+  if (days->len == 0)
     return TRUE;
-
   json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "day");
-  json_builder_add_string_value (builder, date);
+  json_builder_set_member_name (builder, "days");
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < days->len; i++)
+    {
+      g_autofree char *date = g_date_time_format (g_ptr_array_index (days, i), "%Y-%m-%d");
+      json_builder_add_string_value (builder, date);
+    }
+  json_builder_end_array (builder);
   json_builder_set_member_name (builder, "count");
   json_builder_add_int_value (builder, CODE_BLOCK_SIZE);
   json_builder_end_object (builder);
@@ -1085,13 +1273,11 @@ reserve_day (Round *round, GDateTime *day, GError **error)
   message = round_message (round, SOUP_METHOD_POST, "/v1/code-blocks", TRUE);
   if (message != NULL)
     set_json_body (message, request, FALSE);
-  if ((block = round_exchange (round, message, error)) == NULL)
+  if ((answer = round_exchange (round, message, error)) == NULL)
     return FALSE;
-  if (!member_int (block, "first", &first) || !member_int (block, "last", &last)
-      || g_strcmp0 (member_string (block, "day"), date) != 0
-      || g_strcmp0 (member_string (block, "agency"), round->agency_code) != 0)
-    return malformed (round, _("the reserved numbers are not for the day or the agency asked for"), error);
-  return motcua_store_add_code_block (round->store, round->agency_code, day, first, last, error);
+  blocks = json_object_get_member (answer, "blocks");
+  return store_blocks (round, days, blocks && JSON_NODE_HOLDS_ARRAY (blocks) ? json_node_get_array (blocks) : NULL,
+                       error);
 }
 
 /* Today and the next working days, so a day or a week offline still gets codes. */
@@ -1103,12 +1289,14 @@ round_reserve_codes (Round *round, GError **error)
   g_autoptr(GDateTime) now = motcua_time_now (zone);
   g_autoptr(GDateTime) noon = g_date_time_new (zone, g_date_time_get_year (now), g_date_time_get_month (now),
                                                g_date_time_get_day_of_month (now), 12, 0, 0);
+  g_autoptr(GPtrArray) low = g_ptr_array_new_with_free_func ((GDestroyNotify) g_date_time_unref);
   guint working_days = 0;
 
   for (int i = 0; i < 60 && working_days < CODE_DAYS_AHEAD; i++)
     {
       g_autoptr(GDateTime) day = g_date_time_add_days (noon, i);
       GDate date;
+      gint64 left;
 
       g_date_clear (&date, 1);
       g_date_set_dmy (&date, g_date_time_get_day_of_month (day), g_date_time_get_month (day),
@@ -1117,13 +1305,15 @@ round_reserve_codes (Round *round, GError **error)
         continue;
       if (i > 0)
         working_days++;
-      if (!reserve_day (round, day, error))
+      if ((left = motcua_store_count_block_codes_left (round->store, round->agency_code, day, error)) < 0)
         return FALSE;
+      if (left < CODE_BLOCK_LOW)
+        g_ptr_array_add (low, g_steal_pointer (&day));
     }
-  return TRUE;
+  return reserve_days (round, low, error);
 }
 
-/* ---- step 3: attachments before the events that cite them ---------------------------------- */
+/* ---- step 2: attachments before the events that cite them ---------------------------------- */
 
 static gboolean
 blob_offset_answer (Round *round, SoupMessage *message, GBytes *body, gint64 *offset, GError **error)
@@ -1172,6 +1362,8 @@ upload_blob (Round *round, const char *sha256, GError **error)
   g_autoptr(GMappedFile) file = NULL;
   g_autoptr(GBytes) bytes = NULL;
   g_autoptr(GError) local_error = NULL;
+  g_autofree char *started_key = NULL;
+  g_autofree char *started = NULL;
   gboolean restarted = FALSE;
   guint mismatches = 0;
   gint64 offset = 0, size;
@@ -1184,7 +1376,14 @@ upload_blob (Round *round, const char *sha256, GError **error)
     }
   bytes = g_mapped_file_get_bytes (file);
   size = g_bytes_get_size (bytes);
-  if (!blob_head (round, path, &offset, error))
+  started_key = g_strconcat ("sync.upload_started.", sha256, NULL);
+  started = motcua_store_get_state (round->store, started_key, NULL);
+  /* Only an upload this workstation began before can have a partial copy to resume:
+   * a new one goes straight to its first chunk, and a slow link saves a round trip per
+   * attachment (the server still answers 409 with its offset, or 200 if it has it). */
+  if (started != NULL && !blob_head (round, path, &offset, error))
+    return FALSE;
+  if (started == NULL && !motcua_store_set_state (round->store, started_key, "1", error))
     return FALSE;
 
   while (offset >= 0)
@@ -1216,7 +1415,8 @@ upload_blob (Round *round, const char *sha256, GError **error)
           round->report->blobs_uploaded += status == SOUP_STATUS_CREATED;
           round->report->bytes_uploaded += end - offset;
           round_transferred (round, end - offset);
-          return motcua_store_set_blob_uploaded (round->store, sha256, TRUE, error);
+          return motcua_store_set_blob_uploaded (round->store, sha256, TRUE, error)
+                 && motcua_store_set_state (round->store, started_key, NULL, error);
         }
       if (status == SOUP_STATUS_ACCEPTED)
         {
@@ -1252,7 +1452,8 @@ upload_blob (Round *round, const char *sha256, GError **error)
       else
         return check_status (round, message, body, error) && unexpected_status (round, message, error);
     }
-  return motcua_store_set_blob_uploaded (round->store, sha256, TRUE, error);
+  return motcua_store_set_blob_uploaded (round->store, sha256, TRUE, error)
+         && motcua_store_set_state (round->store, started_key, NULL, error);
 }
 
 static void
@@ -1324,7 +1525,7 @@ round_upload_blobs (Round *round, GError **error)
   return upload_blobs (round, wanted, error);
 }
 
-/* ---- step 4: the outbox -------------------------------------------------------------------- */
+/* ---- step 3: the outbox -------------------------------------------------------------------- */
 
 static MotcuaEvent *
 event_copy (const MotcuaEvent *event)
@@ -1570,7 +1771,7 @@ round_push (Round *round, GError **error)
   return TRUE;
 }
 
-/* ---- step 5: the agency's feed ------------------------------------------------------------- */
+/* ---- step 4: the agency's feed ------------------------------------------------------------- */
 
 static GPtrArray *
 read_feed_events (Round *round, JsonObject *page, gint64 since, gint64 next, GError **error)
@@ -1607,8 +1808,10 @@ read_feed_events (Round *round, JsonObject *page, gint64 since, gint64 next, GEr
 static gboolean
 pull_page (Round *round, gint64 *since, gboolean *more, GError **error)
 {
-  g_autofree char *path = g_strdup_printf ("/v1/feed?since=%" G_GINT64_FORMAT "&limit=%d",
-                                           *since, MOTCUA_PROTOCOL_FEED_LIMIT);
+  /* The largest pages and only the others' events: each page costs a round trip on a
+   * slow link, and this workstation's own events are known already. */
+  g_autofree char *path = g_strdup_printf ("/v1/feed?since=%" G_GINT64_FORMAT "&limit=%d&others=true",
+                                           *since, MOTCUA_PROTOCOL_MAX_FEED_LIMIT);
   g_autoptr(SoupMessage) message = round_message (round, SOUP_METHOD_GET, path, TRUE);
   g_autoptr(JsonObject) page = round_exchange (round, message, error);
   g_autoptr(GPtrArray) events = NULL;
@@ -1660,42 +1863,6 @@ round_pull (Round *round, GError **error)
     return FALSE;
   round->report->set_aside += set_aside_after - set_aside_before;
   return TRUE;
-}
-
-/* ---- the catalog, when it changed -------------------------------------------------------- */
-
-static gboolean
-round_catalog (Round *round, GError **error)
-{
-  g_autofree char *etag = motcua_store_get_state (round->store, "sync.catalog_etag", NULL);
-  g_autoptr(SoupMessage) message = round_message (round, SOUP_METHOD_GET, "/v1/catalog", TRUE);
-  g_autoptr(GBytes) body = NULL;
-  g_autoptr(GPtrArray) procedures = NULL;
-  g_autoptr(GError) local_error = NULL;
-  const char *new_etag;
-  const char *type;
-  guint status;
-
-  if (message != NULL && etag != NULL)
-    soup_message_headers_replace (soup_message_get_request_headers (message), "If-None-Match", etag);
-  if ((body = round_send (round, message, error)) == NULL)
-    return FALSE;
-  status = soup_message_get_status (message);
-  /* A server without a catalog of its own leaves the workstation's as it is. */
-  if (status == SOUP_STATUS_NOT_MODIFIED || status == SOUP_STATUS_NOT_FOUND)
-    return TRUE;
-  if (!check_status (round, message, body, error))
-    return FALSE;
-  type = soup_message_headers_get_content_type (soup_message_get_response_headers (message), NULL);
-  if (g_strcmp0 (type, "application/json") != 0)
-    return malformed (round, _("the catalog is not JSON"), error);
-  procedures = motcua_catalog_parse (g_bytes_get_data (body, NULL), g_bytes_get_size (body), &local_error);
-  if (procedures == NULL)
-    return malformed (round, local_error->message, error);
-  if (!motcua_store_import_catalog (round->store, procedures, error))
-    return FALSE;
-  new_etag = soup_message_headers_get_one (soup_message_get_response_headers (message), "ETag");
-  return motcua_store_set_state (round->store, "sync.catalog_etag", new_etag, error);
 }
 
 /* ---- a round --------------------------------------------------------------------------- */
@@ -1761,13 +1928,17 @@ run_round (MotcuaSync *self, GCancellable *cancellable, MotcuaSyncReport *report
   round.progress_permille = -1;
 
   post_status (self, MOTCUA_SYNC_STATUS_SYNCING);
+  /* The journal first: a server that sends a broken catalog or calendar must not keep
+   * the clerks' work from leaving. Code blocks come last, so that the working days
+   * they are reserved for follow the calendar just received. */
   ok = round_open (&round, self->db_path, &local_error)
        && round_probe (&round, &local_error)
-       && round_reserve_codes (&round, &local_error)
        && round_upload_blobs (&round, &local_error)
        && round_push (&round, &local_error)
        && round_pull (&round, &local_error)
        && round_catalog (&round, &local_error)
+       && round_calendar (&round, &local_error)
+       && round_reserve_codes (&round, &local_error)
        && round_succeeded (&round, &local_error);
   /* Cancelled between two requests: said the same way as during one. */
   if (!ok && g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))

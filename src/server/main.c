@@ -186,6 +186,59 @@ admin_catalog_import (MotcuaServerStorage *storage, int argc, char **argv)
   return EXIT_SUCCESS;
 }
 
+/* The file's JSON object; the messages name the file, since the protocol's own speak of
+ * an answer. */
+static JsonObject *
+read_json_file (const char *path, GError **error)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) local_error = NULL;
+  JsonNode *root;
+
+  if (!json_parser_load_from_mapped_file (parser, path, &local_error))
+    {
+      if (local_error->domain == JSON_PARSER_ERROR)
+        g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, "%s is not valid JSON: %s", path, local_error->message);
+      else
+        g_propagate_error (error, g_steal_pointer (&local_error));
+      return NULL;
+    }
+  root = json_parser_get_root (parser);
+  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, "%s is not a JSON object.", path);
+      return NULL;
+    }
+  return json_object_ref (json_node_get_object (root));
+}
+
+static int
+admin_calendar_import (MotcuaServerStorage *storage, int argc, char **argv)
+{
+  GOptionEntry entries[] = { { NULL } };
+  g_autoptr(JsonObject) calendar = NULL;
+  g_autoptr(GError) error = NULL;
+  guint n_days = 0;
+  int year = 0;
+  int status;
+
+  if (!parse_command ("FILE",
+                      "Serve this official calendar of one year instead of the built-in holidays:\n"
+                      "{ \"year\": 2027, \"days\": [ { \"date\": \"2027-02-05\", \"working\": false, "
+                      "\"name\": \"Tết Nguyên đán\" }, … ] },\n"
+                      "every day off and every swapped working day the government announced.",
+                      entries, &argc, &argv, &status))
+    return status;
+  if (argc != 2)
+    return usage_error ("calendar-import needs the calendar file.");
+  if ((calendar = read_json_file (argv[1], &error)) == NULL
+      || !motcua_server_import_calendar (storage, calendar, &year, &n_days, &error))
+    return failure (error);
+  g_print ("Imported the official calendar of %d (%u days); workstations receive it at their next sync.\n",
+           year, n_days);
+  return EXIT_SUCCESS;
+}
+
 static const struct {
   const char *name;
   int       (*run) (MotcuaServerStorage *storage, int argc, char **argv);
@@ -194,6 +247,7 @@ static const struct {
   { "agency-list", admin_agency_list },
   { "enrolment-code", admin_enrolment_code },
   { "catalog-import", admin_catalog_import },
+  { "calendar-import", admin_calendar_import },
 };
 
 /* @argv is "admin COMMAND [OPTIONS…]". */
@@ -204,7 +258,8 @@ run_admin (const Options *options, int argc, char **argv)
   g_autoptr(GError) error = NULL;
 
   if (argc < 2)
-    return usage_error ("Say which admin command: agency-add, agency-list, enrolment-code or catalog-import.");
+    return usage_error ("Say which admin command: agency-add, agency-list, enrolment-code, catalog-import "
+                        "or calendar-import.");
   for (guint i = 0; i < G_N_ELEMENTS (admin_commands); i++)
     {
       if (!g_str_equal (argv[1], admin_commands[i].name))
@@ -310,7 +365,8 @@ main (int argc, char **argv)
                                 "  agency-add --code CODE --name NAME [--address ADDRESS]\n"
                                 "  agency-list\n"
                                 "  enrolment-code --agency CODE\n"
-                                "  catalog-import FILE");
+                                "  catalog-import FILE\n"
+                                "  calendar-import FILE");
   g_option_context_add_main_entries (context, entries, NULL);
   /* Stop at "admin": the command's options are its own. */
   g_option_context_set_strict_posix (context, TRUE);

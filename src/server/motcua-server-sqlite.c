@@ -516,24 +516,58 @@ sqlite_get_dossier_events (MotcuaServerStorage *storage, const char *dossier_uid
   return collect_events (self, stmt, error);
 }
 
+/* The agency's latest server sequence, when it is past *@seq. */
+static gboolean
+latest_seq (MotcuaServerSqlite *self, const char *agency_code, gint64 *seq, GError **error)
+{
+  sqlite3_stmt *stmt = prepare (self, "SELECT max(server_seq) FROM events WHERE agency_code = ?", error);
+  int rc;
+
+  if (stmt == NULL)
+    return FALSE;
+  motcua_sqlite_bind_text (stmt, 1, agency_code);
+  rc = step_one (self, stmt, error);
+  if (rc == 0)
+    return FALSE;
+  if (rc == SQLITE_ROW && sqlite3_column_type (stmt, 0) != SQLITE_NULL)
+    *seq = MAX (*seq, sqlite3_column_int64 (stmt, 0));
+  sqlite3_reset (stmt);
+  return TRUE;
+}
+
 static GPtrArray *
 sqlite_get_feed (MotcuaServerStorage *storage,
                  const char          *agency_code,
                  gint64               since,
                  guint                limit,
+                 const char          *exclude_device,
+                 gint64              *read_to,
                  GError             **error)
 {
   MotcuaServerSqlite *self = MOTCUA_SERVER_SQLITE (storage);
+  /* "IS NOT": events with no device (imports) are never anyone's own. */
   sqlite3_stmt *stmt = prepare (self,
                                 "SELECT " EVENT_COLUMNS " FROM events WHERE agency_code = ? AND server_seq > ?"
-                                " ORDER BY server_seq LIMIT ?", error);
+                                " AND (?4 IS NULL OR device_id IS NOT ?4)"
+                                " ORDER BY server_seq LIMIT ?3", error);
 
   if (stmt == NULL)
     return NULL;
   motcua_sqlite_bind_text (stmt, 1, agency_code);
   sqlite3_bind_int64 (stmt, 2, since);
   sqlite3_bind_int64 (stmt, 3, limit);
-  return collect_events (self, stmt, error);
+  GPtrArray *events;
+
+  motcua_sqlite_bind_text (stmt, 4, exclude_device);
+  events = collect_events (self, stmt, error);
+  if (events == NULL)
+    return NULL;
+  *read_to = since;
+  if (events->len > 0)
+    *read_to = ((MotcuaEvent *) g_ptr_array_index (events, events->len - 1))->server_seq;
+  if (events->len < limit && !latest_seq (self, agency_code, read_to, error))
+    g_clear_pointer (&events, g_ptr_array_unref);
+  return events;
 }
 
 static gboolean

@@ -123,6 +123,8 @@ struct _MotcuaServerStorageInterface
                                                const char                *agency_code,
                                                gint64                     since,
                                                guint                      limit,
+                                               const char                *exclude_device,
+                                               gint64                    *read_to,
                                                GError                   **error);
 
   /* dossier numbers */
@@ -213,10 +215,16 @@ gint64              motcua_server_storage_append_event       (MotcuaServerStorag
                                                               const char               *device_id,
                                                               GError                  **error);
 /* At most @limit events of the agency after @since, in server order (MotcuaEvent*). */
+/* @exclude_device (or NULL): leave out the events that device pushed itself. @read_to
+ * is the server sequence the feed was read up to: the last event returned, or, when
+ * fewer than @limit came back, the agency's latest event, so that a cursor moves past
+ * events left out at the end. */
 GPtrArray          *motcua_server_storage_get_feed           (MotcuaServerStorage      *self,
                                                               const char               *agency_code,
                                                               gint64                    since,
                                                               guint                     limit,
+                                                              const char               *exclude_device,
+                                                              gint64                   *read_to,
                                                               GError                  **error);
 
 /* Reserves @count numbers of @day ("2026-11-23") for the agency; *@first is the first

@@ -949,7 +949,8 @@ handle_feed (Request *r)
   g_autoptr(GPtrArray) events = NULL;
   g_autoptr(GError) error = NULL;
   gint64 since, limit, next;
-  gboolean more;
+  gint64 read_to = 0;
+  gboolean more, others;
   JsonArray *array;
   JsonObject *object;
 
@@ -957,8 +958,12 @@ handle_feed (Request *r)
       || !query_int (r, "limit", 1, G_MAXINT32, MOTCUA_PROTOCOL_FEED_LIMIT, &limit))
     return;
   limit = MIN (limit, MOTCUA_PROTOCOL_MAX_FEED_LIMIT);
+  /* "others=true": a workstation learnt its own events' sequence numbers from the push
+   * answers; on a slow link it need not download them again. */
+  others = r->query != NULL && g_strcmp0 (g_hash_table_lookup (r->query, "others"), "true") == 0;
   /* One more than asked says whether there is more without a second query. */
-  events = motcua_server_storage_get_feed (r->self->storage, r->device->agency_code, since, limit + 1, &error);
+  events = motcua_server_storage_get_feed (r->self->storage, r->device->agency_code, since, limit + 1,
+                                           others ? r->device->id : NULL, &read_to, &error);
   if (events == NULL)
     {
       reply_internal (r, error);
@@ -977,6 +982,9 @@ handle_feed (Request *r)
       json_array_add_element (array, motcua_protocol_event_to_json (event, event->server_seq));
       next = event->server_seq;
     }
+  /* The last page moves the cursor past the asker's own events left out at its end. */
+  if (!more)
+    next = MAX (next, read_to);
   object = json_object_new ();
   json_object_set_array_member (object, "events", array);
   json_object_set_int_member (object, "next", next);
@@ -1361,52 +1369,98 @@ handle_blob_get (Request *r)
 
 /* ---- POST /v1/code-blocks ------------------------------------------------------------ */
 
-/* "2026-11-23", strictly. */
+/* "2026-11-23", strictly, in the years a yyMMdd code can name. */
 static gboolean
 is_day (const char *text)
 {
-  guint64 year, month, day;
+  GDate date;
 
-  if (text == NULL || strlen (text) != 10 || text[4] != '-' || text[7] != '-')
-    return FALSE;
-  for (guint i = 0; i < 10; i++)
-    if (i != 4 && i != 7 && !g_ascii_isdigit (text[i]))
-      return FALSE;
-  year = g_ascii_strtoull (text, NULL, 10);
-  month = g_ascii_strtoull (text + 5, NULL, 10);
-  day = g_ascii_strtoull (text + 8, NULL, 10);
-  return year >= 2000 && year <= 2099 && g_date_valid_dmy (day, month, year);
+  return motcua_protocol_parse_date (text, &date) && g_date_get_year (&date) >= 2000
+         && g_date_get_year (&date) <= 2099;
 }
 
+#define MAX_BLOCK_DAYS 31
+
+/* The days a code-block request names: "day", or up to 31 in "days". */
+static GPtrArray *
+block_days (JsonObject *request)
+{
+  g_autoptr(GPtrArray) days = g_ptr_array_new ();
+  JsonNode *node = json_object_get_member (request, "days");
+  JsonArray *array = node != NULL && JSON_NODE_HOLDS_ARRAY (node) ? json_node_get_array (node) : NULL;
+
+  if (node == NULL)
+    g_ptr_array_add (days, (gpointer) member_string (request, "day"));
+  for (guint i = 0; array != NULL && i < json_array_get_length (array); i++)
+    {
+      JsonNode *element = json_array_get_element (array, i);
+
+      g_ptr_array_add (days, JSON_NODE_HOLDS_VALUE (element) && json_node_get_value_type (element) == G_TYPE_STRING
+                             ? (gpointer) json_node_get_string (element) : NULL);
+    }
+  if ((node != NULL && array == NULL) || days->len == 0 || days->len > MAX_BLOCK_DAYS)
+    return NULL;
+  for (guint i = 0; i < days->len; i++)
+    if (!is_day (g_ptr_array_index (days, i)))
+      return NULL;
+  return g_steal_pointer (&days);
+}
+
+static JsonObject *
+block_object (const char *agency, const char *day, gint64 first, gint64 count)
+{
+  JsonObject *object = json_object_new ();
+
+  json_object_set_string_member (object, "agency", agency);
+  json_object_set_string_member (object, "day", day);
+  json_object_set_int_member (object, "first", first);
+  json_object_set_int_member (object, "last", first + count - 1);
+  return object;
+}
+
+/* One day answers with its block; several (a workstation going offline for a week asks
+ * in one round trip) with "blocks", in the order asked. */
 static void
 handle_code_blocks (Request *r)
 {
   g_autoptr(JsonObject) request = request_object (r);
-  g_autoptr(GError) error = NULL;
-  const char *day;
-  gint64 count = 0, first = 0;
+  g_autoptr(GPtrArray) days = NULL;
+  g_autoptr(JsonArray) blocks = json_array_new ();
+  gint64 count = 0;
   JsonObject *object;
 
   if (request == NULL)
     return;
-  day = member_string (request, "day");
-  if (!is_day (day) || !member_int (request, "count", &count) || count < 1 || count > 500)
+  days = block_days (request);
+  if (days == NULL || !member_int (request, "count", &count) || count < 1 || count > 500)
     {
       reply_error (r, SOUP_STATUS_BAD_REQUEST, "bad-request",
-                   "A code block needs a “day” (YYYY-MM-DD, 2000 to 2099) and a “count” from 1 to 500.");
+                   "A code block needs a “day” or up to 31 “days” (YYYY-MM-DD, 2000 to 2099) and a “count” "
+                   "from 1 to 500.");
       return;
     }
-  if (!motcua_server_storage_reserve_codes (r->self->storage, r->device->agency_code, day, count,
-                                            r->device->id, &first, &error))
+  for (guint i = 0; i < days->len; i++)
     {
-      reply_internal (r, error);
-      return;
+      g_autoptr(GError) error = NULL;
+      const char *day = g_ptr_array_index (days, i);
+      gint64 first = 0;
+
+      if (!motcua_server_storage_reserve_codes (r->self->storage, r->device->agency_code, day, count,
+                                                r->device->id, &first, &error))
+        {
+          reply_internal (r, error);
+          return;
+        }
+      json_array_add_object_element (blocks, block_object (r->device->agency_code, day, first, count));
     }
-  object = json_object_new ();
-  json_object_set_string_member (object, "agency", r->device->agency_code);
-  json_object_set_string_member (object, "day", day);
-  json_object_set_int_member (object, "first", first);
-  json_object_set_int_member (object, "last", first + count - 1);
+  if (json_object_has_member (request, "days"))
+    {
+      object = json_object_new ();
+      json_object_set_string_member (object, "agency", r->device->agency_code);
+      json_object_set_array_member (object, "blocks", json_array_ref (blocks));
+    }
+  else
+    object = json_object_ref (json_array_get_object_element (blocks, 0));
   reply_object (r, SOUP_STATUS_CREATED, object);
 }
 
@@ -1454,26 +1508,30 @@ etag_matches (Request *r, const char *etag)
   return match;
 }
 
+/* The JSON @bytes, tagged with their hash: a client that holds them already gets 304. */
 static void
-handle_catalog (Request *r)
+reply_tagged (Request *r, GBytes *bytes)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GBytes) bytes = catalog_bytes (r->self, &error);
-  g_autofree char *hash = NULL;
-  g_autofree char *etag = NULL;
+  g_autofree char *hash = g_compute_checksum_for_bytes (G_CHECKSUM_SHA256, bytes);
+  g_autofree char *etag = g_strdup_printf ("\"%.32s\"", hash);
 
-  if (bytes == NULL)
-    {
-      reply_internal (r, error);
-      return;
-    }
-  hash = g_compute_checksum_for_bytes (G_CHECKSUM_SHA256, bytes);
-  etag = g_strdup_printf ("\"%.32s\"", hash);
   soup_message_headers_replace (response_headers (r), "ETag", etag);
   if (etag_matches (r, etag))
     soup_server_message_set_status (r->msg, SOUP_STATUS_NOT_MODIFIED, NULL);
   else
     reply_bytes (r, SOUP_STATUS_OK, "application/json", bytes);
+}
+
+static void
+handle_catalog (Request *r)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) bytes = catalog_bytes (r->self, &error);
+
+  if (bytes == NULL)
+    reply_internal (r, error);
+  else
+    reply_tagged (r, bytes);
 }
 
 static JsonObject *
@@ -1489,14 +1547,37 @@ holiday_object (const MotcuaHoliday *holiday)
   return object;
 }
 
-/* The Labour Code's holidays of the year (motcua-holidays.c), as this server's official
- * calendar: an administrator's own calendar can replace it later. */
+/* The Labour Code's holidays of the year (motcua-holidays.c), unofficial: a workstation
+ * computes the same ones itself and keeps them. */
+static void
+reply_builtin_calendar (Request *r, int year)
+{
+  g_autoptr(GArray) holidays = motcua_holidays_builtin (year);
+  JsonArray *days = json_array_sized_new (holidays->len);
+  JsonObject *object;
+
+  for (guint i = 0; i < holidays->len; i++)
+    json_array_add_object_element (days, holiday_object (&g_array_index (holidays, MotcuaHoliday, i)));
+  object = json_object_new ();
+  json_object_set_int_member (object, "year", year);
+  json_object_set_boolean_member (object, "official", FALSE);
+  json_object_set_array_member (object, "days", days);
+  reply_object (r, SOUP_STATUS_OK, object);
+}
+
+static char *
+calendar_setting (int year)
+{
+  return g_strdup_printf ("calendar:%d", year);
+}
+
+/* The calendar an administrator imported for the year, else the built-in holidays. */
 static void
 handle_calendar (Request *r)
 {
-  g_autoptr(GArray) holidays = NULL;
-  JsonArray *days;
-  JsonObject *object;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *key = NULL;
+  g_autofree char *text = NULL;
   gint64 year;
 
   if (r->query == NULL || g_hash_table_lookup (r->query, "year") == NULL)
@@ -1506,15 +1587,94 @@ handle_calendar (Request *r)
     }
   if (!query_int (r, "year", 1900, 2199, 0, &year))
     return;
-  holidays = motcua_holidays_builtin (year);
-  days = json_array_sized_new (holidays->len);
-  for (guint i = 0; i < holidays->len; i++)
-    json_array_add_object_element (days, holiday_object (&g_array_index (holidays, MotcuaHoliday, i)));
-  object = json_object_new ();
-  json_object_set_int_member (object, "year", year);
-  json_object_set_boolean_member (object, "official", TRUE);
-  json_object_set_array_member (object, "days", days);
-  reply_object (r, SOUP_STATUS_OK, object);
+  key = calendar_setting (year);
+  text = motcua_server_storage_get_setting (r->self->storage, key, &error);
+  if (text != NULL)
+    {
+      gsize length = strlen (text);
+      g_autoptr(GBytes) bytes = g_bytes_new_take (g_steal_pointer (&text), length);
+
+      reply_tagged (r, bytes);
+    }
+  else if (error != NULL)
+    reply_internal (r, error);
+  else
+    reply_builtin_calendar (r, year);
+}
+
+static int
+compare_calendar_days (gconstpointer a, gconstpointer b)
+{
+  JsonObject *day_a = *(JsonObject * const *) a;
+  JsonObject *day_b = *(JsonObject * const *) b;
+
+  /* Checked dates are YYYY-MM-DD: as text, they sort as days. */
+  return strcmp (json_object_get_string_member (day_a, "date"), json_object_get_string_member (day_b, "date"));
+}
+
+/* The document GET /v1/calendar serves for @days of @year: only the members the
+ * protocol knows, in date order, so that its ETag changes only with the days. */
+static char *
+official_calendar_text (int year, JsonArray *days)
+{
+  g_autoptr(GPtrArray) sorted = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonNode) root = NULL;
+
+  for (guint i = 0; i < json_array_get_length (days); i++)
+    g_ptr_array_add (sorted, json_object_ref (json_array_get_object_element (days, i)));
+  g_ptr_array_sort (sorted, compare_calendar_days);
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "year");
+  json_builder_add_int_value (builder, year);
+  json_builder_set_member_name (builder, "official");
+  json_builder_add_boolean_value (builder, TRUE);
+  json_builder_set_member_name (builder, "days");
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < sorted->len; i++)
+    {
+      JsonObject *day = g_ptr_array_index (sorted, i);
+
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "date");
+      json_builder_add_string_value (builder, json_object_get_string_member (day, "date"));
+      json_builder_set_member_name (builder, "working");
+      json_builder_add_boolean_value (builder, json_object_get_boolean_member (day, "working"));
+      json_builder_set_member_name (builder, "name");
+      json_builder_add_string_value (builder, json_object_get_string_member (day, "name"));
+      json_builder_end_object (builder);
+    }
+  json_builder_end_array (builder);
+  json_builder_end_object (builder);
+  root = json_builder_get_root (builder);
+  return json_to_string (root, FALSE);
+}
+
+gboolean
+motcua_server_import_calendar (MotcuaServerStorage  *storage,
+                               JsonObject           *calendar,
+                               int                  *year,
+                               guint                *n_days,
+                               GError              **error)
+{
+  g_autofree char *key = NULL;
+  g_autofree char *text = NULL;
+  JsonArray *days;
+  int days_year = 0;
+
+  if ((days = motcua_protocol_calendar_days (calendar, &days_year, error)) == NULL)
+    return FALSE;
+  /* Stored as it is served, so that serving it is only reading it. */
+  text = official_calendar_text (days_year, days);
+  key = calendar_setting (days_year);
+  if (!motcua_server_storage_set_setting (storage, key, text, error))
+    return FALSE;
+  if (year != NULL)
+    *year = days_year;
+  if (n_days != NULL)
+    *n_days = json_array_get_length (days);
+  return TRUE;
 }
 
 /* ---- routing --------------------------------------------------------------------------- */

@@ -42,6 +42,15 @@ char         *motcua_server_new_enrolment_code (MotcuaServerStorage *storage,
                                                 const char          *agency_code,
                                                 GError             **error);
 
+/* Checks @calendar strictly (motcua_protocol_calendar_days) and keeps it as the official
+ * calendar of its year: GET /v1/calendar serves it from then on, with an ETag, instead
+ * of the built-in holidays. A year imported again is replaced. */
+gboolean      motcua_server_import_calendar    (MotcuaServerStorage *storage,
+                                                JsonObject          *calendar,
+                                                int                 *year,
+                                                guint               *n_days,
+                                                GError             **error);
+
 /* One JSON object per line on stderr: {"time", "level", "event", …@fields}. */
 void          motcua_server_log          (const char           *level,
                                           const char           *event,

@@ -1082,6 +1082,27 @@ test_code_blocks (Fixture *f, gconstpointer data)
       call (f, &a, "POST", "v1/code-blocks", f->token, bad[i]);
       expect_error (&a, SOUP_STATUS_BAD_REQUEST, "bad-request", bad[i]);
     }
+
+  /* Several days in one request: one block each, in the order asked, continuing each
+   * day's own count. */
+  call (f, &a, "POST", "v1/code-blocks", f->token,
+        "{\"days\": [\"2026-11-24\", \"2026-11-25\"], \"count\": 10}");
+  g_assert_cmpuint (a.status, ==, SOUP_STATUS_CREATED);
+  {
+    JsonArray *blocks = json_object_get_array_member (json_node_get_object (a.json), "blocks");
+    JsonObject *tuesday = json_array_get_object_element (blocks, 0);
+    JsonObject *wednesday = json_array_get_object_element (blocks, 1);
+
+    g_assert_cmpuint (json_array_get_length (blocks), ==, 2);
+    g_assert_cmpstr (json_object_get_string_member (tuesday, "day"), ==, "2026-11-24");
+    g_assert_cmpint (json_object_get_int_member (tuesday, "first"), ==, 51);
+    g_assert_cmpint (json_object_get_int_member (tuesday, "last"), ==, 60);
+    g_assert_cmpstr (json_object_get_string_member (wednesday, "day"), ==, "2026-11-25");
+    g_assert_cmpint (json_object_get_int_member (wednesday, "first"), ==, 1);
+  }
+  answer_clear (&a);
+  call (f, &a, "POST", "v1/code-blocks", f->token, "{\"days\": [\"2026-11-24\", \"soon\"], \"count\": 10}");
+  expect_error (&a, SOUP_STATUS_BAD_REQUEST, "bad-request", "a bad day among several");
 }
 
 static void
@@ -1130,7 +1151,8 @@ test_catalog_and_calendar (Fixture *f, gconstpointer data)
   if (!expect_json (&a, SOUP_STATUS_OK, "calendar"))
     return;
   g_assert_cmpint (member_int (as_object (a.json), "year"), ==, 2026);
-  g_assert_true (json_object_get_boolean_member_with_default (as_object (a.json), "official", FALSE));
+  /* Nothing imported: the built-in holidays, which the workstation computes itself. */
+  g_assert_false (json_object_get_boolean_member_with_default (as_object (a.json), "official", TRUE));
   days = member_array (as_object (a.json), "days");
   for (guint i = 0; days != NULL && i < json_array_get_length (days); i++)
     {
@@ -1145,6 +1167,120 @@ test_catalog_and_calendar (Fixture *f, gconstpointer data)
   expect_error (&a, SOUP_STATUS_BAD_REQUEST, "bad-request", "calendar without a year");
   call (f, &a, "GET", "v1/calendar?year=next", f->token, NULL);
   expect_error (&a, SOUP_STATUS_BAD_REQUEST, "bad-request", "calendar of a year that is not one");
+}
+
+/* `motcua-server --data DIR admin calendar-import` of @json (written to a file of the
+ * fixture; NULL: a file that does not exist): its exit status, -1 when it did not run.
+ * A refusal must say why on stderr. */
+static int
+import_calendar (Fixture *f, const char *json)
+{
+  g_autofree char *path = g_build_filename (f->dir, json ? "calendar.json" : "no-such-calendar.json", NULL);
+  const char *argv[] = { g_getenv ("MOTCUA_SERVER"), "--data", motcua_test_server_get_data_dir (f->server),
+                         "admin", "calendar-import", path, NULL };
+  g_autofree char *err = NULL;
+  g_autoptr(GError) error = NULL;
+  int wait_status = 0;
+
+  if (json != NULL)
+    motcua_test_write_file (path, json, -1);
+  if (!g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_STDOUT_TO_DEV_NULL, NULL, NULL, NULL, &err,
+                     &wait_status, &error))
+    {
+      g_test_fail_printf ("Cannot run motcua-server: %s", error->message);
+      return -1;
+    }
+  if (!WIFEXITED (wait_status))
+    return -1;
+  if (WEXITSTATUS (wait_status) != 0)
+    g_assert_true (g_str_has_prefix (err, "motcua-server: ") && strlen (err) > 20);
+  return WEXITSTATUS (wait_status);
+}
+
+static void
+test_calendar_import (Fixture *f, gconstpointer data)
+{
+  static const char * const invalid[] = {
+    "{\"year\": 1999, \"days\": []}",
+    "{\"year\": \"2027\", \"days\": []}",
+    "{\"year\": 2027}",
+    "{\"year\": 2027, \"days\": [{\"date\": \"2027-02-30\", \"working\": false, \"name\": \"Tết\"}]}",
+    "{\"year\": 2027, \"days\": [{\"date\": \"2027-2-5\", \"working\": false, \"name\": \"Tết\"}]}",
+    "{\"year\": 2027, \"days\": [{\"date\": \"2026-12-31\", \"working\": false, \"name\": \"Tết\"}]}",
+    "{\"year\": 2027, \"days\": [{\"date\": \"2027-02-05\", \"working\": \"no\", \"name\": \"Tết\"}]}",
+    "{\"year\": 2027, \"days\": [{\"date\": \"2027-02-05\", \"working\": false, \"name\": \"\"}]}",
+    "{\"year\": 2027, \"days\": [{\"date\": \"2027-02-05\", \"working\": false, \"name\": \"Tết\"},"
+    " {\"date\": \"2027-02-05\", \"working\": true, \"name\": \"Làm bù\"}]}",
+    "{\"year\": 2027, \"days\": [",
+  };
+  g_autofree char *etag = NULL;
+  g_auto(Answer) a = { 0 };
+  JsonObject *calendar, *day;
+  JsonArray *days;
+
+  /* Listed out of order, with a member the protocol does not know. */
+  g_assert_cmpint (import_calendar (f, "{ \"year\": 2027, \"note\": \"Quyết định số 1/2026\", \"days\": ["
+                                     " { \"date\": \"2027-02-20\", \"working\": true, \"name\": \"Làm bù\" },"
+                                     " { \"date\": \"2027-02-05\", \"working\": false, \"name\": \"Tết Nguyên đán\" } ] }"), ==, 0);
+  call (f, &a, "GET", "v1/calendar?year=2027", f->token, NULL);
+  if (!expect_json (&a, SOUP_STATUS_OK, "imported calendar"))
+    return;
+  calendar = as_object (a.json);
+  g_assert_cmpint (member_int (calendar, "year"), ==, 2027);
+  g_assert_true (json_object_get_boolean_member_with_default (calendar, "official", FALSE));
+  g_assert_false (json_object_has_member (calendar, "note"));
+  days = member_array (calendar, "days");
+  g_assert_nonnull (days);
+  if (days == NULL || json_array_get_length (days) != 2)
+    {
+      g_test_fail_printf ("The imported calendar has %u days, not 2", days ? json_array_get_length (days) : 0);
+      return;
+    }
+  day = as_object (json_array_get_element (days, 0));
+  g_assert_cmpstr (member_string (day, "date"), ==, "2027-02-05");
+  g_assert_false (json_object_get_boolean_member_with_default (day, "working", TRUE));
+  g_assert_cmpstr (member_string (day, "name"), ==, "Tết Nguyên đán");
+  day = as_object (json_array_get_element (days, 1));
+  g_assert_cmpstr (member_string (day, "date"), ==, "2027-02-20");
+  g_assert_true (json_object_get_boolean_member_with_default (day, "working", FALSE));
+  g_assert_cmpstr (member_string (day, "name"), ==, "Làm bù");
+
+  /* Tagged like the catalog: the first 32 hex digits of the body's SHA-256. */
+  etag = g_strdup (soup_message_headers_get_one (a.headers, "ETag"));
+  g_assert_nonnull (etag);
+  {
+    g_autofree char *hash = g_compute_checksum_for_bytes (G_CHECKSUM_SHA256, a.body);
+    g_autofree char *expected = g_strdup_printf ("\"%.32s\"", hash);
+    const char *headers[] = { "If-None-Match", etag, NULL };
+
+    g_assert_cmpstr (etag, ==, expected);
+    request (f, &a, NULL, "GET", "v1/calendar?year=2027", f->token, NULL, headers);
+    g_assert_cmpuint (a.status, ==, SOUP_STATUS_NOT_MODIFIED);
+  }
+
+  /* Another year stays the built-in holidays, not official. */
+  call (f, &a, "GET", "v1/calendar?year=2028", f->token, NULL);
+  if (expect_json (&a, SOUP_STATUS_OK, "calendar not imported"))
+    {
+      g_assert_cmpint (member_int (as_object (a.json), "year"), ==, 2028);
+      g_assert_false (json_object_get_boolean_member_with_default (as_object (a.json), "official", TRUE));
+    }
+
+  /* A wrong file is refused (exit status 1) and leaves the imported calendar as it was. */
+  for (guint i = 0; i < G_N_ELEMENTS (invalid); i++)
+    {
+      int status = import_calendar (f, invalid[i]);
+
+      if (status != 1)
+        g_test_fail_printf ("calendar-import of %s: exit status %d, expected 1", invalid[i], status);
+    }
+  g_assert_cmpint (import_calendar (f, NULL), ==, 1);
+  {
+    const char *headers[] = { "If-None-Match", etag, NULL };
+
+    request (f, &a, NULL, "GET", "v1/calendar?year=2027", f->token, NULL, headers);
+    g_assert_cmpuint (a.status, ==, SOUP_STATUS_NOT_MODIFIED);
+  }
 }
 
 static void
@@ -1572,6 +1708,7 @@ main (int argc, char **argv)
   ADD ("/server/feed/agency-isolation", test_agency_isolation);
   ADD ("/server/code-blocks", test_code_blocks);
   ADD ("/server/catalog-and-calendar", test_catalog_and_calendar);
+  ADD ("/server/calendar-import", test_calendar_import);
   ADD ("/server/gzip", test_gzip);
   ADD ("/server/kill-and-restart", test_kill_and_restart);
   ADD ("/server/tls", test_tls);

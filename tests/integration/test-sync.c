@@ -997,6 +997,117 @@ test_automatic (void)
   g_signal_handlers_disconnect_by_func (a->sync, count_notify, &notifications);
 }
 
+/* ---- the official calendar ----------------------------------------------------------------- */
+
+/* Tuesday 24 November 2026, a working day in the Labour Code, off in the server's calendar. */
+#define TEST_DAY_OFF      "Ngày nghỉ thử nghiệm"
+#define TEST_CALENDAR_2026 \
+  "{ \"year\": 2026, \"days\": [" \
+  " { \"date\": \"2026-01-01\", \"working\": false, \"name\": \"Tết Dương lịch\" }," \
+  " { \"date\": \"2026-11-24\", \"working\": false, \"name\": \"" TEST_DAY_OFF "\" }," \
+  " { \"date\": \"2026-11-28\", \"working\": true, \"name\": \"Làm bù\" } ] }"
+
+/* Lines of the server's log about GET /v1/calendar answered with @status. */
+static guint
+calendar_requests (MotcuaTestServer *server, guint status)
+{
+  g_autofree char *log = NULL;
+  g_autofree char *status_text = g_strdup_printf ("\"status\":%u,", status);
+  g_auto(GStrv) lines = NULL;
+  guint n = 0;
+
+  g_assert_true (g_file_get_contents (motcua_test_server_get_log_path (server), &log, NULL, NULL));
+  lines = g_strsplit (log, "\n", -1);
+  for (guint i = 0; lines[i] != NULL; i++)
+    if (strstr (lines[i], "\"path\":\"/v1/calendar\"") != NULL && strstr (lines[i], status_text) != NULL)
+      n++;
+  return n;
+}
+
+static gboolean
+is_working_day (Workstation *ws, int year, int month, int day)
+{
+  GDate date;
+
+  g_date_clear (&date, 1);
+  g_date_set_dmy (&date, day, month, year);
+  return motcua_calendar_is_working_day (motcua_store_get_calendar (ws->store), &date);
+}
+
+/* The due date of a 1-working-day dossier received Monday 23 November 2026 at 16:00. */
+static char *
+due_of_one_day (Workstation *ws)
+{
+  g_autoptr(GDateTime) received = motcua_test_vn_time (2026, 11, 23, 16, 0, 0);
+  g_autoptr(GDateTime) due = motcua_calendar_due (motcua_store_get_calendar (ws->store), received, 1,
+                                                  MOTCUA_TIME_UNIT_WORKING_DAYS);
+
+  return motcua_time_format (due);
+}
+
+static void
+test_official_calendar (void)
+{
+  g_autoptr(MotcuaTestServer) server = start_server ();
+  g_autoptr(Workstation) a = workstation_new ();
+  g_autofree char *file = g_build_filename (a->dir, "calendar-2026.json", NULL);
+  g_autoptr(GDateTime) tuesday = motcua_test_vn_time (2026, 11, 24, 12, 0, 0);
+  g_autoptr(GDateTime) saturday = motcua_test_vn_time (2026, 11, 28, 12, 0, 0);
+  g_autoptr(MotcuaTestCliResult) result = NULL;
+  g_autofree char *due = NULL;
+  g_autofree char *etag = NULL;
+  g_autofree char *etag_again = NULL;
+  MotcuaSyncReport report = { 0 };
+  GDate date;
+
+  /* The built-in calendar until the server's official one comes. */
+  g_assert_true (is_working_day (a, 2026, 11, 24));
+  due = due_of_one_day (a);
+  g_assert_cmpstr (due, ==, "2026-11-24T16:00:00+07:00");
+  g_clear_pointer (&due, g_free);
+
+  motcua_test_write_file (file, TEST_CALENDAR_2026, -1);
+  g_assert_true (motcua_test_server_admin (server, "calendar-import", file, NULL));
+  workstation_register (a, server, "PC-A");
+  sync_ok (a, &report);
+
+  /* The window's own connection sees the round's calendar at once. */
+  g_assert_false (is_working_day (a, 2026, 11, 24));
+  g_date_clear (&date, 1);
+  g_date_set_dmy (&date, 24, 11, 2026);
+  g_assert_cmpstr (motcua_calendar_get_day_off_name (motcua_store_get_calendar (a->store), &date), ==, TEST_DAY_OFF);
+  g_assert_true (is_working_day (a, 2026, 11, 28));   /* a Saturday worked */
+  g_assert_false (is_working_day (a, 2027, 1, 1));    /* next year keeps its built-in holidays */
+  due = due_of_one_day (a);
+  g_assert_cmpstr (due, ==, "2026-11-25T16:00:00+07:00");
+  g_assert_cmpint (motcua_test_store_int (a->store, "SELECT count(*) FROM calendar_years"), ==, 1);
+  g_assert_cmpint (motcua_test_store_int (a->store, "SELECT count(*) FROM calendar_years"
+                                                    " WHERE year = 2026 AND source = 'server'"), ==, 1);
+  etag = state (a, "sync.calendar_etag.2026");
+  g_assert_nonnull (etag);
+  g_assert_null (state (a, "sync.calendar_etag.2027"));
+
+  /* Saved for good: the command line computes the same due date. */
+  result = cli (a, "calendar", "due", "--from", "2026-11-23T16:00:00+07:00", "--amount", "1", NULL);
+  g_assert_cmpint (result->status, ==, 0);
+  expect_contains (result->out, "2026-11-25T16:00:00+07:00");
+
+  /* Numbers were reserved by the new calendar: none for the day off, some for the
+   * Saturday worked. */
+  g_assert_cmpint (motcua_store_count_block_codes_left (a->store, MOTCUA_TEST_AGENCY, tuesday, NULL), ==, 0);
+  g_assert_cmpint (motcua_store_count_block_codes_left (a->store, MOTCUA_TEST_AGENCY, saturday, NULL), >=, 10);
+
+  /* Unchanged on the server: the next round is answered 304 and changes nothing. */
+  g_assert_cmpuint (calendar_requests (server, 304), ==, 0);
+  sync_ok (a, &report);
+  g_assert_cmpuint (calendar_requests (server, 304), ==, 1);
+  etag_again = state (a, "sync.calendar_etag.2026");
+  g_assert_cmpstr (etag_again, ==, etag);
+  g_assert_false (is_working_day (a, 2026, 11, 24));
+  g_assert_cmpint (motcua_test_store_int (a->store, "SELECT count(*) FROM calendar_days"), ==, 3);
+  motcua_sync_report_clear (&report);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -1012,5 +1123,6 @@ main (int argc, char **argv)
   g_test_add_func ("/sync/cli-and-codes", test_cli_and_codes);
   g_test_add_func ("/sync/auth-failure", test_auth_failure);
   g_test_add_func ("/sync/automatic", test_automatic);
+  g_test_add_func ("/sync/official-calendar", test_official_calendar);
   return g_test_run ();
 }
