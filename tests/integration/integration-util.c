@@ -6,6 +6,7 @@
 #include <poll.h>
 #include <signal.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -137,6 +138,14 @@ motcua_test_server_set_tls (MotcuaTestServer *server,
   server->tls_key = g_strdup (key_file);
 }
 
+/* A test that fails an assertion aborts before its teardown: the server it started
+ * must not outlive it (CI would find stray servers, and the next test their ports). */
+static void
+die_with_the_test (gpointer user_data)
+{
+  prctl (PR_SET_PDEATHSIG, SIGKILL);
+}
+
 /* Reads the URL line the server prints once it listens; NULL after @timeout_ms or EOF. */
 static char *
 read_url_line (int fd, int timeout_ms)
@@ -187,7 +196,7 @@ spawn_server (MotcuaTestServer *server, GError **error)
   g_ptr_array_add (argv, NULL);
 
   ok = g_spawn_async_with_pipes_and_fds (NULL, (const char * const *) argv->pdata, NULL,
-                                         G_SPAWN_DO_NOT_REAP_CHILD, NULL, NULL,
+                                         G_SPAWN_DO_NOT_REAP_CHILD, die_with_the_test, NULL,
                                          -1, -1, log_fd, NULL, NULL, 0,
                                          &server->pid, NULL, &server->stdout_fd, NULL, error);
   if (log_fd >= 0)
