@@ -17,6 +17,7 @@
 #include "motcua-digitize.h"
 #include "motcua-dossier-editor.h"
 #include "motcua-error.h"
+#include "motcua-sync.h"
 #include "motcua-time.h"
 
 /* Long enough not to write on every key press, short enough that a crash loses at
@@ -707,8 +708,11 @@ timing_badge_new (const MotcuaHandover *handover)
   return label;
 }
 
+static void add_sync_badge (AdwActionRow *row, const MotcuaEvent *event, gboolean registered);
+static void finish_change  (MotcuaDossierEditor *self, const char *code, const char *message);
+
 static GtkWidget *
-event_row_new (const MotcuaEvent *event, GHashTable *users, const MotcuaHandover *handover)
+event_row_new (const MotcuaEvent *event, GHashTable *users, const MotcuaHandover *handover, gboolean registered)
 {
   GtkWidget *row = adw_action_row_new ();
   g_autoptr(JsonObject) payload = motcua_event_parse_payload (event, NULL);
@@ -723,7 +727,123 @@ event_row_new (const MotcuaEvent *event, GHashTable *users, const MotcuaHandover
   gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), FALSE);
   if (handover != NULL)
     adw_action_row_add_suffix (ADW_ACTION_ROW (row), timing_badge_new (handover));
+  add_sync_badge (ADW_ACTION_ROW (row), event, registered);
   return row;
+}
+
+/* ---- what the server made of the journal ------------------------------------------------ */
+
+static GtkWidget *
+badge_new (const char *text, const char *css_class, const char *tooltip)
+{
+  GtkWidget *label = gtk_label_new (text);
+
+  gtk_widget_set_valign (label, GTK_ALIGN_CENTER);
+  gtk_widget_add_css_class (label, "status-badge");
+  gtk_widget_add_css_class (label, css_class);
+  gtk_widget_set_tooltip_text (label, tooltip);
+  return label;
+}
+
+/* An event still on this workstation only, or one the server refused: the clerk sees
+ * which of their actions have not reached the office's shared record, and why. */
+static void
+add_sync_badge (AdwActionRow *row, const MotcuaEvent *event, gboolean registered)
+{
+  g_autofree char *refused = NULL;
+
+  /* A workstation with no server keeps everything here: nothing is "not sent yet". */
+  if (event->sync_state == MOTCUA_SYNC_PENDING && registered)
+    adw_action_row_add_suffix (row, badge_new (_("Not sent yet"), "dim-label",
+                                               _("Saved on this workstation; it goes to the server at the next sync")));
+  if (event->sync_state != MOTCUA_SYNC_REJECTED)
+    return;
+  refused = g_strdup_printf (_("The server refused this action: %s"), motcua_sync_reason_label (event->reject_reason));
+  adw_action_row_add_suffix (row, badge_new (_("Refused by the server"), "due-overdue", refused));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, refused, -1);
+}
+
+/* An action of this workstation that the server did not keep (another workstation
+ * acted first): kept here, whole, shown apart from the journal. */
+static GtkWidget *
+set_aside_row_new (const MotcuaEvent *event, GHashTable *users)
+{
+  GtkWidget *row = adw_action_row_new ();
+  g_autofree char *when = format_time (event->confirmed_at);
+  g_autofree char *who = describe_actor (users, event);
+  g_autofree char *title = g_strdup_printf (_("Not kept: %s"), motcua_event_kind_label (event->kind));
+  g_autofree char *subtitle = g_strdup_printf (_("%s · %s\n%s. The server keeps another workstation's action instead; "
+                                                 "this one is kept on this workstation, unchanged."),
+                                               when, who, motcua_sync_reason_label (event->reject_reason));
+
+  set_row_text (ADW_ACTION_ROW (row), title, subtitle);
+  adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 0);
+  gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), FALSE);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), badge_new (_("Set aside"), "due-overdue", NULL));
+  return row;
+}
+
+static gboolean
+needs_attention (MotcuaDossierEditor *self)
+{
+  g_autoptr(GPtrArray) items = motcua_store_list_attention (self->store, NULL);
+
+  for (guint i = 0; items != NULL && i < items->len; i++)
+    {
+      MotcuaAttentionItem *item = g_ptr_array_index (items, i);
+
+      if (g_strcmp0 (item->dossier_uid, motcua_dossier_get_uid (self->dossier)) == 0)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+static void
+dismiss_attention (MotcuaDossierEditor *self)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!motcua_store_dismiss_attention (self->store, motcua_dossier_get_uid (self->dossier), &error))
+    {
+      g_signal_emit (self, signals[TOAST], 0, error->message);
+      return;
+    }
+  finish_change (self, self->code, _("Marked as seen: the dossier shows what the server holds"));
+}
+
+static GtkWidget *
+dismiss_row_new (MotcuaDossierEditor *self)
+{
+  GtkWidget *row = adw_action_row_new ();
+  GtkWidget *button = gtk_button_new_with_mnemonic (_("_Mark as Seen"));
+
+  set_row_text (ADW_ACTION_ROW (row), _("This dossier needs your attention"),
+                _("Read the refused or set-aside actions above, redo what is still needed, then mark them "
+                  "as seen: the dossier then follows what the server holds."));
+  adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 0);
+  gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
+  g_signal_connect_swapped (button, "clicked", G_CALLBACK (dismiss_attention), self);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), button);
+  gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), FALSE);
+  return row;
+}
+
+static void
+append_sync_rows (MotcuaDossierEditor *self, GHashTable *users)
+{
+  g_autoptr(GPtrArray) set_aside = motcua_store_get_set_aside_events (self->store,
+                                                                      motcua_dossier_get_uid (self->dossier), NULL);
+
+  for (guint i = 0; set_aside != NULL && i < set_aside->len; i++)
+    {
+      GtkWidget *row = set_aside_row_new (g_ptr_array_index (set_aside, i), users);
+      g_autofree char *name = g_strdup_printf ("set-aside-%u", i);
+
+      gtk_widget_set_name (row, name);
+      gtk_list_box_append (self->journal_list, row);
+    }
+  if (needs_attention (self))
+    gtk_list_box_append (self->journal_list, dismiss_row_new (self));
 }
 
 static GHashTable *
@@ -746,6 +866,7 @@ update_journal (MotcuaDossierEditor *self)
   g_autoptr(GPtrArray) events = motcua_store_get_events (self->store, motcua_dossier_get_uid (self->dossier), NULL);
   g_autoptr(GPtrArray) handovers = motcua_store_get_handovers (self->store, self->dossier, NULL);
   g_autoptr(GHashTable) users = load_user_names (self->store);
+  g_autofree char *server = motcua_store_get_state (self->store, "sync.server_url", NULL);
   guint next_handover = 0;
 
   remove_all_children (GTK_WIDGET (self->journal_list));
@@ -764,10 +885,11 @@ update_journal (MotcuaDossierEditor *self)
               next_handover++;
             }
         }
-      gtk_list_box_append (self->journal_list, event_row_new (event, users, handover));
+      gtk_list_box_append (self->journal_list, event_row_new (event, users, handover, server != NULL));
     }
   if (events == NULL || events->len == 0)
     gtk_list_box_append (self->journal_list, placeholder_row_new (_("The journal of this dossier is empty.")));
+  append_sync_rows (self, users);
 }
 
 /* ---- actions ---------------------------------------------------------------------------- */

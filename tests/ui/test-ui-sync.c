@@ -13,6 +13,7 @@
 
 #include "integration-util.h"
 #include "motcua-application.h"
+#include "motcua-dossier-editor.h"
 #include "motcua-protocol.h"
 #include "motcua-queue-pane.h"
 #include "motcua-store.h"
@@ -168,6 +169,99 @@ test_indicator_follows_the_server (Fixture *f, gconstpointer data)
   g_assert_cmpint (motcua_test_store_int (f->store, "SELECT count(*) FROM events WHERE sync_state = 0"), ==, 0);
 }
 
+static void
+run_cli_on (const char *db, const char *what, const char * const *args)
+{
+  g_autoptr(MotcuaTestCliResult) result = motcua_test_run_cli_env (NULL, db, args);
+
+  g_assert_true (motcua_test_expect_status (result, 0, what));
+}
+
+static char *
+received_code (const char *db)
+{
+  g_autoptr(MotcuaTestCliResult) result =
+    motcua_test_run_cli (db, "--json", "receive", "--procedure", "1.001193", "--applicant-name", "Hà Văn Thử",
+                         "--id-number", "011190004321", "--documents", "all", NULL);
+  g_autoptr(JsonParser) parser = json_parser_new ();
+
+  g_assert_true (motcua_test_expect_status (result, 0, "receive"));
+  g_assert_true (json_parser_load_from_data (parser, result->out, -1, NULL));
+  return g_strdup (json_object_get_string_member (json_node_get_object (json_parser_get_root (parser)), "code"));
+}
+
+static gboolean
+attention_shown (gpointer data)
+{
+  Fixture *f = data;
+
+  return motcua_queue_pane_get_filter_count (MOTCUA_QUEUE_PANE (motcua_window_get_queue_pane (f->window)),
+                                             MOTCUA_QUEUE_FILTER_ATTENTION) >= 1
+         && strstr (summary (f), "·") != NULL;
+}
+
+static GtkWidget *
+find_button_labelled (GtkWidget *root, const char *label)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found;
+
+      if (GTK_IS_BUTTON (child) && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (child)), label) == 0)
+        return child;
+      if ((found = find_button_labelled (child, label)) != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* Two workstations hand the same dossier on while the server is down. The one that
+ * syncs second loses: its window must say so in Vietnamese, keep its action visible,
+ * and let the clerk mark it as seen. */
+static void
+test_conflict_is_shown (Fixture *f, gconstpointer data)
+{
+  g_autofree char *other = g_build_filename (f->dir, "other.db", NULL);
+  g_autofree char *enrolment = NULL;
+  g_autofree char *code = NULL;
+  MotcuaDossierEditor *editor = MOTCUA_DOSSIER_EDITOR (motcua_window_get_editor (f->window));
+  GtkWidget *dismiss;
+
+  g_assert_true (wait_until (shows_synced, f, 60000));
+  code = received_code (f->db);
+  run_cli_on (f->db, "sync", (const char *[]) { "sync", NULL });
+
+  /* The other workstation of the office gets the dossier. */
+  run_cli_on (other, "init", (const char *[]) { "init", "--demo", "--agency-code", MOTCUA_TEST_AGENCY, NULL });
+  enrolment = motcua_test_server_enrolment_code (f->server, MOTCUA_TEST_AGENCY);
+  run_cli_on (other, "register", (const char *[]) { "register", "--server", motcua_test_server_get_url (f->server),
+                                                    "--code", enrolment, NULL });
+  run_cli_on (other, "sync", (const char *[]) { "sync", NULL });
+
+  /* Offline, both hand it on; the other one reaches the server first. */
+  motcua_test_server_kill (f->server, SIGKILL);
+  run_cli_on (other, "transfer", (const char *[]) { "act", code, "transfer", "--to", "chuyenvien1", NULL });
+  run_cli_on (f->db, "transfer", (const char *[]) { "act", code, "transfer", "--to", "chuyenvien2", NULL });
+  g_assert_true (motcua_test_server_start (f->server));
+  run_cli_on (other, "sync", (const char *[]) { "sync", NULL });
+
+  gtk_widget_activate_action (GTK_WIDGET (f->window), "win.sync", NULL);
+  g_assert_true (wait_until (attention_shown, f, 30000));
+
+  /* The dossier shows the action that was not kept, and the way out. */
+  motcua_window_open_dossier (f->window, code);
+  ui_test_iterate (300);
+  g_assert_nonnull (ui_test_find_by_name (GTK_WIDGET (editor), "set-aside-0"));
+  dismiss = find_button_labelled (GTK_WIDGET (editor), _("_Mark as Seen"));
+  g_assert_nonnull (dismiss);
+  g_assert_cmpint (motcua_test_store_int (f->store, "SELECT count(*) FROM set_aside_events"), ==, 1);
+  gtk_widget_activate (dismiss);
+  ui_test_iterate (300);
+  g_assert_cmpint (motcua_test_store_int (f->store, "SELECT count(*) FROM set_aside_events WHERE dismissed = 0"), ==, 0);
+  g_assert_cmpint (motcua_test_store_int (f->store, "SELECT count(*) FROM set_aside_events"), ==, 1);
+  g_assert_null (find_button_labelled (GTK_WIDGET (editor), _("_Mark as Seen")));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -186,5 +280,7 @@ main (int argc, char **argv)
 
   g_test_add ("/ui/sync/indicator-follows-the-server", Fixture, NULL, fixture_set_up,
               test_indicator_follows_the_server, fixture_tear_down);
+  g_test_add ("/ui/sync/conflict-is-shown", Fixture, NULL, fixture_set_up,
+              test_conflict_is_shown, fixture_tear_down);
   return g_test_run ();
 }
