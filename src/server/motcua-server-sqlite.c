@@ -15,7 +15,18 @@ struct _MotcuaServerSqlite
   char       *path;
   sqlite3    *db;
   GHashTable *statements;   /* SQL text (static) → sqlite3_stmt */
+
+  /* read_feed's connections, for any thread; they outnumber the threads that ever
+   * read at once only briefly, since each goes back here after one read. */
+  GMutex      readers_lock;
+  GPtrArray  *idle_readers; /* Reader* */
 };
+
+/* A read-only connection of its own and its statements, used by one thread at a time. */
+typedef struct {
+  sqlite3    *db;
+  GHashTable *statements;
+} Reader;
 
 static void storage_iface_init (MotcuaServerStorageInterface *iface);
 
@@ -108,27 +119,40 @@ G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == MOTCUA_SERVER_SQLITE_SCHEMA_VERSIO
 
 /* ---- SQLite plumbing ------------------------------------------------------- */
 
+/* @db is the connection that failed: the main one or a reader. */
 static gboolean
-fail (MotcuaServerSqlite *self, int rc, GError **error)
+fail_on (const char *path, sqlite3 *db, int rc, GError **error)
 {
   int code = (rc & 0xff) == SQLITE_CONSTRAINT ? MOTCUA_SERVER_STORAGE_ERROR_EXISTS
                                               : MOTCUA_SERVER_STORAGE_ERROR_FAILED;
-  const char *detail = self->db != NULL ? sqlite3_errmsg (self->db) : sqlite3_errstr (rc);
+  const char *detail = db != NULL ? sqlite3_errmsg (db) : sqlite3_errstr (rc);
 
-  g_set_error (error, MOTCUA_SERVER_STORAGE_ERROR, code, "Database %s: %s", self->path, detail);
+  g_set_error (error, MOTCUA_SERVER_STORAGE_ERROR, code, "Database %s: %s", path, detail);
   return FALSE;
 }
 
-/* The cached statement for @sql (a string literal), reset, bindings cleared. */
+static gboolean
+fail (MotcuaServerSqlite *self, int rc, GError **error)
+{
+  return fail_on (self->path, self->db, rc, error);
+}
+
+/* The cached statement for @sql (a string literal) on @db, reset, bindings cleared. */
+static sqlite3_stmt *
+prepare_on (const char *path, sqlite3 *db, GHashTable *statements, const char *sql, GError **error)
+{
+  int rc;
+  sqlite3_stmt *stmt = motcua_sqlite_prepare_cached (db, statements, sql, &rc);
+
+  if (stmt == NULL)
+    fail_on (path, db, rc, error);
+  return stmt;
+}
+
 static sqlite3_stmt *
 prepare (MotcuaServerSqlite *self, const char *sql, GError **error)
 {
-  int rc;
-  sqlite3_stmt *stmt = motcua_sqlite_prepare_cached (self->db, self->statements, sql, &rc);
-
-  if (stmt == NULL)
-    fail (self, rc, error);
-  return stmt;
+  return prepare_on (self->path, self->db, self->statements, sql, error);
 }
 
 /* Steps a statement expected to give at most one row: SQLITE_ROW (leave it to the
@@ -487,7 +511,7 @@ event_from_row (sqlite3_stmt *stmt)
 
 /* Every row of a bound statement as events. */
 static GPtrArray *
-collect_events (MotcuaServerSqlite *self, sqlite3_stmt *stmt, GError **error)
+collect_events_on (const char *path, sqlite3 *db, sqlite3_stmt *stmt, GError **error)
 {
   g_autoptr(GPtrArray) events = g_ptr_array_new_with_free_func ((GDestroyNotify) motcua_event_free);
   int rc;
@@ -497,10 +521,16 @@ collect_events (MotcuaServerSqlite *self, sqlite3_stmt *stmt, GError **error)
   sqlite3_reset (stmt);
   if (rc != SQLITE_DONE)
     {
-      fail (self, rc, error);
+      fail_on (path, db, rc, error);
       return NULL;
     }
   return g_steal_pointer (&events);
+}
+
+static GPtrArray *
+collect_events (MotcuaServerSqlite *self, sqlite3_stmt *stmt, GError **error)
+{
+  return collect_events_on (self->path, self->db, stmt, error);
 }
 
 static GPtrArray *
@@ -518,55 +548,145 @@ sqlite_get_dossier_events (MotcuaServerStorage *storage, const char *dossier_uid
 
 /* The agency's latest server sequence, when it is past *@seq. */
 static gboolean
-latest_seq (MotcuaServerSqlite *self, const char *agency_code, gint64 *seq, GError **error)
+latest_seq (const char *path, sqlite3 *db, GHashTable *statements, const char *agency_code, gint64 *seq,
+            GError **error)
 {
-  sqlite3_stmt *stmt = prepare (self, "SELECT max(server_seq) FROM events WHERE agency_code = ?", error);
+  sqlite3_stmt *stmt = prepare_on (path, db, statements, "SELECT max(server_seq) FROM events WHERE agency_code = ?",
+                                   error);
   int rc;
 
   if (stmt == NULL)
     return FALSE;
   motcua_sqlite_bind_text (stmt, 1, agency_code);
-  rc = step_one (self, stmt, error);
-  if (rc == 0)
-    return FALSE;
+  rc = sqlite3_step (stmt);
   if (rc == SQLITE_ROW && sqlite3_column_type (stmt, 0) != SQLITE_NULL)
     *seq = MAX (*seq, sqlite3_column_int64 (stmt, 0));
   sqlite3_reset (stmt);
-  return TRUE;
+  return rc == SQLITE_ROW || rc == SQLITE_DONE || fail_on (path, db, rc, error);
 }
 
+/* get_feed on any connection: the main one, or a reader. */
 static GPtrArray *
-sqlite_get_feed (MotcuaServerStorage *storage,
-                 const char          *agency_code,
-                 gint64               since,
-                 guint                limit,
-                 const char          *exclude_device,
-                 gint64              *read_to,
-                 GError             **error)
+query_feed (const char  *path,
+            sqlite3     *db,
+            GHashTable  *statements,
+            const char  *agency_code,
+            gint64       since,
+            guint        limit,
+            const char  *exclude_device,
+            gint64      *read_to,
+            GError     **error)
 {
-  MotcuaServerSqlite *self = MOTCUA_SERVER_SQLITE (storage);
   /* "IS NOT": events with no device (imports) are never anyone's own. */
-  sqlite3_stmt *stmt = prepare (self,
-                                "SELECT " EVENT_COLUMNS " FROM events WHERE agency_code = ? AND server_seq > ?"
-                                " AND (?4 IS NULL OR device_id IS NOT ?4)"
-                                " ORDER BY server_seq LIMIT ?3", error);
+  sqlite3_stmt *stmt = prepare_on (path, db, statements,
+                                   "SELECT " EVENT_COLUMNS " FROM events WHERE agency_code = ? AND server_seq > ?"
+                                   " AND (?4 IS NULL OR device_id IS NOT ?4)"
+                                   " ORDER BY server_seq LIMIT ?3", error);
+  GPtrArray *events;
 
   if (stmt == NULL)
     return NULL;
   motcua_sqlite_bind_text (stmt, 1, agency_code);
   sqlite3_bind_int64 (stmt, 2, since);
   sqlite3_bind_int64 (stmt, 3, limit);
-  GPtrArray *events;
-
   motcua_sqlite_bind_text (stmt, 4, exclude_device);
-  events = collect_events (self, stmt, error);
+  events = collect_events_on (path, db, stmt, error);
   if (events == NULL)
     return NULL;
   *read_to = since;
   if (events->len > 0)
     *read_to = ((MotcuaEvent *) g_ptr_array_index (events, events->len - 1))->server_seq;
-  if (events->len < limit && !latest_seq (self, agency_code, read_to, error))
+  if (events->len < limit && !latest_seq (path, db, statements, agency_code, read_to, error))
     g_clear_pointer (&events, g_ptr_array_unref);
+  return events;
+}
+
+/* ---- reading from other threads ------------------------------------------------------- */
+
+static void
+finalize_statement (gpointer stmt)
+{
+  sqlite3_finalize (stmt);
+}
+
+static void
+reader_free (Reader *reader)
+{
+  /* Statements first: sqlite3_close refuses a connection with statements alive. */
+  g_hash_table_unref (reader->statements);
+  sqlite3_close (reader->db);
+  g_free (reader);
+}
+
+/* NOMUTEX: a reader is only ever used by one thread at a time, the pool sees to it. */
+static Reader *
+reader_open (MotcuaServerSqlite *self, GError **error)
+{
+  int flags = SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX;
+  sqlite3 *db = NULL;
+  int rc = sqlite3_open_v2 (self->path, &db, flags, NULL);
+  Reader *reader;
+
+  if (rc != SQLITE_OK)
+    {
+      fail_on (self->path, db, rc, error);
+      sqlite3_close (db);
+      return NULL;
+    }
+  sqlite3_extended_result_codes (db, 1);
+  /* WAL readers do not wait for the writer; this covers a checkpoint or recovery. */
+  sqlite3_busy_timeout (db, 10000);
+  reader = g_new0 (Reader, 1);
+  reader->db = db;
+  reader->statements = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, finalize_statement);
+  return reader;
+}
+
+static Reader *
+take_reader (MotcuaServerSqlite *self, GError **error)
+{
+  Reader *reader = NULL;
+
+  g_mutex_lock (&self->readers_lock);
+  if (self->idle_readers->len > 0)
+    reader = g_ptr_array_steal_index_fast (self->idle_readers, self->idle_readers->len - 1);
+  g_mutex_unlock (&self->readers_lock);
+  return reader != NULL ? reader : reader_open (self, error);
+}
+
+static void
+give_back_reader (MotcuaServerSqlite *self, Reader *reader)
+{
+  g_mutex_lock (&self->readers_lock);
+  g_ptr_array_add (self->idle_readers, reader);
+  g_mutex_unlock (&self->readers_lock);
+}
+
+/* One read transaction: the page and @read_to come from the same snapshot. */
+static GPtrArray *
+sqlite_read_feed (MotcuaServerStorage *storage,
+                  const char          *agency_code,
+                  gint64               since,
+                  guint                limit,
+                  const char          *exclude_device,
+                  gint64              *read_to,
+                  GError             **error)
+{
+  MotcuaServerSqlite *self = MOTCUA_SERVER_SQLITE (storage);
+  Reader *reader = take_reader (self, error);
+  GPtrArray *events = NULL;
+  int rc;
+
+  if (reader == NULL)
+    return NULL;
+  if ((rc = sqlite3_exec (reader->db, "BEGIN", NULL, NULL, NULL)) != SQLITE_OK)
+    fail_on (self->path, reader->db, rc, error);
+  else
+    events = query_feed (self->path, reader->db, reader->statements, agency_code, since, limit, exclude_device,
+                         read_to, error);
+  /* Nothing was written: ending the transaction cannot lose anything. */
+  sqlite3_exec (reader->db, "ROLLBACK", NULL, NULL, NULL);
+  give_back_reader (self, reader);
   return events;
 }
 
@@ -870,7 +990,7 @@ storage_iface_init (MotcuaServerStorageInterface *iface)
   iface->get_dossier_events = sqlite_get_dossier_events;
   iface->code_taken = sqlite_code_taken;
   iface->append_event = sqlite_append_event;
-  iface->get_feed = sqlite_get_feed;
+  iface->read_feed = sqlite_read_feed;
   iface->reserve_codes = sqlite_reserve_codes;
   iface->get_blob = sqlite_get_blob;
   iface->add_blob = sqlite_add_blob;
@@ -969,16 +1089,13 @@ motcua_server_sqlite_open (const char *path, GError **error)
 /* ---- object ------------------------------------------------------------------------ */
 
 static void
-finalize_statement (gpointer stmt)
-{
-  sqlite3_finalize (stmt);
-}
-
-static void
 motcua_server_sqlite_finalize (GObject *object)
 {
   MotcuaServerSqlite *self = MOTCUA_SERVER_SQLITE (object);
 
+  /* Every reader is back: a thread reading holds a reference to the storage. */
+  g_ptr_array_unref (self->idle_readers);
+  g_mutex_clear (&self->readers_lock);
   /* Statements first: sqlite3_close refuses a connection with statements alive. */
   g_hash_table_remove_all (self->statements);
   g_hash_table_unref (self->statements);
@@ -998,4 +1115,6 @@ static void
 motcua_server_sqlite_init (MotcuaServerSqlite *self)
 {
   self->statements = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, finalize_statement);
+  g_mutex_init (&self->readers_lock);
+  self->idle_readers = g_ptr_array_new_with_free_func ((GDestroyNotify) reader_free);
 }

@@ -182,17 +182,17 @@ motcua_server_storage_append_event (MotcuaServerStorage    *self,
 }
 
 GPtrArray *
-motcua_server_storage_get_feed (MotcuaServerStorage *self,
-                                const char          *agency_code,
-                                gint64               since,
-                                guint                limit,
-                                const char          *exclude_device,
-                                gint64              *read_to,
-                                GError             **error)
+motcua_server_storage_read_feed (MotcuaServerStorage *self,
+                                 const char          *agency_code,
+                                 gint64               since,
+                                 guint                limit,
+                                 const char          *exclude_device,
+                                 gint64              *read_to,
+                                 GError             **error)
 {
   g_return_val_if_fail (MOTCUA_IS_SERVER_STORAGE (self), NULL);
   g_return_val_if_fail (read_to != NULL, NULL);
-  return IFACE (self)->get_feed (self, agency_code, since, limit, exclude_device, read_to, error);
+  return IFACE (self)->read_feed (self, agency_code, since, limit, exclude_device, read_to, error);
 }
 
 gboolean

@@ -119,7 +119,8 @@ struct _MotcuaServerStorageInterface
                                                const MotcuaEvent         *event,
                                                const char                *device_id,
                                                GError                   **error);
-  GPtrArray           *(*get_feed)            (MotcuaServerStorage       *self,
+  /* any thread: see motcua_server_storage_read_feed() */
+  GPtrArray           *(*read_feed)           (MotcuaServerStorage       *self,
                                                const char                *agency_code,
                                                gint64                     since,
                                                guint                      limit,
@@ -214,12 +215,22 @@ gint64              motcua_server_storage_append_event       (MotcuaServerStorag
                                                               const MotcuaEvent        *event,
                                                               const char               *device_id,
                                                               GError                  **error);
-/* At most @limit events of the agency after @since, in server order (MotcuaEvent*). */
-/* @exclude_device (or NULL): leave out the events that device pushed itself. @read_to
+/* At most @limit events of the agency after @since, in server order (MotcuaEvent*).
+ * @exclude_device (or NULL): leave out the events that device pushed itself. @read_to
  * is the server sequence the feed was read up to: the last event returned, or, when
  * fewer than @limit came back, the agency's latest event, so that a cursor moves past
- * events left out at the end. */
-GPtrArray          *motcua_server_storage_get_feed           (MotcuaServerStorage      *self,
+ * events left out at the end.
+ *
+ * Callable from any thread, by several threads at once, while the main thread goes on
+ * writing: the server reads feed pages off its main loop so that pushes need not wait
+ * behind them.
+ *
+ * Every other function is for the thread that opened the storage only. So a backend
+ * must not use its main connection here: SQLite keeps a small pool of read-only
+ * connections, PostgreSQL would take one from its connection pool. The events and
+ * @read_to must come from one snapshot (one read transaction), or a push committed in
+ * between could move @read_to past an event the page does not hold. */
+GPtrArray          *motcua_server_storage_read_feed          (MotcuaServerStorage      *self,
                                                               const char               *agency_code,
                                                               gint64                    since,
                                                               guint                     limit,

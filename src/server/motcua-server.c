@@ -21,6 +21,12 @@
 #define GZIP_THRESHOLD  1024
 #define CATALOG_SETTING "catalog"
 #define LISTEN_BACKLOG  1024
+/* Feed pages are built off the main loop by this many threads: enough to keep both
+ * CPUs busy, few enough that pushes on the main loop still get their share. */
+#define FEED_THREADS    2
+/* A feed page is compressed once and thrown away: level 1 is several times faster
+ * than the default for a slightly larger body. */
+#define FEED_GZIP_LEVEL 1
 
 struct _MotcuaServer
 {
@@ -32,6 +38,11 @@ struct _MotcuaServer
   char                *blob_dir;      /* complete blobs: blobs/ab/abcdef… */
   char                *upload_dir;    /* unfinished uploads: uploads/SHA.part */
   GBytes              *demo_catalog;  /* served until an administrator imports one */
+
+  GMainContext        *context;       /* where the handlers run and replies are sent */
+  GThreadPool         *feed_pool;     /* FeedJob*, read and built off the main loop */
+  GCancellable        *stopping;      /* cancelled at dispose: queued pages are skipped */
+  guint                n_feed_jobs;   /* handed to the pool and not yet answered */
 };
 
 G_DEFINE_FINAL_TYPE (MotcuaServer, motcua_server, G_TYPE_OBJECT)
@@ -239,6 +250,7 @@ typedef struct {
   GHashTable         *query;
   MotcuaServerDevice *device;    /* once authenticated */
   gint64              started;   /* monotonic µs */
+  gboolean            deferred;  /* answered later, off the main loop; not logged yet */
 } Request;
 
 static SoupMessageHeaders *
@@ -272,22 +284,26 @@ accepts_gzip (Request *r)
 /* JSON larger than 1 KiB is compressed for a client that accepts gzip; blobs never are
  * (scans are compressed already). */
 static void
-reply_bytes (Request *r, guint status, const char *content_type, GBytes *bytes)
+set_body (Request *r, guint status, const char *content_type, GBytes *body, gboolean gzipped)
 {
-  g_autoptr(GBytes) body = g_bytes_ref (bytes);
-  gboolean json = g_str_equal (content_type, "application/json");
-
-  if (json)
+  if (g_str_equal (content_type, "application/json"))
     soup_message_headers_append (response_headers (r), "Vary", "Accept-Encoding");
-  if (json && g_bytes_get_size (bytes) > GZIP_THRESHOLD && accepts_gzip (r))
-    {
-      g_bytes_unref (body);
-      body = motcua_protocol_gzip (bytes);
-      soup_message_headers_replace (response_headers (r), "Content-Encoding", "gzip");
-    }
+  if (gzipped)
+    soup_message_headers_replace (response_headers (r), "Content-Encoding", "gzip");
   soup_server_message_set_status (r->msg, status, NULL);
   soup_message_headers_set_content_type (response_headers (r), content_type, NULL);
   soup_message_body_append_bytes (soup_server_message_get_response_body (r->msg), body);
+}
+
+static void
+reply_bytes (Request *r, guint status, const char *content_type, GBytes *bytes)
+{
+  g_autoptr(GBytes) body = NULL;
+
+  if (g_str_equal (content_type, "application/json") && g_bytes_get_size (bytes) > GZIP_THRESHOLD
+      && accepts_gzip (r))
+    body = motcua_protocol_gzip (bytes);
+  set_body (r, status, content_type, body != NULL ? body : bytes, body != NULL);
 }
 
 static void
@@ -389,6 +405,24 @@ query_int (Request *r, const char *name, gint64 min, gint64 max, gint64 fallback
                "The parameter “%s” must be a whole number from %" G_GINT64_FORMAT " to %" G_GINT64_FORMAT ".",
                name, min, max);
   return FALSE;
+}
+
+static void
+log_request (Request *r)
+{
+  g_autoptr(JsonObject) fields = json_object_new ();
+  guint status = soup_server_message_get_status (r->msg);
+  gint64 elapsed = g_get_monotonic_time () - r->started;
+
+  json_object_set_string_member (fields, "method", soup_server_message_get_method (r->msg));
+  json_object_set_string_member (fields, "path", r->path);
+  json_object_set_int_member (fields, "status", status);
+  /* Tenths of a millisecond are plenty, and keep the number short in the log. */
+  json_object_set_double_member (fields, "ms", (double) (elapsed / 100) / 10.0);
+  if (r->device != NULL)
+    json_object_set_string_member (fields, "device", r->device->id);
+  json_object_set_string_member (fields, "remote", soup_server_message_get_remote_host (r->msg));
+  motcua_server_log (status >= 500 ? "error" : "info", "request", fields);
 }
 
 /* ---- authentication --------------------------------------------------------------- */
@@ -943,53 +977,257 @@ handle_push (Request *r)
 
 /* ---- GET /v1/feed --------------------------------------------------------------------- */
 
+/* A page of a thousand events takes tens of milliseconds to read and write out; on the
+ * main loop, every push waited behind every page. So pages are read (through the
+ * storage's read_feed, which any thread may call) and written out on FEED_THREADS
+ * threads while the message waits paused, and answered back on the main loop. */
+typedef struct {
+  MotcuaServer        *self;          /* no reference: dispose waits for every job */
+  MotcuaServerStorage *storage;
+  SoupServerMessage   *msg;
+  char                *path;
+  MotcuaServerDevice  *device;
+  gint64               started;
+  gint64               since;
+  gint64               limit;
+  gboolean             others;
+  gboolean             gzip;          /* the client accepts it */
+  gulong               disconnected_id;
+  gboolean             disconnected;  /* the client left: there is no one to answer */
+
+  /* the worker's answer: a body, or an error */
+  GBytes              *body;
+  gboolean             gzipped;
+  GError              *error;
+} FeedJob;
+
+static void
+feed_job_free (FeedJob *job)
+{
+  g_clear_signal_handler (&job->disconnected_id, job->msg);
+  g_object_unref (job->msg);
+  g_object_unref (job->storage);
+  g_free (job->path);
+  motcua_server_device_free (job->device);
+  g_clear_pointer (&job->body, g_bytes_unref);
+  g_clear_error (&job->error);
+  g_free (job);
+}
+
+/* @value as json-glib writes it, so that the page is byte for byte what a JsonGenerator
+ * gave before: plain ASCII is copied, anything else goes through json-glib itself. */
+static void
+append_json_string (GString *out, const char *value)
+{
+  const guchar *p;
+
+  if (value == NULL)
+    {
+      g_string_append (out, "null");
+      return;
+    }
+  for (p = (const guchar *) value; *p != '\0'; p++)
+    if (*p < 0x20 || *p > 0x7e || *p == '"' || *p == '\\' || *p == '/')
+      break;
+  if (*p == '\0')
+    {
+      g_string_append_c (out, '"');
+      g_string_append (out, value);
+      g_string_append_c (out, '"');
+    }
+  else
+    {
+      g_autoptr(JsonNode) node = json_node_init_string (json_node_alloc (), value);
+      g_autofree char *text = json_to_string (node, FALSE);
+
+      g_string_append (out, text);
+    }
+}
+
+static void
+append_string_member (GString *out, const char *name, const char *value)
+{
+  g_string_append_printf (out, ",\"%s\":", name);
+  append_json_string (out, value);
+}
+
+/* What motcua_protocol_event_to_json() and a JsonGenerator give, members in the same
+ * order, without parsing the payload again: it is stored as json-glib wrote it when it
+ * was pushed, the very text the hash covers, which parsing and writing it out again
+ * would only give back. */
+static void
+append_event (GString *out, const MotcuaEvent *event)
+{
+  g_string_append (out, "{\"op_id\":");
+  append_json_string (out, event->op_id);
+  append_string_member (out, "dossier_uid", event->dossier_uid);
+  g_string_append_printf (out, ",\"seq\":%" G_GINT64_FORMAT, event->seq);
+  append_string_member (out, "actor", event->actor);
+  append_string_member (out, "actor_role", event->actor_role);
+  append_string_member (out, "confirmed_at", event->confirmed_at);
+  append_string_member (out, "kind", event->kind);
+  g_string_append_printf (out, ",\"payload\":%s", event->payload != NULL ? event->payload : "null");
+  append_string_member (out, "prev_hash", event->prev_hash);
+  append_string_member (out, "hash", event->hash);
+  if (event->signature != NULL && g_bytes_get_size (event->signature) > 0)
+    {
+      g_autofree char *base64 = g_base64_encode (g_bytes_get_data (event->signature, NULL),
+                                                 g_bytes_get_size (event->signature));
+
+      append_string_member (out, "signature", base64);
+    }
+  else
+    g_string_append (out, ",\"signature\":null");
+  if (event->server_seq > 0)
+    g_string_append_printf (out, ",\"server_seq\":%" G_GINT64_FORMAT, event->server_seq);
+  g_string_append_c (out, '}');
+}
+
+static GBytes *
+feed_page_text (GPtrArray *events, gint64 next, gboolean more)
+{
+  GString *out = g_string_sized_new (64 + events->len * 768);
+
+  g_string_append (out, "{\"events\":[");
+  for (guint i = 0; i < events->len; i++)
+    {
+      if (i > 0)
+        g_string_append_c (out, ',');
+      append_event (out, g_ptr_array_index (events, i));
+    }
+  g_string_append_printf (out, "],\"next\":%" G_GINT64_FORMAT ",\"more\":%s}", next, more ? "true" : "false");
+  return g_string_free_to_bytes (out);
+}
+
+/* gzip at FEED_GZIP_LEVEL; NULL (send it as it is) should the compressor fail. */
+static GBytes *
+gzip_fast (GBytes *data)
+{
+  g_autoptr(GZlibCompressor) compressor = g_zlib_compressor_new (G_ZLIB_COMPRESSOR_FORMAT_GZIP, FEED_GZIP_LEVEL);
+  g_autoptr(GOutputStream) memory = g_memory_output_stream_new_resizable ();
+  g_autoptr(GOutputStream) out = g_converter_output_stream_new (memory, G_CONVERTER (compressor));
+
+  if (!g_output_stream_write_all (out, g_bytes_get_data (data, NULL), g_bytes_get_size (data), NULL, NULL, NULL)
+      || !g_output_stream_close (out, NULL, NULL))
+    return NULL;
+  return g_memory_output_stream_steal_as_bytes (G_MEMORY_OUTPUT_STREAM (memory));
+}
+
+/* On a worker thread: only the job, the storage's read_feed and thread-safe tools. */
+static void
+build_feed_page (FeedJob *job)
+{
+  g_autoptr(GPtrArray) events = NULL;
+  g_autoptr(GBytes) compressed = NULL;
+  gint64 read_to = 0;
+  gint64 next = job->since;
+  gboolean more;
+
+  /* One more than asked says whether there is more without a second query. */
+  events = motcua_server_storage_read_feed (job->storage, job->device->agency_code, job->since, job->limit + 1,
+                                            job->others ? job->device->id : NULL, &read_to, &job->error);
+  if (events == NULL)
+    return;
+  more = events->len > job->limit;
+  if (more)
+    g_ptr_array_set_size (events, job->limit);
+  if (events->len > 0)
+    next = ((MotcuaEvent *) g_ptr_array_index (events, events->len - 1))->server_seq;
+  /* The last page moves the cursor past the asker's own events left out at its end. */
+  if (!more)
+    next = MAX (next, read_to);
+  job->body = feed_page_text (events, next, more);
+  if (job->gzip && g_bytes_get_size (job->body) > GZIP_THRESHOLD && (compressed = gzip_fast (job->body)) != NULL)
+    {
+      g_bytes_unref (job->body);
+      job->body = g_steal_pointer (&compressed);
+      job->gzipped = TRUE;
+    }
+}
+
+/* Back on the main loop: answers, lets the message go on, and logs it. */
+static gboolean
+finish_feed_job (gpointer data)
+{
+  FeedJob *job = data;
+  Request r = {
+    .self = job->self, .msg = job->msg, .path = job->path, .device = job->device, .started = job->started,
+  };
+
+  if (!job->disconnected)
+    {
+      if (job->body != NULL)
+        set_body (&r, SOUP_STATUS_OK, "application/json", job->body, job->gzipped);
+      else
+        reply_internal (&r, job->error);
+      soup_server_message_unpause (job->msg);
+      log_request (&r);
+    }
+  job->self->n_feed_jobs--;
+  feed_job_free (job);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+run_feed_job (gpointer data, gpointer user_data)
+{
+  FeedJob *job = data;
+  MotcuaServer *self = user_data;
+
+  /* A page still queued when the server stops is not worth reading. */
+  if (!g_cancellable_set_error_if_cancelled (self->stopping, &job->error))
+    build_feed_page (job);
+  g_main_context_invoke_full (self->context, G_PRIORITY_DEFAULT, finish_feed_job, job, NULL);
+}
+
+static void
+on_feed_disconnected (SoupServerMessage *msg, FeedJob *job)
+{
+  job->disconnected = TRUE;
+}
+
+/* Lets the pages being built finish and answers them (their clients are gone with the
+ * server's connections, so that is only freeing them): no thread outlives the server. */
+static void
+stop_feed_pool (MotcuaServer *self)
+{
+  if (self->feed_pool == NULL)
+    return;
+  g_cancellable_cancel (self->stopping);
+  g_thread_pool_free (g_steal_pointer (&self->feed_pool), FALSE, TRUE);
+  /* Every answer is waiting in the main context now; the loop is not running. */
+  while (self->n_feed_jobs > 0)
+    g_main_context_iteration (self->context, FALSE);
+}
+
 static void
 handle_feed (Request *r)
 {
-  g_autoptr(GPtrArray) events = NULL;
-  g_autoptr(GError) error = NULL;
-  gint64 since, limit, next;
-  gint64 read_to = 0;
-  gboolean more, others;
-  JsonArray *array;
-  JsonObject *object;
+  FeedJob *job;
+  gint64 since, limit;
 
   if (!query_int (r, "since", 0, G_MAXINT64, 0, &since)
       || !query_int (r, "limit", 1, G_MAXINT32, MOTCUA_PROTOCOL_FEED_LIMIT, &limit))
     return;
-  limit = MIN (limit, MOTCUA_PROTOCOL_MAX_FEED_LIMIT);
+  job = g_new0 (FeedJob, 1);
+  job->self = r->self;
+  job->storage = g_object_ref (r->self->storage);
+  job->msg = g_object_ref (r->msg);
+  job->path = g_strdup (r->path);
+  job->device = g_steal_pointer (&r->device);
+  job->started = r->started;
+  job->since = since;
+  job->limit = MIN (limit, MOTCUA_PROTOCOL_MAX_FEED_LIMIT);
   /* "others=true": a workstation learnt its own events' sequence numbers from the push
    * answers; on a slow link it need not download them again. */
-  others = r->query != NULL && g_strcmp0 (g_hash_table_lookup (r->query, "others"), "true") == 0;
-  /* One more than asked says whether there is more without a second query. */
-  events = motcua_server_storage_get_feed (r->self->storage, r->device->agency_code, since, limit + 1,
-                                           others ? r->device->id : NULL, &read_to, &error);
-  if (events == NULL)
-    {
-      reply_internal (r, error);
-      return;
-    }
-  more = events->len > limit;
-  if (more)
-    g_ptr_array_set_size (events, limit);
+  job->others = r->query != NULL && g_strcmp0 (g_hash_table_lookup (r->query, "others"), "true") == 0;
+  job->gzip = accepts_gzip (r);
+  job->disconnected_id = g_signal_connect (r->msg, "disconnected", G_CALLBACK (on_feed_disconnected), job);
 
-  array = json_array_sized_new (events->len);
-  next = since;
-  for (guint i = 0; i < events->len; i++)
-    {
-      MotcuaEvent *event = g_ptr_array_index (events, i);
-
-      json_array_add_element (array, motcua_protocol_event_to_json (event, event->server_seq));
-      next = event->server_seq;
-    }
-  /* The last page moves the cursor past the asker's own events left out at its end. */
-  if (!more)
-    next = MAX (next, read_to);
-  object = json_object_new ();
-  json_object_set_array_member (object, "events", array);
-  json_object_set_int_member (object, "next", next);
-  json_object_set_boolean_member (object, "more", more);
-  reply_object (r, SOUP_STATUS_OK, object);
+  soup_server_message_pause (r->msg);
+  r->deferred = TRUE;
+  r->self->n_feed_jobs++;
+  g_thread_pool_push (r->self->feed_pool, job, NULL);
 }
 
 /* ---- blobs ------------------------------------------------------------------------------- */
@@ -1726,24 +1964,6 @@ find_route (const char *path, const char *method, gboolean *path_known)
 }
 
 static void
-log_request (Request *r)
-{
-  g_autoptr(JsonObject) fields = json_object_new ();
-  guint status = soup_server_message_get_status (r->msg);
-  gint64 elapsed = g_get_monotonic_time () - r->started;
-
-  json_object_set_string_member (fields, "method", soup_server_message_get_method (r->msg));
-  json_object_set_string_member (fields, "path", r->path);
-  json_object_set_int_member (fields, "status", status);
-  /* Tenths of a millisecond are plenty, and keep the number short in the log. */
-  json_object_set_double_member (fields, "ms", (double) (elapsed / 100) / 10.0);
-  if (r->device != NULL)
-    json_object_set_string_member (fields, "device", r->device->id);
-  json_object_set_string_member (fields, "remote", soup_server_message_get_remote_host (r->msg));
-  motcua_server_log (status >= 500 ? "error" : "info", "request", fields);
-}
-
-static void
 on_request (SoupServer        *soup,
             SoupServerMessage *msg,
             const char        *path,
@@ -1763,7 +1983,8 @@ on_request (SoupServer        *soup,
     reply_error (&r, SOUP_STATUS_NOT_FOUND, "not-found", "There is no %s here.", path);
   else if (!route->auth || authenticate (&r))
     route->handler (&r);
-  log_request (&r);
+  if (!r.deferred)
+    log_request (&r);
   g_clear_pointer (&r.device, motcua_server_device_free);
 }
 
@@ -1798,6 +2019,7 @@ motcua_server_dispose (GObject *object)
 
   if (self->soup != NULL)
     soup_server_disconnect (self->soup);
+  stop_feed_pool (self);
   g_clear_object (&self->soup);
   g_clear_object (&self->storage);
   g_clear_object (&self->tls_certificate);
@@ -1812,6 +2034,8 @@ motcua_server_finalize (GObject *object)
   g_free (self->blob_dir);
   g_free (self->upload_dir);
   g_clear_pointer (&self->demo_catalog, g_bytes_unref);
+  g_clear_object (&self->stopping);
+  g_main_context_unref (self->context);
   G_OBJECT_CLASS (motcua_server_parent_class)->finalize (object);
 }
 
@@ -1827,6 +2051,10 @@ motcua_server_class_init (MotcuaServerClass *klass)
 static void
 motcua_server_init (MotcuaServer *self)
 {
+  self->context = g_main_context_ref_thread_default ();
+  self->stopping = g_cancellable_new ();
+  /* Exclusive: the pool's own threads, which end when it is freed. */
+  self->feed_pool = g_thread_pool_new (run_feed_job, self, FEED_THREADS, TRUE, NULL);
 }
 
 MotcuaServer *

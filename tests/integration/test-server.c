@@ -927,6 +927,49 @@ test_push_missing_blob (Fixture *f, gconstpointer data)
     expect_result (results, 0, "accepted", NULL);
 }
 
+/* Feed pages are written out by hand, off the main loop: they must stay byte for byte
+ * what motcua_protocol_event_to_json() and a JsonGenerator give. */
+static void
+test_feed_bytes (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GPtrArray) events = new_journal (f, "ws.db", 4);
+  g_autoptr(GArray) seqs = NULL;
+  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(GBytes) expected = NULL;
+  g_auto(Answer) a = { 0 };
+  JsonArray *page, *rebuilt;
+  JsonObject *object;
+  gint64 next;
+  gboolean more;
+
+  if (events == NULL || (seqs = push_accepted (f, f->token, events)) == NULL)
+    return;
+  if ((page = feed (f, &a, f->token, 0, 3, &next, &more)) == NULL)
+    return;
+  rebuilt = json_array_new ();
+  for (guint i = 0; i < json_array_get_length (page); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(MotcuaEvent) fed = motcua_protocol_event_from_json (json_array_get_element (page, i), NULL, &error);
+
+      g_assert_no_error (error);
+      if (fed == NULL)
+        return;
+      json_array_add_element (rebuilt, motcua_protocol_event_to_json (fed, fed->server_seq));
+    }
+  object = json_object_new ();
+  json_object_set_array_member (object, "events", rebuilt);
+  json_object_set_int_member (object, "next", next);
+  json_object_set_boolean_member (object, "more", more);
+  root = json_node_init_object (json_node_alloc (), object);
+  json_object_unref (object);
+  expected = motcua_protocol_to_bytes (root);
+  g_assert_true (more);
+  g_assert_cmpuint (json_array_get_length (page), ==, 3);
+  g_assert_cmpmem (g_bytes_get_data (a.body, NULL), g_bytes_get_size (a.body),
+                   g_bytes_get_data (expected, NULL), g_bytes_get_size (expected));
+}
+
 /* ---- tests: feed and agencies ---------------------------------------------------------------- */
 
 static void
@@ -1705,6 +1748,7 @@ main (int argc, char **argv)
   ADD ("/server/blobs/upload", test_blob_upload);
   ADD ("/server/blobs/errors", test_blob_errors);
   ADD ("/server/feed/paging", test_feed_paging);
+  ADD ("/server/feed/bytes", test_feed_bytes);
   ADD ("/server/feed/agency-isolation", test_agency_isolation);
   ADD ("/server/code-blocks", test_code_blocks);
   ADD ("/server/catalog-and-calendar", test_catalog_and_calendar);
