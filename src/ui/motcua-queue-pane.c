@@ -315,7 +315,7 @@ struct _MotcuaQueuePane
   GtkSearchEntry     *search_entry;
   GtkFlowBox         *filter_box;
   GtkLabel           *summary_label;
-  GtkDropDown        *sort_dropdown;
+  GtkMenuButton      *sort_button;
   GtkStack           *stack;
   GtkListView        *list_view;
   GtkSingleSelection *selection;
@@ -911,8 +911,11 @@ on_scrolled (MotcuaQueuePane *self)
 static MotcuaQueueSort
 selected_sort (MotcuaQueuePane *self)
 {
-  guint selected = gtk_drop_down_get_selected (self->sort_dropdown);
-  return selected <= MOTCUA_QUEUE_SORT_CODE ? selected : MOTCUA_QUEUE_SORT_DUE;
+  g_autofree char *name = g_settings_get_string (self->settings, "queue-sort");
+  MotcuaQueueSort sort = MOTCUA_QUEUE_SORT_DUE;
+
+  motcua_queue_sort_from_string (name, &sort);
+  return sort;
 }
 
 /* ---- signal handlers -------------------------------------------------------------- */
@@ -987,12 +990,36 @@ on_filter_selected (MotcuaQueuePane *self)
                motcua_dossier_list_get_search (self->list));
 }
 
+static const char * const sort_labels[] = {
+  [MOTCUA_QUEUE_SORT_DUE] = N_("Due date"),
+  [MOTCUA_QUEUE_SORT_RECEIVED] = N_("Received date"),
+  [MOTCUA_QUEUE_SORT_CODE] = N_("Code"),
+};
+
 static void
-on_sort_selected (MotcuaQueuePane *self)
+on_sort_changed (MotcuaQueuePane *self)
 {
+  gtk_menu_button_set_label (self->sort_button, _(sort_labels[selected_sort (self)]));
   if (self->list != NULL)
     apply_query (self, motcua_dossier_list_get_filter (self->list), selected_sort (self),
                  motcua_dossier_list_get_search (self->list));
+}
+
+/* The sort menu is made the first time it opens: most windows never open it. Its
+ * radio items act on the "queue-sort" setting itself (g_settings_create_action). */
+static void
+create_sort_menu (GtkMenuButton *button, gpointer user_data)
+{
+  g_autoptr(GMenu) menu = g_menu_new ();
+
+  for (guint i = 0; i < G_N_ELEMENTS (sort_labels); i++)
+    {
+      g_autoptr(GMenuItem) item = g_menu_item_new (_(sort_labels[i]), NULL);
+
+      g_menu_item_set_action_and_target (item, "queue.queue-sort", "s", motcua_queue_sort_to_string (i));
+      g_menu_append_item (menu, item);
+    }
+  gtk_menu_button_set_popover (button, gtk_popover_menu_new_from_model (G_MENU_MODEL (menu)));
 }
 
 static void
@@ -1072,23 +1099,6 @@ add_filter_rows (MotcuaQueuePane *self)
   gtk_flow_box_select_child (self->filter_box, gtk_flow_box_get_child_at_index (self->filter_box, 0));
 }
 
-static gboolean
-sort_from_setting (GValue *value, GVariant *variant, gpointer user_data)
-{
-  MotcuaQueueSort sort = MOTCUA_QUEUE_SORT_DUE;
-
-  motcua_queue_sort_from_string (g_variant_get_string (variant, NULL), &sort);
-  g_value_set_uint (value, sort);
-  return TRUE;
-}
-
-static GVariant *
-sort_to_setting (const GValue *value, const GVariantType *type, gpointer user_data)
-{
-  guint sort = g_value_get_uint (value);
-  return g_variant_new_string (motcua_queue_sort_to_string (sort <= MOTCUA_QUEUE_SORT_CODE ? sort : 0));
-}
-
 static void
 motcua_queue_pane_dispose (GObject *object)
 {
@@ -1137,7 +1147,7 @@ motcua_queue_pane_class_init (MotcuaQueuePaneClass *klass)
   gtk_widget_class_bind_template_child (widget_class, MotcuaQueuePane, search_entry);
   gtk_widget_class_bind_template_child (widget_class, MotcuaQueuePane, filter_box);
   gtk_widget_class_bind_template_child (widget_class, MotcuaQueuePane, summary_label);
-  gtk_widget_class_bind_template_child (widget_class, MotcuaQueuePane, sort_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, MotcuaQueuePane, sort_button);
   gtk_widget_class_bind_template_child (widget_class, MotcuaQueuePane, stack);
   gtk_widget_class_bind_template_child (widget_class, MotcuaQueuePane, list_view);
   gtk_widget_class_bind_template_child (widget_class, MotcuaQueuePane, selection);
@@ -1145,7 +1155,6 @@ motcua_queue_pane_class_init (MotcuaQueuePaneClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, on_search_activate);
   gtk_widget_class_bind_template_callback (widget_class, on_stop_search);
   gtk_widget_class_bind_template_callback (widget_class, on_filter_selected);
-  gtk_widget_class_bind_template_callback (widget_class, on_sort_selected);
   gtk_widget_class_bind_template_callback (widget_class, on_selection_changed);
   gtk_widget_class_bind_template_callback (widget_class, on_row_activated);
   gtk_widget_class_bind_template_callback (widget_class, setup_row);
@@ -1166,6 +1175,8 @@ static void
 motcua_queue_pane_init (MotcuaQueuePane *self)
 {
   GtkEventController *keys = gtk_event_controller_key_new ();
+  g_autoptr(GSimpleActionGroup) actions = NULL;
+  g_autoptr(GAction) sort_action = NULL;
   GtkAdjustment *adjustment;
 
   gtk_widget_init_template (GTK_WIDGET (self));
@@ -1183,8 +1194,14 @@ motcua_queue_pane_init (MotcuaQueuePane *self)
   gtk_search_entry_set_key_capture_widget (self->search_entry, GTK_WIDGET (self->list_view));
 
   self->settings = g_settings_new (APPLICATION_ID);
-  g_settings_bind_with_mapping (self->settings, "queue-sort", self->sort_dropdown, "selected",
-                                G_SETTINGS_BIND_DEFAULT, sort_from_setting, sort_to_setting, NULL, NULL);
+  actions = g_simple_action_group_new ();
+  sort_action = g_settings_create_action (self->settings, "queue-sort");
+  g_action_map_add_action (G_ACTION_MAP (actions), sort_action);
+  gtk_widget_insert_action_group (GTK_WIDGET (self), "queue", G_ACTION_GROUP (actions));
+  g_signal_connect_object (self->settings, "changed::queue-sort", G_CALLBACK (on_sort_changed), self,
+                           G_CONNECT_SWAPPED);
+  gtk_menu_button_set_create_popup_func (self->sort_button, create_sort_menu, NULL, NULL);
+  gtk_menu_button_set_label (self->sort_button, _(sort_labels[selected_sort (self)]));
   gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Queue"), -1);
 }
 

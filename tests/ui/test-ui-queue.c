@@ -5,6 +5,7 @@
  * Every number the pane shows is checked against SQL written here, on a connection
  * of the test's own.
  */
+#include <glib/gi18n.h>
 #include <adwaita.h>
 #include <glib/gstdio.h>
 #include <sqlite3.h>
@@ -418,6 +419,42 @@ test_scrolling_grows_the_window (void)
   }
 }
 
+/* The sort menu acts on the setting, as the clerk's choice: the label says it, the
+ * list follows it, and the menu itself is only made when first opened. */
+static void
+test_sort_menu (void)
+{
+  GtkWidget *button = find_child (GTK_WIDGET (pane), GTK_TYPE_MENU_BUTTON, "flat");
+  g_autofree char *first = NULL;
+  g_autofree char *highest = NULL;
+  sqlite3_stmt *stmt = NULL;
+
+  g_assert_nonnull (button);
+  g_assert_null (gtk_menu_button_get_popover (GTK_MENU_BUTTON (button)));
+  motcua_queue_pane_set_search_text (pane, "");
+  motcua_queue_pane_set_filter (pane, MOTCUA_QUEUE_FILTER_ALL);
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (pane), "queue.queue-sort", "s", "code"));
+  settle ();
+  g_assert_cmpstr (gtk_menu_button_get_label (GTK_MENU_BUTTON (button)), ==, _("Code"));
+  g_assert_cmpint (sqlite3_prepare_v2 (db, "SELECT code FROM dossiers ORDER BY code DESC LIMIT 1", -1, &stmt, NULL),
+                   ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  highest = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+  sqlite3_finalize (stmt);
+  first = code_at (0);
+  g_assert_cmpstr (first, ==, highest);
+
+  gtk_menu_button_popup (GTK_MENU_BUTTON (button));
+  settle ();
+  g_assert_true (GTK_IS_POPOVER_MENU (gtk_menu_button_get_popover (GTK_MENU_BUTTON (button))));
+  gtk_menu_button_popdown (GTK_MENU_BUTTON (button));
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (pane), "queue.queue-sort", "s", "due"));
+  settle ();
+  g_assert_cmpstr (gtk_menu_button_get_label (GTK_MENU_BUTTON (button)), ==, _("Due date"));
+}
+
 static void
 test_never_loads_everything (void)
 {
@@ -486,6 +523,7 @@ main (int argc, char **argv)
   g_test_add_func ("/queue/keyboard", test_keyboard);
   g_test_add_func ("/queue/reload-keeps-selection", test_reload_keeps_selection);
   g_test_add_func ("/queue/scrolling-grows-the-window", test_scrolling_grows_the_window);
+  g_test_add_func ("/queue/sort-menu", test_sort_menu);
   g_test_add_func ("/queue/never-loads-everything", test_never_loads_everything);
   status = g_test_run ();
 
