@@ -7,7 +7,7 @@ MOTCUA_PACKAGES="
   libgtk-4-dev libadwaita-1-dev libpoppler-glib-dev libcairo2-dev libgdk-pixbuf-2.0-dev
   libsoup-3.0-dev glib-networking gnutls-bin
   xvfb xauth fonts-dejavu-core desktop-file-utils appstream
-  python3 util-linux
+  python3 python3-jsonschema util-linux x11-utils
 "
 
 motcua_install_deps () {

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "motcua-backup.h"
 #include "motcua-catalog.h"
 #include "motcua-demo.h"
 #include "motcua-error.h"
@@ -1224,6 +1225,134 @@ command_sync (Cli *cli, int argc, char **argv)
   return EXIT_SUCCESS;
 }
 
+/* ---- backup and restore --------------------------------------------------------------- */
+
+static void
+print_backup_json (const char *file, const MotcuaBackupInfo *info)
+{
+  g_autoptr(JsonNode) node = json_node_new (JSON_NODE_OBJECT);
+  g_autoptr(JsonObject) object = json_object_new ();
+
+  json_object_set_string_member (object, "file", file);
+  json_object_set_string_member (object, "created_at", info->created_at);
+  json_object_set_string_member (object, "agency_code", info->agency_code);
+  json_object_set_string_member (object, "agency_name", info->agency_name);
+  json_object_set_int_member (object, "schema_version", info->schema_version);
+  json_object_set_int_member (object, "dossiers", (long long) info->dossiers);
+  json_object_set_int_member (object, "events", info->events);
+  json_object_set_int_member (object, "pending_events", info->pending_events);
+  json_object_set_int_member (object, "attachments", info->attachments);
+  json_object_set_int_member (object, "attachment_bytes", info->attachment_bytes);
+  json_object_set_int_member (object, "database_bytes", info->database_bytes);
+  json_object_set_int_member (object, "file_bytes", info->file_bytes);
+  if (info->previous_profile != NULL)
+    json_object_set_string_member (object, "previous_profile", info->previous_profile);
+  json_node_set_object (node, object);
+  print_json (node);
+}
+
+/* Labelled lines rather than one sentence: each number gets its own plural-free label. */
+static void
+print_backup_text (const MotcuaBackupInfo *info)
+{
+  g_autofree char *made = format_local (info->created_at);
+  g_autofree char *attachment_size = g_format_size (info->attachment_bytes);
+
+  if (info->agency_code != NULL)
+    g_print (_("  Agency:      %s (%s)\n"), info->agency_name, info->agency_code);
+  g_print (_("  Made:        %s\n"), made);
+  g_print (_("  Dossiers:    %lld\n"), (long long) info->dossiers);
+  g_print (_("  Events:      %lld (%lld not yet accepted by the server)\n"),
+           (long long) info->events, (long long) info->pending_events);
+  g_print (_("  Attachments: %lld (%s)\n"), (long long) info->attachments, attachment_size);
+}
+
+static int
+command_backup (Cli *cli, int argc, char **argv)
+{
+  gboolean inspect = FALSE;
+  GOptionEntry entries[] = {
+    { "inspect", 0, 0, G_OPTION_ARG_NONE, &inspect, N_("Check a backup file and show what it holds"), NULL },
+    { NULL }
+  };
+  g_autoptr(MotcuaStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+  g_auto(MotcuaBackupInfo) info = { 0 };
+  g_autofree char *size = NULL;
+  int status;
+
+  if (!parse_options ("backup", _("FILE"), _("Save the whole profile (database and attachments) to one file."),
+                      entries, &argc, &argv, &status))
+    return status;
+  if (argc != 2)
+    return usage_error (_("Name the backup file: “motcua backup FILE” or “motcua backup --inspect FILE”."));
+  if (inspect)
+    {
+      if (!motcua_backup_inspect (argv[1], &info, &error))
+        return report_error (cli, error);
+    }
+  else if ((store = open_store (cli, &error)) == NULL
+           || !motcua_backup_write (store, argv[1], NULL, &info, &error))
+    return report_error (cli, error);
+
+  if (cli->json)
+    {
+      print_backup_json (argv[1], &info);
+      return EXIT_SUCCESS;
+    }
+  size = g_format_size (info.file_bytes);
+  if (inspect)
+    g_print (_("The backup %s (%s) is complete and undamaged. It holds:\n"), argv[1], size);
+  else
+    g_print (_("Backup saved to %s (%s):\n"), argv[1], size);
+  print_backup_text (&info);
+  return EXIT_SUCCESS;
+}
+
+static int
+command_restore (Cli *cli, int argc, char **argv)
+{
+  gboolean force_pending = FALSE;
+  GOptionEntry entries[] = {
+    { "force-pending", 0, 0, G_OPTION_ARG_NONE, &force_pending,
+      N_("Restore even if events are not yet accepted by the server (they stay in the copy kept aside)"), NULL },
+    { NULL }
+  };
+  g_autofree char *profile = cli->db_path ? g_strdup (cli->db_path) : motcua_store_default_path ();
+  g_autoptr(GError) error = NULL;
+  g_auto(MotcuaBackupInfo) info = { 0 };
+  int status;
+
+  if (!parse_options ("restore", _("FILE"),
+                      _("Replace the profile with a backup, once the backup is verified. The current profile is kept aside."),
+                      entries, &argc, &argv, &status))
+    return status;
+  if (argc != 2)
+    return usage_error (_("Name the backup file: “motcua restore FILE”."));
+  if (!motcua_backup_restore (argv[1], profile,
+                              force_pending ? MOTCUA_RESTORE_ALLOW_PENDING : MOTCUA_RESTORE_NONE,
+                              &info, &error))
+    {
+      status = report_error (cli, error);
+      if (!cli->json && g_error_matches (error, MOTCUA_ERROR, MOTCUA_ERROR_REFUSED))
+        g_printerr (_("Run “motcua sync” first, or “motcua restore %s --force-pending” to restore anyway.\n"),
+                    argv[1]);
+      return status;
+    }
+  if (cli->json)
+    {
+      print_backup_json (argv[1], &info);
+      return EXIT_SUCCESS;
+    }
+  g_print (_("Restored the backup %s into %s:\n"), argv[1], profile);
+  print_backup_text (&info);
+  if (info.previous_profile != NULL)
+    g_print (_("The previous profile was kept as %s.\n"), info.previous_profile);
+  else
+    g_print (_("There was no previous profile to keep.\n"));
+  return EXIT_SUCCESS;
+}
+
 /* ---- dispatch -------------------------------------------------------------------------- */
 
 static const struct {
@@ -1243,6 +1372,8 @@ static const struct {
   { "check", command_check, N_("Check every dossier against its journal") },
   { "register", command_register, N_("Register this workstation with the server") },
   { "sync", command_sync, N_("Synchronise with the server") },
+  { "backup", command_backup, N_("Save the whole profile to one file") },
+  { "restore", command_restore, N_("Replace the profile with a verified backup") },
 };
 
 static void
