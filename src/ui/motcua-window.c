@@ -3,7 +3,9 @@
 #include <glib/gi18n.h>
 #include <string.h>
 
+#include "motcua-backup.h"
 #include "motcua-demo.h"
+#include "motcua-error.h"
 #include "motcua-dossier-editor.h"
 #include "motcua-pdf-view.h"
 #include "motcua-queue-pane.h"
@@ -416,6 +418,93 @@ start_demo_action (GtkWidget *widget, const char *name, GVariant *parameter)
   show_panes (self);
 }
 
+/* ---- backup ----------------------------------------------------------------------- */
+
+/* On a connection of its own: the window goes on reading and writing meanwhile, and
+ * SQLite's online backup still takes one consistent picture. */
+static void
+backup_in_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
+{
+  const char * const *paths = task_data;
+  g_auto(MotcuaBackupInfo) info = { 0 };
+  GError *error = NULL;
+  g_autoptr(MotcuaStore) store = motcua_store_open (paths[0], &error);
+
+  if (store != NULL && motcua_backup_write (store, paths[1], cancellable, &info, &error))
+    g_task_return_int (task, info.dossiers);
+  else
+    g_task_return_error (task, error);
+}
+
+static void
+backed_up (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  MotcuaWindow *self = MOTCUA_WINDOW (source);
+  g_autoptr(GError) error = NULL;
+  gssize dossiers = g_task_propagate_int (G_TASK (result), &error);
+  g_autofree char *message = NULL;
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  if (error != NULL)
+    message = g_strdup_printf (_("The backup was not made: %s"), error->message);
+  else
+    message = g_strdup_printf (ngettext ("Backup saved: %'lld dossier, its journal and attachments",
+                                         "Backup saved: %'lld dossiers, their journal and attachments", dossiers),
+                               (long long) dossiers);
+  motcua_window_show_toast (self, message);
+}
+
+static void
+backup_chosen (GtkNativeDialog *chooser, int response, MotcuaWindow *self)
+{
+  g_autoptr(GFile) file = NULL;
+  g_autofree char *path = NULL;
+
+  if (response == GTK_RESPONSE_ACCEPT)
+    file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
+  g_object_unref (chooser);
+  if (file != NULL && (path = g_file_get_path (file)) != NULL)
+    motcua_window_back_up (self, path);
+}
+
+void
+motcua_window_back_up (MotcuaWindow *self, const char *path)
+{
+  g_autoptr(GTask) task = NULL;
+  char **paths;
+
+  g_return_if_fail (MOTCUA_IS_WINDOW (self));
+  g_return_if_fail (self->store != NULL);
+
+  paths = g_new0 (char *, 3);
+  paths[0] = g_strdup (motcua_store_get_path (self->store));
+  paths[1] = g_strdup (path);
+  motcua_window_show_toast (self, _("Backing up this workstation…"));
+  task = g_task_new (self, self->cancellable, backed_up, NULL);
+  g_task_set_source_tag (task, motcua_window_back_up);
+  g_task_set_task_data (task, paths, (GDestroyNotify) g_strfreev);
+  g_task_run_in_thread (task, backup_in_thread);
+}
+
+static void
+backup_action (GtkWidget *widget, const char *name, GVariant *parameter)
+{
+  MotcuaWindow *self = MOTCUA_WINDOW (widget);
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autofree char *stamp = g_date_time_format (now, "%Y%m%d-%H%M");
+  g_autofree char *suggested = g_strdup_printf ("motcua-%s.motcua-backup", stamp);
+  GtkFileChooserNative *chooser;
+
+  if (self->store == NULL || !panes_shown (self))
+    return;
+  chooser = gtk_file_chooser_native_new (_("Back Up This Workstation"), GTK_WINDOW (self),
+                                         GTK_FILE_CHOOSER_ACTION_SAVE, _("_Save"), _("_Cancel"));
+  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), suggested);
+  g_signal_connect (chooser, "response", G_CALLBACK (backup_chosen), self);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+}
+
 /* ---- window state -------------------------------------------------------------- */
 
 static void
@@ -500,6 +589,7 @@ motcua_window_class_init (MotcuaWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.start-demo", NULL, start_demo_action);
   gtk_widget_class_install_action (widget_class, "win.sync", NULL, sync_action);
   gtk_widget_class_install_action (widget_class, "win.fetch-attachments", NULL, fetch_attachments_action);
+  gtk_widget_class_install_action (widget_class, "win.backup", NULL, backup_action);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_n, GDK_CONTROL_MASK, "win.receive", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK, "win.search", NULL);

@@ -21,6 +21,10 @@ void          motcua_window_open_dossier     (MotcuaWindow      *self,
                                               const char        *code);
 void          motcua_window_show_toast       (MotcuaWindow      *self,
                                               const char        *message);
+/* Writes a backup of the profile to @path in a worker thread, as "Back Up This
+ * Workstation…" does once a file is chosen; a toast tells the outcome. */
+void          motcua_window_back_up          (MotcuaWindow      *self,
+                                              const char        *path);
 
 /* The panes, for tests and the screenshot tool. */
 GtkWidget    *motcua_window_get_queue_pane   (MotcuaWindow      *self);

@@ -294,6 +294,31 @@ test_narrow_window (Fixture *f, gconstpointer data)
   g_assert_true (gtk_widget_get_visible (viewer));
 }
 
+static gboolean
+file_exists (gpointer path)
+{
+  return g_file_test (path, G_FILE_TEST_EXISTS);
+}
+
+/* The menu's backup, once a file is chosen: written while the window stays open and
+ * readable by the command line's inspection. */
+static void
+test_backup_from_the_window (Fixture *f, gconstpointer data)
+{
+  g_autofree char *path = g_build_filename (f->dir, "office.motcua-backup", NULL);
+  g_autoptr(MotcuaTestCliResult) inspect = NULL;
+  g_autofree char *expected = NULL;
+
+  motcua_window_back_up (f->window, path);
+  g_assert_true (wait_until (file_exists, path, 30000));
+  ui_test_iterate (200);
+  inspect = motcua_test_run_cli (f->db, "--json", "backup", "--inspect", path, NULL);
+  g_assert_true (motcua_test_expect_status (inspect, 0, "backup --inspect"));
+  expected = g_strdup_printf ("\"dossiers\" : %" G_GINT64_FORMAT,
+                              motcua_test_store_int (f->store, "SELECT count(*) FROM dossiers"));
+  g_assert_nonnull (strstr (inspect->out, expected));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -307,5 +332,6 @@ main (int argc, char **argv)
   g_test_add ("/window/receive", Fixture, NULL, fixture_set_up, test_receive_through_the_window, fixture_tear_down);
   g_test_add ("/window/documents", Fixture, NULL, fixture_set_up, test_documents_in_the_viewer, fixture_tear_down);
   g_test_add ("/window/narrow", Fixture, NULL, fixture_set_up, test_narrow_window, fixture_tear_down);
+  g_test_add ("/window/backup", Fixture, NULL, fixture_set_up, test_backup_from_the_window, fixture_tear_down);
   return g_test_run ();
 }
