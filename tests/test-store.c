@@ -1432,6 +1432,7 @@ test_tally (Fixture       *f,
                                        "DROP TRIGGER dossiers_tally_status; DROP TABLE dossier_tally;"
                                        /* and what later migrations added */
                                        "DROP TABLE set_aside_events; DROP TABLE uploaded_blobs;"
+                                       "DROP TABLE purged_dossiers;"
                                        "PRAGMA user_version = 1"));
   g_clear_object (&f->store);
   f->store = motcua_store_open (f->path, &error);

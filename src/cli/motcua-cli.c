@@ -642,6 +642,70 @@ print_show_text (MotcuaDossier *dossier, GPtrArray *events, GPtrArray *handovers
     }
 }
 
+/* A dossier forgotten under the retention rule: only its journal summary is left. */
+static int
+show_purged (Cli *cli, MotcuaPurgedDossier *purged)
+{
+  if (cli->json)
+    {
+      g_autoptr(JsonBuilder) builder = json_builder_new ();
+      g_autoptr(JsonNode) root = NULL;
+      const struct { const char *name; const char *value; } texts[] = {
+        { "uid", purged->uid }, { "code", purged->code }, { "agency_code", purged->agency_code },
+        { "procedure_code", purged->procedure_code }, { "procedure_name", purged->procedure_name },
+        { "received_at", purged->received_at }, { "due_at", purged->due_at },
+        { "finished_at", purged->finished_at }, { "last_event_hash", purged->last_event_hash },
+        { "purged_at", purged->purged_at },
+      };
+
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "purged");
+      json_builder_add_boolean_value (builder, TRUE);
+      for (guint i = 0; i < G_N_ELEMENTS (texts); i++)
+        {
+          json_builder_set_member_name (builder, texts[i].name);
+          if (texts[i].value != NULL)
+            json_builder_add_string_value (builder, texts[i].value);
+          else
+            json_builder_add_null_value (builder);
+        }
+      json_builder_set_member_name (builder, "channel");
+      json_builder_add_int_value (builder, purged->channel);
+      json_builder_set_member_name (builder, "status");
+      json_builder_add_int_value (builder, purged->status);
+      json_builder_set_member_name (builder, "event_count");
+      json_builder_add_int_value (builder, purged->event_count);
+      json_builder_set_member_name (builder, "last_server_seq");
+      json_builder_add_int_value (builder, purged->last_server_seq);
+      json_builder_end_object (builder);
+      root = json_builder_get_root (builder);
+      print_json (root);
+      return EXIT_SUCCESS;
+    }
+
+  {
+    g_autofree char *purged_at = format_local (purged->purged_at);
+    g_autofree char *received = format_local (purged->received_at);
+    g_autofree char *due = format_local (purged->due_at);
+    g_autofree char *finished = format_local (purged->finished_at);
+
+    g_print (_("Dossier %s was removed from this workstation on %s after its retention period; "
+               "the server keeps its journal.\n"), purged->code, purged_at);
+    g_print (_("Procedure:  %s %s\n"), purged->procedure_code ? purged->procedure_code : "—",
+             purged->procedure_name ? purged->procedure_name : "");
+    g_print (_("Agency:     %s\n"), purged->agency_code ? purged->agency_code : "—");
+    g_print (_("Channel:    %s\n"), motcua_channel_label (purged->channel));
+    g_print (_("Status:     %d %s\n"), purged->status, motcua_status_label (purged->status));
+    g_print (_("Received:   %s\n"), received);
+    g_print (_("Due:        %s\n"), due);
+    g_print (_("Finished:   %s\n"), finished);
+    g_print (_("Events:     %u (last server sequence %u)\n"),
+             (guint) purged->event_count, (guint) purged->last_server_seq);
+    g_print (_("Last hash:  %s\n"), purged->last_event_hash ? purged->last_event_hash : "—");
+  }
+  return EXIT_SUCCESS;
+}
+
 static int
 command_show (Cli *cli, int argc, char **argv)
 {
@@ -657,8 +721,20 @@ command_show (Cli *cli, int argc, char **argv)
     return status;
   if (argc != 2)
     return usage_error (_("Name the dossier to show by its code."));
-  if ((store = open_store (cli, &error)) == NULL
-      || (dossier = motcua_store_get_dossier (store, argv[1], &error)) == NULL
+  if ((store = open_store (cli, &error)) == NULL)
+    return report_error (cli, error);
+  if ((dossier = motcua_store_get_dossier (store, argv[1], &error)) == NULL
+      && g_error_matches (error, MOTCUA_ERROR, MOTCUA_ERROR_NOT_FOUND))
+    {
+      g_autoptr(GError) purged_error = NULL;
+      g_autoptr(MotcuaPurgedDossier) purged = motcua_store_get_purged_dossier (store, argv[1], &purged_error);
+
+      if (purged != NULL)
+        return show_purged (cli, purged);
+      if (purged_error != NULL)
+        return report_error (cli, purged_error);
+    }
+  if (dossier == NULL
       || (events = motcua_store_get_events (store, motcua_dossier_get_uid (dossier), &error)) == NULL
       || (handovers = motcua_store_get_handovers (store, dossier, &error)) == NULL)
     return report_error (cli, error);
@@ -905,6 +981,103 @@ command_check (Cli *cli, int argc, char **argv)
     }
   g_print (g_dngettext (GETTEXT_PACKAGE, "%u dossier matches its journal.\n", "All %u dossiers match their journals.\n",
                         checked), checked);
+  return EXIT_SUCCESS;
+}
+
+/* ---- retention ------------------------------------------------------------------------ */
+
+static gboolean
+parse_days (const char *text, gint64 *days)
+{
+  guint64 value;
+
+  if (!g_ascii_string_to_unsigned (text, 10, 1, G_MAXINT, &value, NULL))
+    return FALSE;
+  *days = (gint64) value;
+  return TRUE;
+}
+
+static int
+command_purge (Cli *cli, int argc, char **argv)
+{
+  g_autofree char *older_than = NULL, *set_default = NULL;
+  gboolean dry_run = FALSE;
+  GOptionEntry entries[] = {
+    { "older-than", 0, 0, G_OPTION_ARG_STRING, &older_than,
+      N_("Purge dossiers finished more than this many days ago (default: the stored retention period)"), N_("DAYS") },
+    { "dry-run", 0, 0, G_OPTION_ARG_NONE, &dry_run, N_("Only count what would be purged"), NULL },
+    { "set-default", 0, 0, G_OPTION_ARG_STRING, &set_default,
+      N_("Store the retention period of this workstation and exit"), N_("DAYS") },
+    { NULL }
+  };
+  g_autoptr(MotcuaStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GDateTime) now = NULL;
+  g_autoptr(GDateTime) limit = NULL;
+  gint64 days = 0;
+  guint n_purged = 0, n_blobs = 0;
+  int status;
+
+  if (!parse_options ("purge", "",
+                      _("Remove dossiers returned and synced longer than the retention period from this workstation. "
+                        "The server keeps their journals; a summary without personal data stays here."),
+                      entries, &argc, &argv, &status))
+    return status;
+  if (argc != 1)
+    return usage_error (_("“motcua purge” takes no arguments."));
+  if ((older_than != NULL && !parse_days (older_than, &days))
+      || (set_default != NULL && !parse_days (set_default, &days)))
+    return usage_error (_("The retention period is a whole number of days, at least 1."));
+  if (older_than != NULL && set_default != NULL)
+    return usage_error (_("Use either --older-than or --set-default."));
+  if ((store = open_store (cli, &error)) == NULL)
+    return report_error (cli, error);
+
+  if (set_default != NULL)
+    {
+      g_autofree char *text = g_strdup_printf ("%" G_GINT64_FORMAT, days);
+
+      if (!motcua_store_set_state (store, "retention.days", text, &error))
+        return report_error (cli, error);
+      if (cli->json)
+        print_json_member ("retention_days", NULL, days);
+      else
+        g_print (_("Dossiers will be kept %d days after they are finished.\n"), (int) days);
+      return EXIT_SUCCESS;
+    }
+
+  if (older_than == NULL && (days = motcua_store_get_retention_days (store, &error)) < 0)
+    return report_error (cli, error);
+  now = motcua_time_now (NULL);
+  limit = g_date_time_add_days (now, (int) -days);
+  if (!motcua_store_purge_finished_full (store, limit, dry_run, &n_purged, &n_blobs, &error))
+    return report_error (cli, error);
+
+  if (cli->json)
+    {
+      g_autoptr(JsonBuilder) builder = json_builder_new ();
+      g_autoptr(JsonNode) root = NULL;
+
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "dry_run");
+      json_builder_add_boolean_value (builder, dry_run);
+      json_builder_set_member_name (builder, "older_than_days");
+      json_builder_add_int_value (builder, days);
+      json_builder_set_member_name (builder, "purged");
+      json_builder_add_int_value (builder, n_purged);
+      json_builder_set_member_name (builder, "attachments_freed");
+      json_builder_add_int_value (builder, n_blobs);
+      json_builder_end_object (builder);
+      root = json_builder_get_root (builder);
+      print_json (root);
+      return EXIT_SUCCESS;
+    }
+  if (dry_run)
+    g_print (_("%u dossiers finished more than %d days ago would be purged; "
+               "%u attachment files would be freed.\n"), n_purged, (int) days, n_blobs);
+  else
+    g_print (_("%u dossiers finished more than %d days ago were purged; "
+               "%u attachment files were freed.\n"), n_purged, (int) days, n_blobs);
   return EXIT_SUCCESS;
 }
 
@@ -1370,6 +1543,7 @@ static const struct {
   { "calendar", command_calendar, N_("Compute a due date with the working-time calendar") },
   { "user", command_user, N_("Add or list users") },
   { "check", command_check, N_("Check every dossier against its journal") },
+  { "purge", command_purge, N_("Remove long-finished, synced dossiers from this workstation") },
   { "register", command_register, N_("Register this workstation with the server") },
   { "sync", command_sync, N_("Synchronise with the server") },
   { "backup", command_backup, N_("Save the whole profile to one file") },

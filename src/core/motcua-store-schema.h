@@ -198,4 +198,25 @@ static const char * const motcua_store_migrations[] = {
 
   "CREATE TABLE uploaded_blobs ("
   "  sha256 TEXT PRIMARY KEY) WITHOUT ROWID;",
+
+  /* 4: retention. A dossier returned (or refused, withdrawn, stopped) long ago whose
+   * every event the server has accepted may leave the workstation; the server keeps
+   * its journal. What stays is this summary, without personal data: no applicant,
+   * recipient or payload. */
+  "CREATE TABLE purged_dossiers ("
+  "  uid TEXT PRIMARY KEY,"
+  "  code TEXT NOT NULL,"
+  "  agency_code TEXT,"
+  "  procedure_code TEXT,"
+  "  procedure_name TEXT,"
+  "  channel INTEGER,"
+  "  status INTEGER,"
+  "  received_at TEXT,"
+  "  due_at TEXT,"
+  "  finished_at TEXT,"
+  "  event_count INTEGER,"
+  "  last_event_hash TEXT,"
+  "  last_server_seq INTEGER,"
+  "  purged_at TEXT NOT NULL);"
+  "CREATE INDEX purged_dossiers_code ON purged_dossiers (code);",
 };

@@ -3035,6 +3035,37 @@ yield_code (MotcuaStore *self, MotcuaEvent *event, JsonObject *payload, GError *
          && refold_dossier (self, uid, error);
 }
 
+/* A dossier purged under the retention rule is not brought back by a later event of
+ * the server's (a rating, a correction): its summary only follows the chain. */
+static gboolean
+follow_purged_dossier (MotcuaStore *self, MotcuaEvent *event, gboolean *purged, GError **error)
+{
+  sqlite3_stmt *stmt = prepare (self,
+    "UPDATE purged_dossiers SET event_count = ?2, last_event_hash = ?3, last_server_seq = ?4"
+    " WHERE uid = ?1 AND event_count < ?2", error);
+  sqlite3_stmt *exists;
+  int rc;
+
+  *purged = FALSE;
+  if (stmt == NULL)
+    return FALSE;
+  motcua_sqlite_bind_text (stmt, 1, event->dossier_uid);
+  sqlite3_bind_int64 (stmt, 2, event->seq);
+  motcua_sqlite_bind_text (stmt, 3, event->hash);
+  sqlite3_bind_int64 (stmt, 4, event->server_seq);
+  if (!step_done (self, stmt, error))
+    return FALSE;
+  if ((exists = prepare (self, "SELECT 1 FROM purged_dossiers WHERE uid = ?", error)) == NULL)
+    return FALSE;
+  motcua_sqlite_bind_text (exists, 1, event->dossier_uid);
+  rc = sqlite3_step (exists);
+  sqlite3_reset (exists);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    return fail (self, rc, error);
+  *purged = rc == SQLITE_ROW;
+  return TRUE;
+}
+
 static gboolean
 apply_feed_event (MotcuaStore *self, MotcuaEvent *event, guint *n_applied, GError **error)
 {
@@ -3066,6 +3097,15 @@ apply_feed_event (MotcuaStore *self, MotcuaEvent *event, guint *n_applied, GErro
 
   if (!find_dossier_by_uid (self, event->dossier_uid, &dossier, error))
     return FALSE;
+  if (dossier == NULL)
+    {
+      gboolean purged;
+
+      if (!follow_purged_dossier (self, event, &purged, error))
+        return FALSE;
+      if (purged)
+        return TRUE;
+    }
   if (dossier != NULL && event->seq <= (gint64) dossier->event_count)
     {
       /* Another workstation's event took a place one of ours holds: the server wins. */
@@ -3328,4 +3368,321 @@ motcua_store_list_blob_hashes (MotcuaStore *self, GError **error)
   if (!rows_done (self, stmt, rc, error))
     return NULL;
   return g_strv_builder_end (hashes);
+}
+
+/* ---- retention -------------------------------------------------------------------- */
+
+void
+motcua_purged_dossier_free (MotcuaPurgedDossier *purged)
+{
+  if (purged == NULL)
+    return;
+  g_free (purged->uid);
+  g_free (purged->code);
+  g_free (purged->agency_code);
+  g_free (purged->procedure_code);
+  g_free (purged->procedure_name);
+  g_free (purged->received_at);
+  g_free (purged->due_at);
+  g_free (purged->finished_at);
+  g_free (purged->last_event_hash);
+  g_free (purged->purged_at);
+  g_free (purged);
+}
+
+gint64
+motcua_store_get_retention_days (MotcuaStore *self, GError **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  g_autofree char *text = motcua_store_get_state (self, "retention.days", &local_error);
+  guint64 days;
+
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return -1;
+    }
+  if (text == NULL)
+    return MOTCUA_RETENTION_DEFAULT_DAYS;
+  if (!g_ascii_string_to_unsigned (text, 10, 1, G_MAXINT, &days, NULL))
+    {
+      g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_INVALID_INPUT,
+                   _("The retention period “%s” is not a number of days."), text);
+      return -1;
+    }
+  return (gint64) days;
+}
+
+typedef struct {
+  gint64  id;
+  char   *uid;
+} PurgeCandidate;
+
+static void
+purge_candidate_clear (gpointer data)
+{
+  PurgeCandidate *candidate = data;
+
+  g_free (candidate->uid);
+}
+
+/* Dossiers closed for the citizen (returned, refused, withdrawn, stopped) whose every
+ * event the server holds and that need no attention, closed before @older_than.
+ * "Result ready" is not enough: the citizen has not collected the result yet. */
+static gboolean
+find_purge_candidates (MotcuaStore *self, GDateTime *older_than, GArray *candidates, GError **error)
+{
+  sqlite3_stmt *stmt = prepare (self,
+    "SELECT d.id, d.uid, COALESCE (d.returned_at, d.finished_at) FROM dossiers d"
+    " WHERE d.status IN (3, 7, 8, 10) AND d.finished_at IS NOT NULL"
+    "   AND NOT EXISTS (SELECT 1 FROM events e WHERE e.dossier_uid = d.uid AND e.sync_state <> 1)"
+    "   AND NOT EXISTS (SELECT 1 FROM set_aside_events s WHERE s.dossier_uid = d.uid AND s.dismissed = 0)"
+    " ORDER BY d.id", error);
+  int rc;
+
+  if (stmt == NULL)
+    return FALSE;
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      const char *closed_text = (const char *) sqlite3_column_text (stmt, 2);
+      g_autoptr(GDateTime) closed = closed_text ? motcua_time_parse (closed_text, NULL) : NULL;
+      PurgeCandidate candidate;
+
+      /* A time that does not parse is kept: forgetting is the one thing not undone. */
+      if (closed == NULL || g_date_time_compare (closed, older_than) >= 0)
+        continue;
+      candidate.id = sqlite3_column_int64 (stmt, 0);
+      candidate.uid = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
+      g_array_append_val (candidates, candidate);
+    }
+  return rows_done (self, stmt, rc, error);
+}
+
+static gboolean
+run_with_id (MotcuaStore *self, const char *sql, gint64 id, GError **error)
+{
+  sqlite3_stmt *stmt = prepare (self, sql, error);
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, id);
+  return step_done (self, stmt, error);
+}
+
+static gboolean
+run_with_text (MotcuaStore *self, const char *sql, const char *text, GError **error)
+{
+  sqlite3_stmt *stmt = prepare (self, sql, error);
+
+  if (stmt == NULL)
+    return FALSE;
+  motcua_sqlite_bind_text (stmt, 1, text);
+  return step_done (self, stmt, error);
+}
+
+static gboolean
+purge_dossier (MotcuaStore *self, PurgeCandidate *candidate, const char *purged_at,
+               GHashTable *hashes, GError **error)
+{
+  sqlite3_stmt *stmt = prepare (self,
+    "INSERT INTO purged_dossiers (uid, code, agency_code, procedure_code, procedure_name, channel,"
+    " status, received_at, due_at, finished_at, event_count, last_event_hash, last_server_seq, purged_at)"
+    " SELECT uid, code, agency_code, procedure_code, procedure_name, channel, status, received_at,"
+    " due_at, finished_at, event_count, last_event_hash,"
+    " (SELECT max (server_seq) FROM events WHERE dossier_uid = d.uid), ?2"
+    " FROM dossiers d WHERE id = ?1", error);
+  int rc;
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, candidate->id);
+  motcua_sqlite_bind_text (stmt, 2, purged_at);
+  if (!step_done (self, stmt, error))
+    return FALSE;
+
+  if ((stmt = prepare (self, "SELECT sha256 FROM dossier_attachments WHERE dossier_id = ?", error)) == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, candidate->id);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    g_hash_table_add (hashes, g_strdup ((const char *) sqlite3_column_text (stmt, 0)));
+  if (!rows_done (self, stmt, rc, error))
+    return FALSE;
+
+  /* Events first: they refer to the dossier's uid. The tally triggers see the delete. */
+  return run_with_text (self, "DELETE FROM events WHERE dossier_uid = ?", candidate->uid, error)
+         && run_with_id (self, "DELETE FROM dossier_documents WHERE dossier_id = ?", candidate->id, error)
+         && run_with_id (self, "DELETE FROM dossier_attachments WHERE dossier_id = ?", candidate->id, error)
+         && run_with_id (self, "DELETE FROM dossiers WHERE id = ?", candidate->id, error)
+         && motcua_search_index_remove (self->search, candidate->id, error);
+}
+
+/* Forgets the rows of the attachments among @hashes no remaining dossier cites; they
+ * stay in @freed, whose files go once the transaction has committed. */
+static gboolean
+forget_unreferenced_blobs (MotcuaStore *self, GHashTable *hashes, GPtrArray *freed, GError **error)
+{
+  GHashTableIter iter;
+  gpointer key;
+
+  g_hash_table_iter_init (&iter, hashes);
+  while (g_hash_table_iter_next (&iter, &key, NULL))
+    {
+      sqlite3_stmt *stmt = prepare (self, "SELECT EXISTS (SELECT 1 FROM dossier_attachments WHERE sha256 = ?)", error);
+      gboolean cited;
+      int rc;
+
+      if (stmt == NULL)
+        return FALSE;
+      motcua_sqlite_bind_text (stmt, 1, key);
+      rc = sqlite3_step (stmt);
+      cited = rc == SQLITE_ROW && sqlite3_column_int (stmt, 0) != 0;
+      sqlite3_reset (stmt);
+      if (rc != SQLITE_ROW)
+        return fail (self, rc, error);
+      if (cited)
+        continue;
+      if (!run_with_text (self, "DELETE FROM attachments WHERE sha256 = ?", key, error)
+          || !run_with_text (self, "DELETE FROM uploaded_blobs WHERE sha256 = ?", key, error))
+        return FALSE;
+      g_ptr_array_add (freed, g_strdup (key));
+    }
+  return TRUE;
+}
+
+static void
+delete_blob_files (MotcuaStore *self, GPtrArray *freed)
+{
+  for (guint i = 0; i < freed->len; i++)
+    {
+      const char *sha256 = g_ptr_array_index (freed, i);
+      sqlite3_stmt *stmt = prepare (self, "SELECT 1 FROM attachments WHERE sha256 = ?", NULL);
+      g_autofree char *path = NULL;
+      gboolean cited;
+
+      /* Another process may have attached the same file again meanwhile. */
+      if (stmt == NULL)
+        continue;
+      motcua_sqlite_bind_text (stmt, 1, sha256);
+      cited = sqlite3_step (stmt) != SQLITE_DONE;
+      sqlite3_reset (stmt);
+      if (cited)
+        continue;
+      path = motcua_store_get_blob_path (self, sha256);
+      if (g_unlink (path) != 0 && errno != ENOENT)
+        g_warning ("Could not delete the attachment file %s: %s", path, g_strerror (errno));
+    }
+}
+
+gboolean
+motcua_store_purge_finished_full (MotcuaStore *self, GDateTime *older_than, gboolean dry_run,
+                                  guint *n_purged, guint *n_blobs_freed, GError **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  g_autofree char *server = NULL;
+  g_autofree char *purged_at = NULL;
+  g_autoptr(GArray) candidates = g_array_new (FALSE, FALSE, sizeof (PurgeCandidate));
+  g_autoptr(GHashTable) hashes = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr(GPtrArray) freed = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GDateTime) now = NULL;
+
+  g_return_val_if_fail (MOTCUA_IS_STORE (self), FALSE);
+  g_return_val_if_fail (older_than != NULL, FALSE);
+  g_return_val_if_fail (self->transaction_depth == 0, FALSE);
+
+  if (n_purged != NULL)
+    *n_purged = 0;
+  if (n_blobs_freed != NULL)
+    *n_blobs_freed = 0;
+  g_array_set_clear_func (candidates, purge_candidate_clear);
+
+  server = motcua_store_get_state (self, "sync.server_url", &local_error);
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+  if (server == NULL)
+    {
+      g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_REFUSED,
+                   _("This workstation is not registered with a server. Purging is only for workstations "
+                     "whose server keeps the journal: here the workstation's copy is the only one."));
+      return FALSE;
+    }
+
+  now = motcua_time_now (NULL);
+  purged_at = motcua_time_format (now);
+  if (!motcua_store_begin (self, error))
+    return FALSE;
+  if (!find_purge_candidates (self, older_than, candidates, error))
+    goto failed;
+  for (guint i = 0; i < candidates->len; i++)
+    if (!purge_dossier (self, &g_array_index (candidates, PurgeCandidate, i), purged_at, hashes, error))
+      goto failed;
+  if (!forget_unreferenced_blobs (self, hashes, freed, error))
+    goto failed;
+
+  if (dry_run)
+    motcua_store_rollback (self);
+  else if (!motcua_store_commit (self, error))
+    return FALSE;
+  else
+    delete_blob_files (self, freed);   /* after the commit: at worst an orphan file */
+
+  if (n_purged != NULL)
+    *n_purged = candidates->len;
+  if (n_blobs_freed != NULL)
+    *n_blobs_freed = freed->len;
+  return TRUE;
+
+failed:
+  motcua_store_rollback (self);
+  return FALSE;
+}
+
+gboolean
+motcua_store_purge_finished (MotcuaStore *self, GDateTime *older_than, gboolean dry_run,
+                             guint *n_purged, GError **error)
+{
+  return motcua_store_purge_finished_full (self, older_than, dry_run, n_purged, NULL, error);
+}
+
+MotcuaPurgedDossier *
+motcua_store_get_purged_dossier (MotcuaStore *self, const char *code, GError **error)
+{
+  sqlite3_stmt *stmt = prepare (self,
+    "SELECT uid, code, agency_code, procedure_code, procedure_name, channel, status, received_at,"
+    " due_at, finished_at, event_count, last_event_hash, last_server_seq, purged_at"
+    " FROM purged_dossiers WHERE code = ? ORDER BY purged_at DESC LIMIT 1", error);
+  g_autoptr(MotcuaPurgedDossier) purged = NULL;
+  int rc;
+
+  if (stmt == NULL)
+    return NULL;
+  motcua_sqlite_bind_text (stmt, 1, code);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    {
+      purged = g_new0 (MotcuaPurgedDossier, 1);
+      purged->uid = motcua_sqlite_column_text (stmt, 0);
+      purged->code = motcua_sqlite_column_text (stmt, 1);
+      purged->agency_code = motcua_sqlite_column_text (stmt, 2);
+      purged->procedure_code = motcua_sqlite_column_text (stmt, 3);
+      purged->procedure_name = motcua_sqlite_column_text (stmt, 4);
+      purged->channel = sqlite3_column_int (stmt, 5);
+      purged->status = sqlite3_column_int (stmt, 6);
+      purged->received_at = motcua_sqlite_column_text (stmt, 7);
+      purged->due_at = motcua_sqlite_column_text (stmt, 8);
+      purged->finished_at = motcua_sqlite_column_text (stmt, 9);
+      purged->event_count = sqlite3_column_int64 (stmt, 10);
+      purged->last_event_hash = motcua_sqlite_column_text (stmt, 11);
+      purged->last_server_seq = sqlite3_column_int64 (stmt, 12);
+      purged->purged_at = motcua_sqlite_column_text (stmt, 13);
+    }
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    {
+      fail (self, rc, error);
+      return NULL;
+    }
+  return g_steal_pointer (&purged);
 }

@@ -17,7 +17,7 @@
 
 G_BEGIN_DECLS
 
-#define MOTCUA_STORE_SCHEMA_VERSION 3
+#define MOTCUA_STORE_SCHEMA_VERSION 4
 
 typedef struct {
   char   *code;
@@ -367,6 +367,59 @@ gboolean        motcua_store_forget_uploaded_blobs (MotcuaStore   *self,
                                                 GError           **error);
 /* The hash of every attachment any dossier cites. */
 GStrv           motcua_store_list_blob_hashes  (MotcuaStore       *self,
+                                                GError           **error);
+
+/* ---- retention (see docs/journal.md) ------------------------------------------------- */
+
+/* Days a finished dossier stays on the workstation when "retention.days" is unset. */
+#define MOTCUA_RETENTION_DEFAULT_DAYS 365
+
+/* What a purged dossier leaves behind: its journal summary, no personal data. */
+typedef struct {
+  char   *uid;
+  char   *code;
+  char   *agency_code;
+  char   *procedure_code;
+  char   *procedure_name;
+  int     channel;
+  int     status;
+  char   *received_at;
+  char   *due_at;
+  char   *finished_at;
+  gint64  event_count;
+  char   *last_event_hash;
+  gint64  last_server_seq;
+  char   *purged_at;
+} MotcuaPurgedDossier;
+
+void            motcua_purged_dossier_free     (MotcuaPurgedDossier *purged);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (MotcuaPurgedDossier, motcua_purged_dossier_free)
+
+/* "retention.days", else MOTCUA_RETENTION_DEFAULT_DAYS; -1 on error. */
+gint64          motcua_store_get_retention_days (MotcuaStore      *self,
+                                                GError           **error);
+/* Forgets, in one transaction, every dossier returned to the citizen (or refused,
+ * withdrawn, stopped) before @older_than whose events the server has all accepted
+ * and which has no undismissed set-aside event: its summary goes to purged_dossiers,
+ * its row, documents, attachments, events and search entry go. Attachment files no
+ * remaining dossier cites are deleted after the commit. Only for a workstation
+ * registered with a server (which keeps the journal): otherwise MOTCUA_ERROR_REFUSED.
+ * @dry_run counts and changes nothing. Must not be called inside a transaction. */
+gboolean        motcua_store_purge_finished    (MotcuaStore       *self,
+                                                GDateTime         *older_than,
+                                                gboolean           dry_run,
+                                                guint             *n_purged,
+                                                GError           **error);
+/* The same, also telling how many attachment files were (or would be) freed. */
+gboolean        motcua_store_purge_finished_full (MotcuaStore     *self,
+                                                GDateTime         *older_than,
+                                                gboolean           dry_run,
+                                                guint             *n_purged,
+                                                guint             *n_blobs_freed,
+                                                GError           **error);
+/* The summary of a purged dossier by code; NULL without error when there is none. */
+MotcuaPurgedDossier *motcua_store_get_purged_dossier (MotcuaStore *self,
+                                                const char        *code,
                                                 GError           **error);
 
 /* Re-folds every dossier from the journal and compares with the cached rows; the
