@@ -234,26 +234,19 @@ gzip_size (JsonNode *node,
   return g_bytes_get_size (gz);
 }
 
-/* One batch (push) or page (feed) of events [@from, @to). */
+/* One push batch of events [@from, @to). */
 static JsonNode *
 events_document (GPtrArray *events,
                  guint      from,
-                 guint      to,
-                 gboolean   as_feed)
+                 guint      to)
 {
   JsonNode *node = json_node_new (JSON_NODE_OBJECT);
   JsonObject *object = json_object_new ();
   JsonArray *array = json_array_new ();
 
   for (guint i = from; i < to; i++)
-    json_array_add_element (array, motcua_protocol_event_to_json (g_ptr_array_index (events, i),
-                                                                  as_feed ? i + 1 : 0));
+    json_array_add_element (array, motcua_protocol_event_to_json (g_ptr_array_index (events, i), 0));
   json_object_set_array_member (object, "events", array);
-  if (as_feed)
-    {
-      json_object_set_int_member (object, "next", to);
-      json_object_set_boolean_member (object, "more", to < events->len);
-    }
   json_node_take_object (node, object);
   return node;
 }
@@ -296,7 +289,7 @@ floor_measure (MotcuaStore *store)
   for (guint from = 0; from < outbox->len; from += MOTCUA_PROTOCOL_MAX_BATCH)
     {
       guint to = MIN (outbox->len, from + MOTCUA_PROTOCOL_MAX_BATCH);
-      g_autoptr(JsonNode) batch = events_document (outbox, from, to, FALSE);
+      g_autoptr(JsonNode) batch = events_document (outbox, from, to);
       g_autoptr(JsonNode) answer = answer_document (outbox, from, to);
 
       floor.push_gzip += gzip_size (batch, &floor.push_json);

@@ -3197,6 +3197,24 @@ motcua_store_count_attention (MotcuaStore *self, GError **error)
                             "  UNION SELECT dossier_uid FROM set_aside_events WHERE dismissed = 0)", error);
 }
 
+gboolean
+motcua_store_dossier_needs_attention (MotcuaStore *self, const char *dossier_uid)
+{
+  sqlite3_stmt *stmt = prepare (self,
+                                "SELECT EXISTS (SELECT 1 FROM events WHERE dossier_uid = ?1 AND sync_state = 2)"
+                                "    OR EXISTS (SELECT 1 FROM set_aside_events WHERE dossier_uid = ?1 AND dismissed = 0)",
+                                NULL);
+  gboolean needs = FALSE;
+
+  if (stmt == NULL)
+    return FALSE;
+  motcua_sqlite_bind_text (stmt, 1, dossier_uid);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    needs = sqlite3_column_int (stmt, 0) != 0;
+  sqlite3_reset (stmt);
+  return needs;
+}
+
 gint64
 motcua_store_count_set_aside (MotcuaStore *self, GError **error)
 {

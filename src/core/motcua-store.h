@@ -317,6 +317,10 @@ gint64          motcua_store_count_pending     (MotcuaStore       *self,
 /* Dossiers with a rejected event or an undismissed set-aside event. */
 gint64          motcua_store_count_attention   (MotcuaStore       *self,
                                                 GError           **error);
+/* Whether this one dossier has a rejected or an undismissed set-aside event (the
+ * editor asks for each dossier it shows; counting every dossier would be wasted). */
+gboolean        motcua_store_dossier_needs_attention (MotcuaStore *self,
+                                                      const char  *dossier_uid);
 /* Every set-aside event, dismissed or not (for reports and checks). */
 gint64          motcua_store_count_set_aside   (MotcuaStore       *self,
                                                 GError           **error);

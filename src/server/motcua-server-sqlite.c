@@ -213,6 +213,18 @@ now_text (void)
 
 /* ---- agencies ---------------------------------------------------------------- */
 
+/* A row of "SELECT code, name, address FROM agencies". */
+static MotcuaServerAgency *
+agency_from_row (sqlite3_stmt *stmt)
+{
+  MotcuaServerAgency *agency = g_new0 (MotcuaServerAgency, 1);
+
+  agency->code = motcua_sqlite_column_text (stmt, 0);
+  agency->name = motcua_sqlite_column_text (stmt, 1);
+  agency->address = motcua_sqlite_column_text (stmt, 2);
+  return agency;
+}
+
 static MotcuaServerAgency *
 sqlite_get_agency (MotcuaServerStorage *storage, const char *code, GError **error)
 {
@@ -224,12 +236,7 @@ sqlite_get_agency (MotcuaServerStorage *storage, const char *code, GError **erro
     return NULL;
   motcua_sqlite_bind_text (stmt, 1, code);
   if (step_one (self, stmt, error) == SQLITE_ROW)
-    {
-      agency = g_new0 (MotcuaServerAgency, 1);
-      agency->code = motcua_sqlite_column_text (stmt, 0);
-      agency->name = motcua_sqlite_column_text (stmt, 1);
-      agency->address = motcua_sqlite_column_text (stmt, 2);
-    }
+    agency = agency_from_row (stmt);
   sqlite3_reset (stmt);
   return agency;
 }
@@ -290,12 +297,7 @@ sqlite_list_agencies (MotcuaServerStorage *storage, GError **error)
   agencies = g_ptr_array_new_with_free_func ((GDestroyNotify) motcua_server_agency_free);
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
-      MotcuaServerAgency *agency = g_new0 (MotcuaServerAgency, 1);
-
-      agency->code = motcua_sqlite_column_text (stmt, 0);
-      agency->name = motcua_sqlite_column_text (stmt, 1);
-      agency->address = motcua_sqlite_column_text (stmt, 2);
-      g_ptr_array_add (agencies, agency);
+      g_ptr_array_add (agencies, agency_from_row (stmt));
     }
   sqlite3_reset (stmt);
   if (rc != SQLITE_DONE)

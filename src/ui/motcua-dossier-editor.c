@@ -783,21 +783,6 @@ set_aside_row_new (const MotcuaEvent *event, GHashTable *users)
   return row;
 }
 
-static gboolean
-needs_attention (MotcuaDossierEditor *self)
-{
-  g_autoptr(GPtrArray) items = motcua_store_list_attention (self->store, NULL);
-
-  for (guint i = 0; items != NULL && i < items->len; i++)
-    {
-      MotcuaAttentionItem *item = g_ptr_array_index (items, i);
-
-      if (g_strcmp0 (item->dossier_uid, motcua_dossier_get_uid (self->dossier)) == 0)
-        return TRUE;
-    }
-  return FALSE;
-}
-
 static void
 dismiss_attention (MotcuaDossierEditor *self)
 {
@@ -842,7 +827,7 @@ append_sync_rows (MotcuaDossierEditor *self, GHashTable *users)
       gtk_widget_set_name (row, name);
       gtk_list_box_append (self->journal_list, row);
     }
-  if (needs_attention (self))
+  if (motcua_store_dossier_needs_attention (self->store, motcua_dossier_get_uid (self->dossier)))
     gtk_list_box_append (self->journal_list, dismiss_row_new (self));
 }
 
