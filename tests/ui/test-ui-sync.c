@@ -262,6 +262,75 @@ test_conflict_is_shown (Fixture *f, gconstpointer data)
   g_assert_null (find_button_labelled (GTK_WIDGET (editor), _("_Mark as Seen")));
 }
 
+typedef struct {
+  MotcuaStore *store;
+  const char  *sha256;
+} BlobWait;
+
+static gboolean
+blob_is_known (gpointer data)
+{
+  BlobWait *wait = data;
+  g_autofree char *sql = g_strdup_printf ("SELECT count(*) FROM attachments WHERE sha256 = '%s'", wait->sha256);
+
+  return motcua_test_store_int (wait->store, sql) == 1;
+}
+
+static gboolean
+blob_is_local (gpointer data)
+{
+  BlobWait *wait = data;
+  g_autofree char *path = motcua_store_get_blob_path (wait->store, wait->sha256);
+
+  return g_file_test (path, G_FILE_TEST_EXISTS);
+}
+
+/* Before an offline trip: another workstation's scan, known only by its hash after a
+ * sync, is on this machine once the menu's "download all attachments" has run. */
+static void
+test_fetch_attachments_for_offline_work (Fixture *f, gconstpointer data)
+{
+  g_autofree char *other = g_build_filename (f->dir, "other.db", NULL);
+  g_autofree char *scan = g_build_filename (f->dir, "scan.pdf", NULL);
+  g_autofree char *enrolment = NULL;
+  g_autofree char *sha256 = NULL;
+  g_autoptr(GChecksum) checksum = g_checksum_new (G_CHECKSUM_SHA256);
+  static const char bytes[] = "%PDF-1.4 ban chup CCCD cua nguoi nop ho so";
+  BlobWait wait = { f->store, NULL };
+
+  g_assert_true (wait_until (shows_synced, f, 60000));
+  motcua_test_write_file (scan, bytes, sizeof bytes - 1);
+  g_checksum_update (checksum, (const guchar *) bytes, sizeof bytes - 1);
+  sha256 = g_strdup (g_checksum_get_string (checksum));
+  wait.sha256 = sha256;
+
+  run_cli_on (other, "init", (const char *[]) { "init", "--demo", "--agency-code", MOTCUA_TEST_AGENCY, NULL });
+  enrolment = motcua_test_server_enrolment_code (f->server, MOTCUA_TEST_AGENCY);
+  run_cli_on (other, "register", (const char *[]) { "register", "--server", motcua_test_server_get_url (f->server),
+                                                    "--code", enrolment, NULL });
+  run_cli_on (other, "sync", (const char *[]) { "sync", NULL });
+  run_cli_on (other, "receive", (const char *[]) { "receive", "--procedure", "1.001193", "--applicant-name",
+                                                   "Vàng Thị Dợ", "--documents", "all", "--attach", scan, NULL });
+  run_cli_on (other, "sync", (const char *[]) { "sync", NULL });
+
+  /* The window pulls the dossier: its attachment is known, its bytes are not here. */
+  gtk_widget_activate_action (GTK_WIDGET (f->window), "win.sync", NULL);
+  g_assert_true (wait_until (blob_is_known, &wait, 30000));
+  g_assert_true (wait_until (shows_synced, f, 30000));
+  g_assert_false (blob_is_local (&wait));
+
+  gtk_widget_activate_action (GTK_WIDGET (f->window), "win.fetch-attachments", NULL);
+  g_assert_true (wait_until (blob_is_local, &wait, 30000));
+  {
+    g_autofree char *path = motcua_store_get_blob_path (f->store, sha256);
+    g_autofree char *contents = NULL;
+    gsize length = 0;
+
+    g_assert_true (g_file_get_contents (path, &contents, &length, NULL));
+    g_assert_cmpmem (contents, length, bytes, sizeof bytes - 1);
+  }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -282,5 +351,7 @@ main (int argc, char **argv)
               test_indicator_follows_the_server, fixture_tear_down);
   g_test_add ("/ui/sync/conflict-is-shown", Fixture, NULL, fixture_set_up,
               test_conflict_is_shown, fixture_tear_down);
+  g_test_add ("/ui/sync/fetch-attachments-for-offline-work", Fixture, NULL, fixture_set_up,
+              test_fetch_attachments_for_offline_work, fixture_tear_down);
   return g_test_run ();
 }
