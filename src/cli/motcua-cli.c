@@ -15,21 +15,12 @@
 #include "motcua-time.h"
 #include "motcua-cli.h"
 
-#define EXIT_USAGE 2
-
-typedef struct {
-  char     *db_path;
-  gboolean  json;
-  char    **args;    /* the command and its own arguments */
-  int       n_args;
-} Cli;
-
-typedef int (*CommandFunc) (Cli *cli, int argc, char **argv);
+#include "motcua-cli-private.h"
 
 /* ---- output --------------------------------------------------------------- */
 
-static void
-print_json (JsonNode *node)
+void
+motcua_cli_print_json (JsonNode *node)
 {
   g_autoptr(JsonGenerator) generator = json_generator_new ();
   g_autofree char *text = NULL;
@@ -41,8 +32,8 @@ print_json (JsonNode *node)
 }
 
 /* {"key": value} for commands whose whole answer is one number or word. */
-static void
-print_json_member (const char *name, const char *text, gint64 number)
+void
+motcua_cli_print_json_member (const char *name, const char *text, gint64 number)
 {
   g_autoptr(JsonNode) node = json_node_new (JSON_NODE_OBJECT);
   g_autoptr(JsonObject) object = json_object_new ();
@@ -52,11 +43,11 @@ print_json_member (const char *name, const char *text, gint64 number)
   else
     json_object_set_int_member (object, name, number);
   json_node_set_object (node, object);
-  print_json (node);
+  motcua_cli_print_json (node);
 }
 
-static int
-report_error (Cli *cli, const GError *error)
+int
+motcua_cli_report_error (Cli *cli, const GError *error)
 {
   if (cli->json)
     {
@@ -81,8 +72,8 @@ report_error (Cli *cli, const GError *error)
   return EXIT_FAILURE;
 }
 
-static int
-usage_error (const char *message)
+int
+motcua_cli_usage_error (const char *message)
 {
   g_printerr ("%s\n", message);
   g_printerr (_("Run “motcua --help” for the list of commands.\n"));
@@ -90,8 +81,8 @@ usage_error (const char *message)
 }
 
 /* Parses the options of one command; --help prints and exits 0 through GOption. */
-static gboolean
-parse_options (const char *command, const char *parameters, const char *summary,
+gboolean
+motcua_cli_parse_options (const char *command, const char *parameters, const char *summary,
                GOptionEntry *entries, int *argc, char ***argv, int *status)
 {
   g_autoptr(GOptionContext) context = g_option_context_new (parameters);
@@ -104,22 +95,22 @@ parse_options (const char *command, const char *parameters, const char *summary,
   g_set_prgname (title);
   if (!g_option_context_parse (context, argc, argv, &error))
     {
-      *status = usage_error (error->message);
+      *status = motcua_cli_usage_error (error->message);
       return FALSE;
     }
   return TRUE;
 }
 
-static MotcuaStore *
-open_store (Cli *cli, GError **error)
+MotcuaStore *
+motcua_cli_open_store (Cli *cli, GError **error)
 {
   g_autofree char *path = cli->db_path ? g_strdup (cli->db_path) : motcua_store_default_path ();
 
   return motcua_store_open (path, error);
 }
 
-static char *
-format_local (const char *iso)
+char *
+motcua_cli_format_local (const char *iso)
 {
   g_autoptr(GDateTime) time = motcua_time_parse (iso, NULL);
 
@@ -129,8 +120,8 @@ format_local (const char *iso)
 }
 
 /* printf pads bytes; Vietnamese needs padding by characters. */
-static void
-print_padded (const char *text, glong width)
+void
+motcua_cli_print_padded (const char *text, glong width)
 {
   glong length = g_utf8_strlen (text ? text : "", -1);
 
@@ -140,12 +131,12 @@ print_padded (const char *text, glong width)
 static void
 print_dossier_line (MotcuaDossier *dossier)
 {
-  g_autofree char *due = format_local (motcua_dossier_get_due_at (dossier));
+  g_autofree char *due = motcua_cli_format_local (motcua_dossier_get_due_at (dossier));
 
-  print_padded (motcua_dossier_get_code (dossier), 26);
-  print_padded (motcua_dossier_get_applicant_name (dossier), 24);
-  print_padded (motcua_status_label (motcua_dossier_get_status (dossier)), 36);
-  print_padded (due, 16);
+  motcua_cli_print_padded (motcua_dossier_get_code (dossier), 26);
+  motcua_cli_print_padded (motcua_dossier_get_applicant_name (dossier), 24);
+  motcua_cli_print_padded (motcua_status_label (motcua_dossier_get_status (dossier)), 36);
+  motcua_cli_print_padded (due, 16);
   g_print ("%s\n", motcua_dossier_get_procedure_name (dossier));
 }
 
@@ -176,10 +167,10 @@ command_init (Cli *cli, int argc, char **argv)
   MotcuaAgency agency = { 0 };
   int status;
 
-  if (!parse_options ("init", "", _("Set up this workstation's database."), entries, &argc, &argv, &status))
+  if (!motcua_cli_parse_options ("init", "", _("Set up this workstation's database."), entries, &argc, &argv, &status))
     return status;
-  if ((store = open_store (cli, &error)) == NULL)
-    return report_error (cli, error);
+  if ((store = motcua_cli_open_store (cli, &error)) == NULL)
+    return motcua_cli_report_error (cli, error);
 
   agency.code = agency_code ? agency_code : (char *) "000.17.22.H56";
   agency.name = agency_name ? agency_name : (char *) (demo ? "Ủy ban nhân dân xã Quảng Phú" : _("One-stop office"));
@@ -187,12 +178,12 @@ command_init (Cli *cli, int argc, char **argv)
   if (!motcua_store_set_agency (store, &agency, &error)
       || !ensure_user (store, "admin", _("Administrator"), MOTCUA_ROLE_ADMIN, &error)
       || (demo && !motcua_demo_setup (store, &error)))
-    return report_error (cli, error);
+    return motcua_cli_report_error (cli, error);
   if (!demo)
     {
       g_autofree char *current = motcua_store_get_state (store, "current_user", NULL);
       if (current == NULL && !motcua_store_set_state (store, "current_user", "admin", &error))
-        return report_error (cli, error);
+        return motcua_cli_report_error (cli, error);
     }
 
   if (cli->json)
@@ -204,7 +195,7 @@ command_init (Cli *cli, int argc, char **argv)
       json_object_set_string_member (object, "agency_code", agency.code);
       json_object_set_string_member (object, "agency_name", agency.name);
       json_node_set_object (node, object);
-      print_json (node);
+      motcua_cli_print_json (node);
     }
   else
     g_print (_("The database %s is ready for %s (%s).\n"), motcua_store_get_path (store), agency.name, agency.code);
@@ -225,13 +216,13 @@ catalog_import (Cli *cli, MotcuaStore *store, const char *file)
     {
       g_autoptr(GError) wrapped = g_error_new (MOTCUA_ERROR, MOTCUA_ERROR_IO,
                                                _("Cannot read the catalog file %s."), file);
-      return report_error (cli, wrapped);
+      return motcua_cli_report_error (cli, wrapped);
     }
   if ((procedures = motcua_catalog_parse (contents, length, &error)) == NULL
       || !motcua_store_import_catalog (store, procedures, &error))
-    return report_error (cli, error);
+    return motcua_cli_report_error (cli, error);
   if (cli->json)
-    print_json_member ("imported", NULL, procedures->len);
+    motcua_cli_print_json_member ("imported", NULL, procedures->len);
   else
     g_print (g_dngettext (GETTEXT_PACKAGE, "Imported %u procedure.\n", "Imported %u procedures.\n",
                           procedures->len), procedures->len);
@@ -246,16 +237,16 @@ catalog_export (Cli *cli, MotcuaStore *store, const char *file)
   g_autofree char *text = NULL;
 
   if (procedures == NULL)
-    return report_error (cli, error);
+    return motcua_cli_report_error (cli, error);
   text = motcua_catalog_to_json (procedures);
   if (!g_file_set_contents (file, text, -1, &error))
     {
       g_autoptr(GError) wrapped = g_error_new (MOTCUA_ERROR, MOTCUA_ERROR_IO,
                                                _("Cannot write the catalog to %s: %s"), file, error->message);
-      return report_error (cli, wrapped);
+      return motcua_cli_report_error (cli, wrapped);
     }
   if (cli->json)
-    print_json_member ("exported", NULL, procedures->len);
+    motcua_cli_print_json_member ("exported", NULL, procedures->len);
   else
     g_print (g_dngettext (GETTEXT_PACKAGE, "Exported %u procedure to %s.\n", "Exported %u procedures to %s.\n",
                           procedures->len), procedures->len, file);
@@ -269,7 +260,7 @@ catalog_list (Cli *cli, MotcuaStore *store, const char *search)
   g_autoptr(GPtrArray) procedures = motcua_store_list_procedures (store, search, &error);
 
   if (procedures == NULL)
-    return report_error (cli, error);
+    return motcua_cli_report_error (cli, error);
   if (cli->json)
     {
       g_autoptr(JsonNode) node = json_node_new (JSON_NODE_ARRAY);
@@ -278,7 +269,7 @@ catalog_list (Cli *cli, MotcuaStore *store, const char *search)
       for (guint i = 0; i < procedures->len; i++)
         json_array_add_element (array, motcua_procedure_to_json (g_ptr_array_index (procedures, i)));
       json_node_set_array (node, array);
-      print_json (node);
+      motcua_cli_print_json (node);
       return EXIT_SUCCESS;
     }
   for (guint i = 0; i < procedures->len; i++)
@@ -303,13 +294,13 @@ command_catalog (Cli *cli, int argc, char **argv)
   g_autoptr(GError) error = NULL;
   int status;
 
-  if (!parse_options ("catalog", "import FILE | export FILE | list", _("Manage the procedure catalog."),
+  if (!motcua_cli_parse_options ("catalog", "import FILE | export FILE | list", _("Manage the procedure catalog."),
                       entries, &argc, &argv, &status))
     return status;
   if (argc < 2)
-    return usage_error (_("Say what to do with the catalog: import FILE, export FILE or list."));
-  if ((store = open_store (cli, &error)) == NULL)
-    return report_error (cli, error);
+    return motcua_cli_usage_error (_("Say what to do with the catalog: import FILE, export FILE or list."));
+  if ((store = motcua_cli_open_store (cli, &error)) == NULL)
+    return motcua_cli_report_error (cli, error);
 
   if (g_str_equal (argv[1], "import") && argc == 3)
     return catalog_import (cli, store, argv[2]);
@@ -317,7 +308,7 @@ command_catalog (Cli *cli, int argc, char **argv)
     return catalog_export (cli, store, argv[2]);
   if (g_str_equal (argv[1], "list") && argc == 2)
     return catalog_list (cli, store, search);
-  return usage_error (_("Say what to do with the catalog: import FILE, export FILE or list."));
+  return motcua_cli_usage_error (_("Say what to do with the catalog: import FILE, export FILE or list."));
 }
 
 /* ---- demo-data ------------------------------------------------------------- */
@@ -336,15 +327,15 @@ command_demo_data (Cli *cli, int argc, char **argv)
   g_autoptr(GError) error = NULL;
   int status;
 
-  if (!parse_options ("demo-data", "", _("Generate realistic invented dossiers."), entries, &argc, &argv, &status))
+  if (!motcua_cli_parse_options ("demo-data", "", _("Generate realistic invented dossiers."), entries, &argc, &argv, &status))
     return status;
   if (n_dossiers < 0 || n_dossiers > 10000000)
-    return usage_error (_("The number of dossiers must be between 0 and 10,000,000."));
-  if ((store = open_store (cli, &error)) == NULL
+    return motcua_cli_usage_error (_("The number of dossiers must be between 0 and 10,000,000."));
+  if ((store = motcua_cli_open_store (cli, &error)) == NULL
       || !motcua_demo_generate (store, n_dossiers, seed, &error))
-    return report_error (cli, error);
+    return motcua_cli_report_error (cli, error);
   if (cli->json)
-    print_json_member ("generated", NULL, n_dossiers);
+    motcua_cli_print_json_member ("generated", NULL, n_dossiers);
   else
     g_print (g_dngettext (GETTEXT_PACKAGE, "Generated %d dossier.\n", "Generated %d dossiers.\n", n_dossiers),
              n_dossiers);
@@ -416,11 +407,11 @@ print_dossier (Cli *cli, MotcuaDossier *dossier)
   if (cli->json)
     {
       g_autoptr(JsonNode) node = motcua_dossier_to_json (dossier);
-      print_json (node);
+      motcua_cli_print_json (node);
     }
   else
     {
-      g_autofree char *due = format_local (motcua_dossier_get_due_at (dossier));
+      g_autofree char *due = motcua_cli_format_local (motcua_dossier_get_due_at (dossier));
 
       g_print (_("Dossier %s — %s\n"), motcua_dossier_get_code (dossier),
                motcua_status_label (motcua_dossier_get_status (dossier)));
@@ -463,24 +454,24 @@ command_receive (Cli *cli, int argc, char **argv)
   MotcuaReceiveRequest request = { 0 };
   int status;
 
-  if (!parse_options ("receive", "", _("Receive a dossier at the counter."), entries, &argc, &argv, &status))
+  if (!motcua_cli_parse_options ("receive", "", _("Receive a dossier at the counter."), entries, &argc, &argv, &status))
     return status;
   if (procedure == NULL || name == NULL)
-    return usage_error (_("Receiving needs --procedure and --applicant-name."));
+    return motcua_cli_usage_error (_("Receiving needs --procedure and --applicant-name."));
   if (channel != NULL && !motcua_channel_from_string (channel, &request.channel))
-    return usage_error (_("The channel must be in-person, online or post."));
+    return motcua_cli_usage_error (_("The channel must be in-person, online or post."));
   if (incomplete != NULL && g_str_equal (incomplete, "request-supplement"))
     request.on_incomplete = MOTCUA_INCOMPLETE_REQUEST_SUPPLEMENT;
   else if (incomplete != NULL && g_str_equal (incomplete, "refuse"))
     request.on_incomplete = MOTCUA_INCOMPLETE_REFUSE;
   else if (incomplete != NULL)
-    return usage_error (_("--incomplete must be request-supplement or refuse."));
+    return motcua_cli_usage_error (_("--incomplete must be request-supplement or refuse."));
 
-  if ((store = open_store (cli, &error)) == NULL)
-    return report_error (cli, error);
+  if ((store = motcua_cli_open_store (cli, &error)) == NULL)
+    return motcua_cli_report_error (cli, error);
   provided = resolve_documents (store, procedure, documents, &error);
   if (error != NULL)
-    return report_error (cli, error);
+    return motcua_cli_report_error (cli, error);
 
   request.procedure_code = procedure;
   request.applicant_name = name;
@@ -494,7 +485,7 @@ command_receive (Cli *cli, int argc, char **argv)
   request.reason = reason;
   request.actor = actor;
   if ((dossier = motcua_store_receive (store, &request, &error)) == NULL)
-    return report_error (cli, error);
+    return motcua_cli_report_error (cli, error);
   print_dossier (cli, dossier);
   return EXIT_SUCCESS;
 }
@@ -519,25 +510,25 @@ command_list (Cli *cli, int argc, char **argv)
   MotcuaDossierQuery query = { 0 };
   int status;
 
-  if (!parse_options ("list", "", _("List dossiers, most urgent first."), entries, &argc, &argv, &status))
+  if (!motcua_cli_parse_options ("list", "", _("List dossiers, most urgent first."), entries, &argc, &argv, &status))
     return status;
   if (status_filter < 0 || status_filter > 10)
-    return usage_error (_("The status must be a number from 1 to 10."));
+    return motcua_cli_usage_error (_("The status must be a number from 1 to 10."));
   if (limit < 1 || limit > 100000)
-    return usage_error (_("The limit must be between 1 and 100,000."));
+    return motcua_cli_usage_error (_("The limit must be between 1 and 100,000."));
   if (due != NULL && g_str_equal (due, "today"))
     query.due = MOTCUA_DUE_TODAY;
   else if (due != NULL && g_str_equal (due, "overdue"))
     query.due = MOTCUA_DUE_OVERDUE;
   else if (due != NULL)
-    return usage_error (_("--due must be today or overdue."));
+    return motcua_cli_usage_error (_("--due must be today or overdue."));
   query.status = status_filter;
   query.search = search;
   query.limit = limit;
 
-  if ((store = open_store (cli, &error)) == NULL
+  if ((store = motcua_cli_open_store (cli, &error)) == NULL
       || (dossiers = motcua_store_list_dossiers (store, &query, &error)) == NULL)
-    return report_error (cli, error);
+    return motcua_cli_report_error (cli, error);
 
   if (cli->json)
     {
@@ -547,7 +538,7 @@ command_list (Cli *cli, int argc, char **argv)
       for (guint i = 0; i < dossiers->len; i++)
         json_array_add_element (array, motcua_dossier_to_json (g_ptr_array_index (dossiers, i)));
       json_node_set_array (node, array);
-      print_json (node);
+      motcua_cli_print_json (node);
       return EXIT_SUCCESS;
     }
   for (guint i = 0; i < dossiers->len; i++)
@@ -589,8 +580,8 @@ print_show_text (MotcuaDossier *dossier, GPtrArray *events, GPtrArray *handovers
 {
   GPtrArray *documents = motcua_dossier_get_documents (dossier);
   GPtrArray *attachments = motcua_dossier_get_attachments (dossier);
-  g_autofree char *received = format_local (motcua_dossier_get_received_at (dossier));
-  g_autofree char *due = format_local (motcua_dossier_get_due_at (dossier));
+  g_autofree char *received = motcua_cli_format_local (motcua_dossier_get_received_at (dossier));
+  g_autofree char *due = motcua_cli_format_local (motcua_dossier_get_due_at (dossier));
 
   if (motcua_dossier_get_step (dossier) != MOTCUA_STEP_NONE)
     g_print (_("Dossier %s — %s: %s\n"), motcua_dossier_get_code (dossier),
@@ -625,7 +616,7 @@ print_show_text (MotcuaDossier *dossier, GPtrArray *events, GPtrArray *handovers
   for (guint i = 0, h = 0; i < events->len; i++)
     {
       MotcuaEvent *event = g_ptr_array_index (events, i);
-      g_autofree char *at = format_local (event->confirmed_at);
+      g_autofree char *at = motcua_cli_format_local (event->confirmed_at);
       MotcuaHandover *handover = h < handovers->len ? g_ptr_array_index (handovers, h) : NULL;
       const char *timing = "";
 
@@ -636,8 +627,8 @@ print_show_text (MotcuaDossier *dossier, GPtrArray *events, GPtrArray *handovers
           h++;
         }
       g_print ("    %2" G_GINT64_FORMAT ". %s  ", event->seq, at);
-      print_padded (motcua_event_kind_label (event->kind), 34);
-      print_padded (event->actor, 12);
+      motcua_cli_print_padded (motcua_event_kind_label (event->kind), 34);
+      motcua_cli_print_padded (event->actor, 12);
       g_print ("%s\n", timing);
     }
 }
@@ -679,15 +670,15 @@ show_purged (Cli *cli, MotcuaPurgedDossier *purged)
       json_builder_add_int_value (builder, purged->last_server_seq);
       json_builder_end_object (builder);
       root = json_builder_get_root (builder);
-      print_json (root);
+      motcua_cli_print_json (root);
       return EXIT_SUCCESS;
     }
 
   {
-    g_autofree char *purged_at = format_local (purged->purged_at);
-    g_autofree char *received = format_local (purged->received_at);
-    g_autofree char *due = format_local (purged->due_at);
-    g_autofree char *finished = format_local (purged->finished_at);
+    g_autofree char *purged_at = motcua_cli_format_local (purged->purged_at);
+    g_autofree char *received = motcua_cli_format_local (purged->received_at);
+    g_autofree char *due = motcua_cli_format_local (purged->due_at);
+    g_autofree char *finished = motcua_cli_format_local (purged->finished_at);
 
     g_print (_("Dossier %s was removed from this workstation on %s after its retention period; "
                "the server keeps its journal.\n"), purged->code, purged_at);
@@ -717,12 +708,12 @@ command_show (Cli *cli, int argc, char **argv)
   g_autoptr(GError) error = NULL;
   int status;
 
-  if (!parse_options ("show", "CODE", _("Show a dossier with its documents and journal."), entries, &argc, &argv, &status))
+  if (!motcua_cli_parse_options ("show", "CODE", _("Show a dossier with its documents and journal."), entries, &argc, &argv, &status))
     return status;
   if (argc != 2)
-    return usage_error (_("Name the dossier to show by its code."));
-  if ((store = open_store (cli, &error)) == NULL)
-    return report_error (cli, error);
+    return motcua_cli_usage_error (_("Name the dossier to show by its code."));
+  if ((store = motcua_cli_open_store (cli, &error)) == NULL)
+    return motcua_cli_report_error (cli, error);
   if ((dossier = motcua_store_get_dossier (store, argv[1], &error)) == NULL
       && g_error_matches (error, MOTCUA_ERROR, MOTCUA_ERROR_NOT_FOUND))
     {
@@ -732,12 +723,12 @@ command_show (Cli *cli, int argc, char **argv)
       if (purged != NULL)
         return show_purged (cli, purged);
       if (purged_error != NULL)
-        return report_error (cli, purged_error);
+        return motcua_cli_report_error (cli, purged_error);
     }
   if (dossier == NULL
       || (events = motcua_store_get_events (store, motcua_dossier_get_uid (dossier), &error)) == NULL
       || (handovers = motcua_store_get_handovers (store, dossier, &error)) == NULL)
-    return report_error (cli, error);
+    return motcua_cli_report_error (cli, error);
 
   if (cli->json)
     {
@@ -749,7 +740,7 @@ command_show (Cli *cli, int argc, char **argv)
         json_array_add_element (array, motcua_event_to_json (g_ptr_array_index (events, i)));
       json_object_set_array_member (object, "events", array);
       json_object_set_member (object, "handovers", handovers_to_json (handovers));
-      print_json (node);
+      motcua_cli_print_json (node);
     }
   else
     print_show_text (dossier, events, handovers);
@@ -790,7 +781,7 @@ command_act (Cli *cli, int argc, char **argv)
   MotcuaAction action;
   int status;
 
-  if (!parse_options ("act", "CODE ACTION",
+  if (!motcua_cli_parse_options ("act", "CODE ACTION",
                       _("Take an action on a dossier. ACTION is one of: receive, transfer, examine, "
                         "request-supplement, supplement-received, request-payment, payment-received, refuse, "
                         "withdraw, stop, draft, submit, approve, send-back, issue, result-ready, apologize, "
@@ -798,11 +789,11 @@ command_act (Cli *cli, int argc, char **argv)
                       entries, &argc, &argv, &status))
     return status;
   if (argc != 3)
-    return usage_error (_("Name the dossier and the action, e.g. “motcua act CODE transfer”."));
+    return motcua_cli_usage_error (_("Name the dossier and the action, e.g. “motcua act CODE transfer”."));
   if (!motcua_action_from_string (argv[2], &action))
     {
       g_autofree char *message = g_strdup_printf (_("“%s” is not an action."), argv[2]);
-      return usage_error (message);
+      return motcua_cli_usage_error (message);
     }
 
   request.reason = reason;
@@ -820,9 +811,9 @@ command_act (Cli *cli, int argc, char **argv)
   request.attach_paths = (const char * const *) attach;
   request.actor = actor;
 
-  if ((store = open_store (cli, &error)) == NULL
+  if ((store = motcua_cli_open_store (cli, &error)) == NULL
       || (dossier = motcua_store_act (store, argv[1], action, &request, &error)) == NULL)
-    return report_error (cli, error);
+    return motcua_cli_report_error (cli, error);
   print_dossier (cli, dossier);
   return EXIT_SUCCESS;
 }
@@ -848,22 +839,22 @@ command_calendar (Cli *cli, int argc, char **argv)
   MotcuaTimeUnit unit = MOTCUA_TIME_UNIT_WORKING_DAYS;
   int status;
 
-  if (!parse_options ("calendar", "due", _("Working-time calendar."), entries, &argc, &argv, &status))
+  if (!motcua_cli_parse_options ("calendar", "due", _("Working-time calendar."), entries, &argc, &argv, &status))
     return status;
   if (argc != 2 || !g_str_equal (argv[1], "due"))
-    return usage_error (_("Use “motcua calendar due --from DATETIME --amount N”."));
+    return motcua_cli_usage_error (_("Use “motcua calendar due --from DATETIME --amount N”."));
   if (from == NULL || amount < 0)
-    return usage_error (_("Give --from and a non-negative --amount."));
+    return motcua_cli_usage_error (_("Give --from and a non-negative --amount."));
   if (unit_text != NULL && !motcua_time_unit_from_string (unit_text, &unit))
-    return usage_error (_("The unit must be days, hours, calendar-days or same-day."));
+    return motcua_cli_usage_error (_("The unit must be days, hours, calendar-days or same-day."));
   if ((received = motcua_time_parse (from, NULL)) == NULL)
     {
       g_autofree char *message = g_strdup_printf (_("“%s” is not a date and time (use 2026-11-23 09:15)."), from);
-      return usage_error (message);
+      return motcua_cli_usage_error (message);
     }
 
-  if ((store = open_store (cli, &error)) == NULL)
-    return report_error (cli, error);
+  if ((store = motcua_cli_open_store (cli, &error)) == NULL)
+    return motcua_cli_report_error (cli, error);
   due = motcua_calendar_due (motcua_store_get_calendar (store), received, amount, unit);
   due_text = motcua_time_format (due);
   if (cli->json)
@@ -877,7 +868,7 @@ command_calendar (Cli *cli, int argc, char **argv)
       json_object_set_string_member (object, "unit", motcua_time_unit_to_string (unit));
       json_object_set_string_member (object, "due_at", due_text);
       json_node_set_object (node, object);
-      print_json (node);
+      motcua_cli_print_json (node);
     }
   else
     g_print ("%s\n", due_text);
@@ -900,19 +891,19 @@ command_user (Cli *cli, int argc, char **argv)
   MotcuaRole role;
   int status;
 
-  if (!parse_options ("user", "add USERNAME | list", _("Manage the workstation's users."), entries, &argc, &argv, &status))
+  if (!motcua_cli_parse_options ("user", "add USERNAME | list", _("Manage the workstation's users."), entries, &argc, &argv, &status))
     return status;
-  if ((store = open_store (cli, &error)) == NULL)
-    return report_error (cli, error);
+  if ((store = motcua_cli_open_store (cli, &error)) == NULL)
+    return motcua_cli_report_error (cli, error);
 
   if (argc == 3 && g_str_equal (argv[1], "add"))
     {
       if (!motcua_role_from_string (role_text, &role))
-        return usage_error (_("The role must be clerk, specialist, supervisor or admin."));
+        return motcua_cli_usage_error (_("The role must be clerk, specialist, supervisor or admin."));
       if (!motcua_store_add_user (store, argv[2], full_name ? full_name : argv[2], role, &error))
-        return report_error (cli, error);
+        return motcua_cli_report_error (cli, error);
       if (cli->json)
-        print_json_member ("added", argv[2], 0);
+        motcua_cli_print_json_member ("added", argv[2], 0);
       else
         g_print (_("User %s (%s) added.\n"), argv[2], motcua_role_label (role));
       return EXIT_SUCCESS;
@@ -922,7 +913,7 @@ command_user (Cli *cli, int argc, char **argv)
       g_autoptr(GPtrArray) users = motcua_store_list_users (store, &error);
 
       if (users == NULL)
-        return report_error (cli, error);
+        return motcua_cli_report_error (cli, error);
       if (cli->json)
         {
           g_autoptr(JsonBuilder) builder = json_builder_new ();
@@ -946,19 +937,19 @@ command_user (Cli *cli, int argc, char **argv)
             }
           json_builder_end_array (builder);
           root = json_builder_get_root (builder);
-          print_json (root);
+          motcua_cli_print_json (root);
           return EXIT_SUCCESS;
         }
       for (guint i = 0; i < users->len; i++)
         {
           MotcuaUser *user = g_ptr_array_index (users, i);
-          print_padded (user->username, 16);
-          print_padded (motcua_role_label (user->role), 20);
+          motcua_cli_print_padded (user->username, 16);
+          motcua_cli_print_padded (motcua_role_label (user->role), 20);
           g_print ("%s%s\n", user->full_name, user->disabled ? _(" (disabled)") : "");
         }
       return EXIT_SUCCESS;
     }
-  return usage_error (_("Use “motcua user add USERNAME --role ROLE” or “motcua user list”."));
+  return motcua_cli_usage_error (_("Use “motcua user add USERNAME --role ROLE” or “motcua user list”."));
 }
 
 static int
@@ -970,13 +961,13 @@ command_check (Cli *cli, int argc, char **argv)
   guint checked = 0;
   int status;
 
-  if (!parse_options ("check", "", _("Rebuild every dossier from its journal and compare."), entries, &argc, &argv, &status))
+  if (!motcua_cli_parse_options ("check", "", _("Rebuild every dossier from its journal and compare."), entries, &argc, &argv, &status))
     return status;
-  if ((store = open_store (cli, &error)) == NULL || !motcua_store_verify_folds (store, &checked, &error))
-    return report_error (cli, error);
+  if ((store = motcua_cli_open_store (cli, &error)) == NULL || !motcua_store_verify_folds (store, &checked, &error))
+    return motcua_cli_report_error (cli, error);
   if (cli->json)
     {
-      print_json_member ("checked", NULL, checked);
+      motcua_cli_print_json_member ("checked", NULL, checked);
       return EXIT_SUCCESS;
     }
   g_print (g_dngettext (GETTEXT_PACKAGE, "%u dossier matches its journal.\n", "All %u dossiers match their journals.\n",
@@ -1018,40 +1009,40 @@ command_purge (Cli *cli, int argc, char **argv)
   guint n_purged = 0, n_blobs = 0;
   int status;
 
-  if (!parse_options ("purge", "",
+  if (!motcua_cli_parse_options ("purge", "",
                       _("Remove dossiers returned and synced longer than the retention period from this workstation. "
                         "The server keeps their journals; a summary without personal data stays here."),
                       entries, &argc, &argv, &status))
     return status;
   if (argc != 1)
-    return usage_error (_("“motcua purge” takes no arguments."));
+    return motcua_cli_usage_error (_("“motcua purge” takes no arguments."));
   if ((older_than != NULL && !parse_days (older_than, &days))
       || (set_default != NULL && !parse_days (set_default, &days)))
-    return usage_error (_("The retention period is a whole number of days, at least 1."));
+    return motcua_cli_usage_error (_("The retention period is a whole number of days, at least 1."));
   if (older_than != NULL && set_default != NULL)
-    return usage_error (_("Use either --older-than or --set-default."));
-  if ((store = open_store (cli, &error)) == NULL)
-    return report_error (cli, error);
+    return motcua_cli_usage_error (_("Use either --older-than or --set-default."));
+  if ((store = motcua_cli_open_store (cli, &error)) == NULL)
+    return motcua_cli_report_error (cli, error);
 
   if (set_default != NULL)
     {
       g_autofree char *text = g_strdup_printf ("%" G_GINT64_FORMAT, days);
 
       if (!motcua_store_set_state (store, "retention.days", text, &error))
-        return report_error (cli, error);
+        return motcua_cli_report_error (cli, error);
       if (cli->json)
-        print_json_member ("retention_days", NULL, days);
+        motcua_cli_print_json_member ("retention_days", NULL, days);
       else
         g_print (_("Dossiers will be kept %d days after they are finished.\n"), (int) days);
       return EXIT_SUCCESS;
     }
 
   if (older_than == NULL && (days = motcua_store_get_retention_days (store, &error)) < 0)
-    return report_error (cli, error);
+    return motcua_cli_report_error (cli, error);
   now = motcua_time_now (NULL);
   limit = g_date_time_add_days (now, (int) -days);
   if (!motcua_store_purge_finished_full (store, limit, dry_run, &n_purged, &n_blobs, &error))
-    return report_error (cli, error);
+    return motcua_cli_report_error (cli, error);
 
   if (cli->json)
     {
@@ -1069,7 +1060,7 @@ command_purge (Cli *cli, int argc, char **argv)
       json_builder_add_int_value (builder, n_blobs);
       json_builder_end_object (builder);
       root = json_builder_get_root (builder);
-      print_json (root);
+      motcua_cli_print_json (root);
       return EXIT_SUCCESS;
     }
   if (dry_run)
@@ -1101,15 +1092,15 @@ command_register (Cli *cli, int argc, char **argv)
   g_autofree char *device_id = NULL;
   int status;
 
-  if (!parse_options ("register", "", _("Register this workstation with the ministry server."),
+  if (!motcua_cli_parse_options ("register", "", _("Register this workstation with the ministry server."),
                       entries, &argc, &argv, &status))
     return status;
   if (server == NULL || code == NULL)
-    return usage_error (_("Registering needs --server and --code."));
-  if ((store = open_store (cli, &error)) == NULL
+    return motcua_cli_usage_error (_("Registering needs --server and --code."));
+  if ((store = motcua_cli_open_store (cli, &error)) == NULL
       || !motcua_sync_register (store, server, code, device_name, ca_file, NULL, &error)
       || (agency = motcua_store_get_agency (store, &error)) == NULL)
-    return report_error (cli, error);
+    return motcua_cli_report_error (cli, error);
   server_url = motcua_store_get_state (store, "sync.server_url", NULL);
   device_id = motcua_store_get_state (store, "sync.device_id", NULL);
 
@@ -1123,7 +1114,7 @@ command_register (Cli *cli, int argc, char **argv)
       json_object_set_string_member (object, "agency_code", agency->code);
       json_object_set_string_member (object, "agency_name", agency->name);
       json_node_set_object (node, object);
-      print_json (node);
+      motcua_cli_print_json (node);
     }
   else
     g_print (_("This workstation is registered with %s for %s (%s). Run “motcua sync” to synchronise.\n"),
@@ -1223,9 +1214,9 @@ attention_to_json (GPtrArray *items)
 static void
 print_attention_item (MotcuaAttentionItem *item)
 {
-  g_autofree char *at = format_local (item->time);
+  g_autofree char *at = motcua_cli_format_local (item->time);
 
-  print_padded (item->code, 26);
+  motcua_cli_print_padded (item->code, 26);
   g_print (_("event %lld (%s, %s) "), (long long) item->seq, motcua_event_kind_label (item->kind), at);
   if (g_strcmp0 (item->state, "set-aside") == 0)
     g_print (_("set aside: %s (%s)\n"), motcua_sync_reason_label (item->reason), item->reason ? item->reason : "?");
@@ -1246,7 +1237,7 @@ sync_status (Cli *cli, MotcuaStore *store)
   gint64 attention = motcua_store_count_attention (store, &error);
 
   if (items == NULL || pending < 0 || attention < 0)
-    return report_error (cli, error);
+    return motcua_cli_report_error (cli, error);
   if (cli->json)
     {
       g_autoptr(JsonNode) node = json_node_new (JSON_NODE_OBJECT);
@@ -1269,7 +1260,7 @@ sync_status (Cli *cli, MotcuaStore *store)
       json_object_set_int_member (object, "attention", attention);
       json_object_set_member (object, "items", attention_to_json (items));
       json_node_set_object (node, object);
-      print_json (node);
+      motcua_cli_print_json (node);
       return EXIT_SUCCESS;
     }
 
@@ -1279,7 +1270,7 @@ sync_status (Cli *cli, MotcuaStore *store)
     g_print (_("This workstation is not registered with a server (motcua register).\n"));
   if (last_success != NULL)
     {
-      g_autofree char *when = format_local (last_success);
+      g_autofree char *when = motcua_cli_format_local (last_success);
       g_print (_("Last successful synchronisation: %s\n"), when);
     }
   else
@@ -1306,11 +1297,11 @@ sync_fetch_all (Cli *cli, MotcuaSync *sync)
   gboolean ok = motcua_sync_fetch_all_blobs (sync, NULL, &fetched, &error);
 
   if (cli->json)
-    print_json_member ("downloaded", NULL, fetched);
+    motcua_cli_print_json_member ("downloaded", NULL, fetched);
   else
     g_print (g_dngettext (GETTEXT_PACKAGE, "Downloaded %u attachment.\n", "Downloaded %u attachments.\n", fetched),
              fetched);
-  return ok ? EXIT_SUCCESS : report_error (cli, error);
+  return ok ? EXIT_SUCCESS : motcua_cli_report_error (cli, error);
 }
 
 static int
@@ -1321,7 +1312,7 @@ sync_dismiss (Cli *cli, MotcuaStore *store, const char *code)
   g_autoptr(GHashTable) dismissed = g_hash_table_new (g_str_hash, g_str_equal);
 
   if (items == NULL)
-    return report_error (cli, error);
+    return motcua_cli_report_error (cli, error);
   /* By the items rather than by the dossier row: a dossier set aside whole for the
    * server's one of the same code has no row of its own any more. */
   for (guint i = 0; i < items->len; i++)
@@ -1331,15 +1322,15 @@ sync_dismiss (Cli *cli, MotcuaStore *store, const char *code)
       if (g_strcmp0 (item->code, code) != 0 || !g_hash_table_add (dismissed, item->dossier_uid))
         continue;
       if (!motcua_store_dismiss_attention (store, item->dossier_uid, &error))
-        return report_error (cli, error);
+        return motcua_cli_report_error (cli, error);
     }
   if (g_hash_table_size (dismissed) == 0)
     {
       g_set_error (&error, MOTCUA_ERROR, MOTCUA_ERROR_NOT_FOUND, _("No dossier %s needs attention."), code);
-      return report_error (cli, error);
+      return motcua_cli_report_error (cli, error);
     }
   if (cli->json)
-    print_json_member ("dismissed", code, 0);
+    motcua_cli_print_json_member ("dismissed", code, 0);
   else
     g_print (_("Dossier %s no longer needs attention; its set-aside events are kept.\n"), code);
   return EXIT_SUCCESS;
@@ -1363,14 +1354,14 @@ command_sync (Cli *cli, int argc, char **argv)
   gboolean ok;
   int status;
 
-  if (!parse_options ("sync", "", _("Send this workstation's work to the server and receive the others'."),
+  if (!motcua_cli_parse_options ("sync", "", _("Send this workstation's work to the server and receive the others'."),
                       entries, &argc, &argv, &status))
     return status;
   if (argc != 1 || status_only + fetch_all + (dismiss != NULL) > 1)
-    return usage_error (_("Use “motcua sync”, “motcua sync --status”, “motcua sync --fetch-all” or "
+    return motcua_cli_usage_error (_("Use “motcua sync”, “motcua sync --status”, “motcua sync --fetch-all” or "
                           "“motcua sync --dismiss CODE”."));
-  if ((store = open_store (cli, &error)) == NULL)
-    return report_error (cli, error);
+  if ((store = motcua_cli_open_store (cli, &error)) == NULL)
+    return motcua_cli_report_error (cli, error);
   if (status_only)
     return sync_status (cli, store);
   if (dismiss != NULL)
@@ -1383,7 +1374,7 @@ command_sync (Cli *cli, int argc, char **argv)
   if (cli->json)
     {
       g_autoptr(JsonNode) node = sync_report_to_json (sync, &report, error);
-      print_json (node);
+      motcua_cli_print_json (node);
     }
   else if (ok || report.pushed > 0 || report.pulled > 0)
     print_sync_report (&report);
@@ -1421,14 +1412,14 @@ print_backup_json (const char *file, const MotcuaBackupInfo *info)
   if (info->previous_profile != NULL)
     json_object_set_string_member (object, "previous_profile", info->previous_profile);
   json_node_set_object (node, object);
-  print_json (node);
+  motcua_cli_print_json (node);
 }
 
 /* Labelled lines rather than one sentence: each number gets its own plural-free label. */
 static void
 print_backup_text (const MotcuaBackupInfo *info)
 {
-  g_autofree char *made = format_local (info->created_at);
+  g_autofree char *made = motcua_cli_format_local (info->created_at);
   g_autofree char *attachment_size = g_format_size (info->attachment_bytes);
 
   if (info->agency_code != NULL)
@@ -1454,19 +1445,19 @@ command_backup (Cli *cli, int argc, char **argv)
   g_autofree char *size = NULL;
   int status;
 
-  if (!parse_options ("backup", _("FILE"), _("Save the whole profile (database and attachments) to one file."),
+  if (!motcua_cli_parse_options ("backup", _("FILE"), _("Save the whole profile (database and attachments) to one file."),
                       entries, &argc, &argv, &status))
     return status;
   if (argc != 2)
-    return usage_error (_("Name the backup file: “motcua backup FILE” or “motcua backup --inspect FILE”."));
+    return motcua_cli_usage_error (_("Name the backup file: “motcua backup FILE” or “motcua backup --inspect FILE”."));
   if (inspect)
     {
       if (!motcua_backup_inspect (argv[1], &info, &error))
-        return report_error (cli, error);
+        return motcua_cli_report_error (cli, error);
     }
-  else if ((store = open_store (cli, &error)) == NULL
+  else if ((store = motcua_cli_open_store (cli, &error)) == NULL
            || !motcua_backup_write (store, argv[1], NULL, &info, &error))
-    return report_error (cli, error);
+    return motcua_cli_report_error (cli, error);
 
   if (cli->json)
     {
@@ -1496,17 +1487,17 @@ command_restore (Cli *cli, int argc, char **argv)
   g_auto(MotcuaBackupInfo) info = { 0 };
   int status;
 
-  if (!parse_options ("restore", _("FILE"),
+  if (!motcua_cli_parse_options ("restore", _("FILE"),
                       _("Replace the profile with a backup, once the backup is verified. The current profile is kept aside."),
                       entries, &argc, &argv, &status))
     return status;
   if (argc != 2)
-    return usage_error (_("Name the backup file: “motcua restore FILE”."));
+    return motcua_cli_usage_error (_("Name the backup file: “motcua restore FILE”."));
   if (!motcua_backup_restore (argv[1], profile,
                               force_pending ? MOTCUA_RESTORE_ALLOW_PENDING : MOTCUA_RESTORE_NONE,
                               &info, &error))
     {
-      status = report_error (cli, error);
+      status = motcua_cli_report_error (cli, error);
       if (!cli->json && g_error_matches (error, MOTCUA_ERROR, MOTCUA_ERROR_REFUSED))
         g_printerr (_("Run “motcua sync” first, or “motcua restore %s --force-pending” to restore anyway.\n"),
                     argv[1]);
@@ -1603,7 +1594,7 @@ motcua_cli_run (int argc, char **argv)
       else
         {
           g_autofree char *message = g_strdup_printf (_("Unknown option %s."), argv[i]);
-          return usage_error (message);
+          return motcua_cli_usage_error (message);
         }
     }
   if (i >= argc)
@@ -1621,6 +1612,6 @@ motcua_cli_run (int argc, char **argv)
 
   {
     g_autofree char *message = g_strdup_printf (_("Unknown command “%s”."), argv[i]);
-    return usage_error (message);
+    return motcua_cli_usage_error (message);
   }
 }
