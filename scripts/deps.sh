@@ -6,6 +6,9 @@ MOTCUA_PACKAGES="
   libglib2.0-dev libglib2.0-dev-bin libjson-glib-dev libsqlite3-dev
   libgtk-4-dev libadwaita-1-dev libpoppler-glib-dev libcairo2-dev libgdk-pixbuf-2.0-dev
   libsoup-3.0-dev glib-networking gnutls-bin
+  libgnutls28-dev libp11-kit-dev softhsm2
+  libpango1.0-dev libqrencode-dev libzbar-dev zbar-tools fonts-liberation2
+  libsecret-1-dev gnome-keyring dbus-daemon
   xvfb xauth fonts-dejavu-core desktop-file-utils appstream
   python3 python3-jsonschema util-linux x11-utils
 "
