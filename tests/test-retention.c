@@ -368,12 +368,21 @@ test_summary_without_personal_data (Fixture       *f,
   g_autoptr(MotcuaPurgedDossier) none = NULL;
   g_autofree char *uid = g_strdup (motcua_dossier_get_uid (before));
   g_autofree char *sql = g_strdup_printf ("SELECT max (server_seq) FROM events WHERE dossier_uid = '%s'", uid);
+  g_autofree char *sql_aside = NULL;
   gint64 last_server_seq = motcua_test_store_int (f->store, sql);
   sqlite3_stmt *stmt = NULL;
   const char *personal[] = { "applicant", "recipient", "phone", "address", "email", "payload", "id_number", "name" };
 
   g_assert_no_error (error);
+  /* A losing copy of one of its events, seen and dismissed long ago. */
+  sql_aside = g_strdup_printf ("INSERT INTO set_aside_events (op_id, dossier_uid, seq, actor, actor_role,"
+                               " confirmed_at, kind, payload, prev_hash, hash, set_aside_at, reason, dismissed)"
+                               " VALUES ('aside-1', '%s', 2, 'clerk', 'clerk', '2025-03-04T09:00:00+07:00',"
+                               " 'withdraw', '{\"note\":\"Accepted Người\"}', 'x', 'y',"
+                               " '2025-03-05T09:00:00+07:00', 'conflict', 1)", uid);
+  exec_sql (f, sql_aside);
   purge_ok (f, FALSE, 3);
+  g_assert_cmpint (motcua_test_store_int (f->store, "SELECT count(*) FROM set_aside_events"), ==, 0);
 
   /* The table has no column that could hold personal data (procedure_name aside). */
   g_assert_cmpint (sqlite3_prepare_v2 (motcua_store_get_db (f->store), "PRAGMA table_info (purged_dossiers)",
@@ -414,6 +423,78 @@ test_summary_without_personal_data (Fixture       *f,
   none = motcua_store_get_purged_dossier (f->store, f->open, &error);
   g_assert_no_error (error);
   g_assert_null (none);
+}
+
+/* A later event of the server's for a purged dossier (a rating given elsewhere) is
+ * followed in the summary; it neither brings the dossier back nor stops the feed. */
+static MotcuaEvent *
+follow_up_event (const MotcuaPurgedDossier *purged,
+                 gint64                     seq,
+                 const char                *prev_hash,
+                 gint64                     server_seq)
+{
+  g_autoptr(GDateTime) now = motcua_test_vn_time (2026, 11, 20, 10, 0, 0);
+  MotcuaEvent *event = motcua_event_new ();
+
+  event->op_id = motcua_uuid_new (now);
+  event->dossier_uid = g_strdup (purged->uid);
+  event->seq = seq;
+  event->actor = g_strdup ("clerk.other");
+  event->actor_role = g_strdup ("clerk");
+  event->confirmed_at = motcua_time_format (now);
+  event->kind = g_strdup ("satisfaction");
+  event->payload = g_strdup ("{\"rating\":\"satisfied\"}");
+  event->prev_hash = g_strdup (prev_hash);
+  event->hash = motcua_event_compute_hash (event);
+  event->sync_state = MOTCUA_SYNC_ACCEPTED;
+  event->server_seq = server_seq;
+  return event;
+}
+
+static void
+test_feed_follows_purged (Fixture       *f,
+                          gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MotcuaPurgedDossier) before = NULL;
+  g_autoptr(MotcuaPurgedDossier) after = NULL;
+  g_autoptr(MotcuaPurgedDossier) again = NULL;
+  g_autoptr(GPtrArray) page = g_ptr_array_new_with_free_func ((GDestroyNotify) motcua_event_free);
+  g_autoptr(GPtrArray) stale = g_ptr_array_new_with_free_func ((GDestroyNotify) motcua_event_free);
+  g_autofree char *cursor = NULL;
+  MotcuaEvent *next;
+  guint applied = 0;
+
+  purge_ok (f, FALSE, 3);
+  before = motcua_store_get_purged_dossier (f->store, f->old_accepted, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (before);
+
+  next = follow_up_event (before, before->event_count + 1, before->last_event_hash, before->last_server_seq + 50);
+  g_ptr_array_add (page, next);
+  g_assert_true (motcua_store_apply_feed_page (f->store, page, before->last_server_seq + 50, &applied, &error));
+  g_assert_no_error (error);
+
+  g_assert_false (has_dossier (f, f->old_accepted));
+  g_assert_cmpint (motcua_test_store_int (f->store, "SELECT count(*) FROM events WHERE kind = 'satisfaction'"
+                                          " AND actor = 'clerk.other'"), ==, 0);
+  after = motcua_store_get_purged_dossier (f->store, f->old_accepted, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (after->event_count, ==, before->event_count + 1);
+  g_assert_cmpstr (after->last_event_hash, ==, next->hash);
+  g_assert_cmpint (after->last_server_seq, ==, before->last_server_seq + 50);
+  cursor = motcua_store_get_state (f->store, "sync.cursor", &error);
+  g_assert_cmpint (g_ascii_strtoll (cursor, NULL, 10), ==, before->last_server_seq + 50);
+
+  /* The same place delivered again (a replayed page) does not roll the summary back. */
+  g_ptr_array_add (stale, follow_up_event (before, before->event_count, before->last_event_hash,
+                                           before->last_server_seq + 60));
+  g_assert_true (motcua_store_apply_feed_page (f->store, stale, before->last_server_seq + 60, &applied, &error));
+  g_assert_no_error (error);
+  again = motcua_store_get_purged_dossier (f->store, f->old_accepted, &error);
+  g_assert_cmpint (again->event_count, ==, before->event_count + 1);
+  g_assert_cmpstr (again->last_event_hash, ==, next->hash);
+  g_assert_false (has_dossier (f, f->old_accepted));
 }
 
 static void
@@ -635,6 +716,7 @@ main (int    argc,
 
   ADD ("purge-only-old-synced", test_purge_only_old_synced);
   ADD ("summary-without-personal-data", test_summary_without_personal_data);
+  ADD ("feed-follows-purged", test_feed_follows_purged);
   ADD ("attachment-files", test_attachment_files);
   ADD ("dry-run", test_dry_run);
   ADD ("unregistered-refuses", test_unregistered_refuses);

@@ -3526,8 +3526,11 @@ purge_dossier (MotcuaStore *self, PurgeCandidate *candidate, const char *purged_
   if (!rows_done (self, stmt, rc, error))
     return FALSE;
 
-  /* Events first: they refer to the dossier's uid. The tally triggers see the delete. */
+  /* Events first: they refer to the dossier's uid. The tally triggers see the delete.
+   * Set-aside copies go too: only dismissed ones can be left (an undismissed one keeps
+   * the dossier from purging), and they hold the same personal data as the journal. */
   return run_with_text (self, "DELETE FROM events WHERE dossier_uid = ?", candidate->uid, error)
+         && run_with_text (self, "DELETE FROM set_aside_events WHERE dossier_uid = ?", candidate->uid, error)
          && run_with_id (self, "DELETE FROM dossier_documents WHERE dossier_id = ?", candidate->id, error)
          && run_with_id (self, "DELETE FROM dossier_attachments WHERE dossier_id = ?", candidate->id, error)
          && run_with_id (self, "DELETE FROM dossiers WHERE id = ?", candidate->id, error)
