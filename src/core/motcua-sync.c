@@ -81,6 +81,13 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 
+enum {
+  JOURNAL_CHANGED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
 /* ---- status and report ---------------------------------------------------------- */
 
 GType
@@ -302,6 +309,12 @@ motcua_sync_class_init (MotcuaSyncClass *klass)
     g_param_spec_string ("server-url", NULL, NULL, NULL,
                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /* Emitted on the object's context after a round that pulled, set aside, or had
+   * accepted or refused events: what the window shows of the journal has changed. */
+  signals[JOURNAL_CHANGED] =
+    g_signal_new ("journal-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 0);
 }
 
 static void
@@ -379,6 +392,7 @@ enum {
   UPDATE_PROGRESS     = 1 << 4,
   UPDATE_SERVER_URL   = 1 << 5,
   UPDATE_CALENDAR     = 1 << 6,   /* the round changed the calendar */
+  UPDATE_JOURNAL      = 1 << 7,   /* the round changed some dossier's journal */
 };
 
 /* A set of new values made in whatever thread runs a round, applied where the
@@ -454,6 +468,8 @@ apply_update (gpointer data)
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PROGRESS]);
     }
   g_object_thaw_notify (G_OBJECT (self));
+  if (update->fields & UPDATE_JOURNAL)
+    g_signal_emit (self, signals[JOURNAL_CHANGED], 0);
   return G_SOURCE_REMOVE;
 }
 
@@ -1909,6 +1925,10 @@ round_ended (Round *round, MotcuaSync *self, gboolean ok, const GError *error)
       update->last_success = motcua_store_get_state (round->store, "sync.last_success", NULL);
       update->server_url = motcua_store_get_state (round->store, "sync.server_url", NULL);
     }
+  /* Accepted and refused events change their marks in the journal, pulled and set-aside
+   * ones the dossiers themselves; a round that did none of these changed nothing shown. */
+  if (round->report->pulled + round->report->set_aside + round->report->accepted + round->report->rejected > 0)
+    update->fields |= UPDATE_JOURNAL;
   post_update (self, update);
 }
 

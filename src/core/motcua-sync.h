@@ -5,7 +5,9 @@
  * while the window keeps working on its connection: SQLite's WAL lets both. The
  * MotcuaSync object itself lives on the main context that created it and only holds
  * what the window shows (status, pending, needs attention, last success, progress);
- * rounds report to it there.
+ * rounds report to it there. After a round that changed some journal (pulled, set
+ * aside, accepted or refused events) it emits "journal-changed" there, so the window
+ * reloads only when there is something new to show.
  */
 #pragma once
 

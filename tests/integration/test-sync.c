@@ -359,6 +359,12 @@ fetched (GObject *source, GAsyncResult *result, gpointer user_data)
 }
 
 static void
+count_call (guint *calls)
+{
+  (*calls)++;
+}
+
+static void
 test_two_workstations (void)
 {
   g_autoptr(MotcuaTestServer) server = start_server ();
@@ -378,6 +384,7 @@ test_two_workstations (void)
   g_autofree char *blob_sha = NULL;
   MotcuaSyncReport report = { 0 };
   Fetch fetch = { 0 };
+  guint journal_changes = 0;
 
   workstation_register (a, server, "PC-A");
   workstation_register (b, server, "PC-B");
@@ -389,10 +396,16 @@ test_two_workstations (void)
   sync_ok (a, &report);
   g_assert_cmpuint (report.accepted, ==, 2);
 
-  /* B receives A's dossiers, whole, without their scans until asked. */
+  /* B receives A's dossiers, whole, without their scans until asked. The window
+   * reloads on "journal-changed": once for this round, not for one with nothing new. */
+  g_signal_connect_swapped (b->sync, "journal-changed", G_CALLBACK (count_call), &journal_changes);
   sync_ok (b, &report);
   g_assert_cmpuint (report.pulled, ==, 2);
   g_assert_cmpuint (report.pushed, ==, 0);
+  g_assert_cmpuint (journal_changes, ==, 1);
+  sync_ok (b, &report);
+  g_assert_cmpuint (report.pulled, ==, 0);
+  g_assert_cmpuint (journal_changes, ==, 1);
   pulled = motcua_store_get_dossier (b->store, motcua_dossier_get_code (a1), &error);
   g_assert_no_error (error);
   g_assert_cmpstr (motcua_dossier_get_uid (pulled), ==, motcua_dossier_get_uid (a1));
