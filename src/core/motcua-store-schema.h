@@ -219,4 +219,12 @@ static const char * const motcua_store_migrations[] = {
   "  last_server_seq INTEGER,"
   "  purged_at TEXT NOT NULL);"
   "CREATE INDEX purged_dossiers_code ON purged_dossiers (code);",
+
+  /* 7: statistics. The supervisors' dashboard counts a year of dossiers by their
+   * receipt time; this index holds every column its aggregates read, so a year is one
+   * range of the index and never the wide rows. The staff scope finds a member's
+   * dossiers by the events they made. */
+  "CREATE INDEX IF NOT EXISTS dossiers_stats ON dossiers (received_at, status, channel, supplement_count,"
+  "  finished_at, returned_at, due_at, paused_at, satisfaction, procedure_code, agency_code);"
+  "CREATE INDEX IF NOT EXISTS events_actor ON events (actor, dossier_uid);",
 };
