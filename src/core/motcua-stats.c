@@ -535,7 +535,7 @@ motcua_stats_indicator_rows (const MotcuaStats *s)
 {
   GPtrArray *rows = g_ptr_array_new_with_free_func ((GDestroyNotify) row_free);
 
-  add_row (rows, "received", _("Received"), motcua_stats_format_count (s->received));
+  add_row (rows, "received", _("Dossiers received"), motcua_stats_format_count (s->received));
   add_row (rows, "received_in_person", _("Received in person"), motcua_stats_format_count (s->received_by_channel[0]));
   add_row (rows, "received_online", _("Received online"), motcua_stats_format_count (s->received_by_channel[1]));
   add_row (rows, "received_by_post", _("Received by post"), motcua_stats_format_count (s->received_by_channel[2]));
@@ -550,7 +550,7 @@ motcua_stats_indicator_rows (const MotcuaStats *s)
   add_row (rows, "supplement_dossiers", _("Dossiers asked to supplement"),
            motcua_stats_format_count (s->supplement_dossiers));
   add_row (rows, "rated", _("Satisfaction ratings"), motcua_stats_format_count (s->rated));
-  add_row (rows, "satisfaction_rate", _("Satisfied"), motcua_stats_format_rate (motcua_stats_satisfaction_rate (s)));
+  add_row (rows, "satisfaction_rate", _("Satisfaction rate"), motcua_stats_format_rate (motcua_stats_satisfaction_rate (s)));
   return rows;
 }
 

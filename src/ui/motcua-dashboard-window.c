@@ -86,6 +86,7 @@ struct _MotcuaDashboardWindow
   GtkLabel        *card_captions[G_N_ELEMENTS (card_keys)];
   MotcuaChart     *charts[N_TABLES];
   GListStore      *tables[N_TABLES];
+  GtkColumnViewColumn *period_columns[N_TABLES];   /* "Day" or "Week from" */
 
   /* Owned */
   MotcuaStore     *store;
@@ -222,7 +223,12 @@ fill_tables (MotcuaDashboardWindow *self)
   const MotcuaStats *s = self->stats;
 
   for (guint t = 0; t < N_TABLES; t++)
-    g_list_store_remove_all (self->tables[t]);
+    {
+      g_list_store_remove_all (self->tables[t]);
+      if (self->period_columns[t] != NULL)
+        gtk_column_view_column_set_title (self->period_columns[t],
+                                          s->bucket_size == MOTCUA_STATS_BY_WEEK ? _("Week from") : _("Day"));
+    }
   for (guint i = 0; i < s->buckets->len; i++)
     {
       const MotcuaStatsBucket *b = &g_array_index (s->buckets, MotcuaStatsBucket, i);
@@ -519,7 +525,8 @@ bind_cell (GtkSignalListItemFactory *factory, GtkListItem *item, gpointer data)
 }
 
 static GtkWidget *
-make_table (GListStore *store, const char * const *titles, guint n_columns, guint text_mask, const char *label)
+make_table (GListStore *store, const char * const *titles, guint n_columns, guint text_mask, const char *label,
+            GtkColumnViewColumn **first_column)
 {
   GtkColumnView *view = GTK_COLUMN_VIEW (gtk_column_view_new (GTK_SELECTION_MODEL (
                                            gtk_no_selection_new (G_LIST_MODEL (g_object_ref (store))))));
@@ -538,6 +545,8 @@ make_table (GListStore *store, const char * const *titles, guint n_columns, guin
       /* A long name takes the room when there is one; otherwise columns share it. */
       gtk_column_view_column_set_expand (column, (text_mask >> 1) == 0 || (text && c > 0));
       gtk_column_view_append_column (view, column);
+      if (c == 0)
+        *first_column = column;
       g_object_unref (column);
     }
   gtk_column_view_set_show_row_separators (view, TRUE);
@@ -570,7 +579,9 @@ add_section (MotcuaDashboardWindow *self, MotcuaChartKind kind, const char * con
   gtk_box_append (self->content_box, heading);
   gtk_box_append (self->content_box, frame);
   gtk_box_append (self->content_box, make_table (self->tables[kind], titles, n_columns, text_mask,
-                                                 motcua_chart_title (kind)));
+                                                 motcua_chart_title (kind), &self->period_columns[kind]));
+  if (kind == MOTCUA_CHART_OVERDUE)
+    self->period_columns[kind] = NULL;   /* its first column is the procedure code */
 }
 
 static void
