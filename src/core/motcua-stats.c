@@ -112,7 +112,10 @@ typedef struct {
   sqlite3                *db;
   const MotcuaStatsQuery *query;
   char                   *from;      /* first instant of the period */
-  char                   *judge;     /* the day after the period, or now if sooner */
+  char                   *end;       /* first instant after it */
+  char                   *from_day;  /* "YYYY-MM-DD", for the per-day sums */
+  char                   *to_day;
+  char                   *judge;     /* when open dossiers are judged: the end, or now if sooner */
   char                   *now;
   GString                *scope;     /* " AND …" for the chosen agency, field, procedure, staff */
   MotcuaStats            *stats;
@@ -146,6 +149,7 @@ bind_named (sqlite3_stmt *stmt, const char *name, const char *value)
     sqlite3_bind_text (stmt, index, value, -1, SQLITE_TRANSIENT);
 }
 
+/* @sql_template with the scope in place of @SCOPE@, its parameters bound. */
 static sqlite3_stmt *
 prepare (Counter *counter, const char *sql_template, GError **error)
 {
@@ -161,6 +165,9 @@ prepare (Counter *counter, const char *sql_template, GError **error)
       return NULL;
     }
   bind_named (stmt, ":from", counter->from);
+  bind_named (stmt, ":end", counter->end);
+  bind_named (stmt, ":from_day", counter->from_day);
+  bind_named (stmt, ":to_day", counter->to_day);
   bind_named (stmt, ":judge", counter->judge);
   bind_named (stmt, ":now", counter->now);
   bind_named (stmt, ":agency", q->agency_code);
@@ -186,7 +193,7 @@ static MotcuaStatsBucket *
 bucket_of (MotcuaStats *stats, const char *text)
 {
   GDate day;
-  g_autofree char *date = g_strndup (text, 10);
+  g_autofree char *date = g_strndup (text ? text : "", 10);
   int offset;
 
   if (!motcua_stats_parse_date (date, &day) || g_date_compare (&day, &stats->from) < 0
@@ -219,16 +226,20 @@ make_buckets (MotcuaStats *stats)
     }
 }
 
-/* Received in the period, by day and channel; supplement requests of those dossiers. */
+/* Received in the period, by day and channel, with the supplement requests of those
+ * dossiers: from the per-day sums, or (for one staff member) from the rows. */
 static gboolean
 count_received (Counter *counter, GError **error)
 {
   MotcuaStats *stats = counter->stats;
-  sqlite3_stmt *stmt = prepare (counter,
-    "SELECT substr (received_at, 1, 10) AS day, channel, count(*),"
-    "  sum (supplement_count > 0), sum (supplement_count)"
-    " FROM dossiers WHERE received_at >= :from AND received_at < :judge@SCOPE@"
-    " GROUP BY day, channel", error);
+  sqlite3_stmt *stmt = prepare (counter, counter->query->staff == NULL
+    ? "SELECT day, channel, sum (n), sum (supplement_dossiers), sum (supplement_requests)"
+      " FROM stats_received_days WHERE day >= :from_day AND day <= :to_day@SCOPE@"
+      " GROUP BY day, channel"
+    : "SELECT substr (received_at, 1, 10) AS day, channel, count(*),"
+      "  sum (supplement_count > 0), sum (supplement_count)"
+      " FROM dossiers WHERE received_at >= :from AND received_at < :end@SCOPE@"
+      " GROUP BY day, channel", error);
   int rc;
 
   if (stmt == NULL)
@@ -251,30 +262,29 @@ count_received (Counter *counter, GError **error)
   return finish_statement (counter, stmt, rc, error);
 }
 
-/* Decision 766 (DOMAIN.md): every received dossier not withdrawn that was finished in
- * the period, or was still open when it ended, is judged. Finished means result ready,
- * else returned, else stopped or refused (finished_at, else returned_at). More than one
- * supplement request is late whatever the dates; otherwise a finished dossier is late
- * when it finished after its due date (which already moved by the applicant's pauses),
- * an open one when its due date has passed at the period's end, unless its clock
- * stopped (waiting for the applicant) before the due date. */
+/* Decision 766 (DOMAIN.md), finished dossiers: every received dossier not withdrawn
+ * whose result was ready (else returned, else stopped or refused: finished_at, else
+ * returned_at) in the period. More than one supplement request is late whatever the
+ * dates; otherwise it is late when it finished after its due date, which already moved
+ * by the applicant's pauses. */
 static gboolean
-count_judged (Counter *counter, GError **error)
+count_finished (Counter *counter, GError **error)
 {
   MotcuaStats *stats = counter->stats;
-  sqlite3_stmt *stmt = prepare (counter,
-    "SELECT CASE WHEN fin < :judge THEN substr (fin, 1, 10) END AS day, count(*),"
-    "  sum (CASE WHEN supplement_count > 1 THEN 1"
-    "            WHEN fin < :judge THEN fin > due_at"
-    "            ELSE due_at < :judge AND (paused_at IS NULL OR paused_at > due_at) END),"
-    "  total (julianday (fin) - julianday (received_at)),"
-    "  sum (satisfaction = 'satisfied'), sum (satisfaction = 'acceptable'),"
-    "  sum (satisfaction = 'unsatisfied')"
-    " FROM (SELECT COALESCE (finished_at, returned_at) AS fin, due_at, paused_at, received_at,"
-    "              supplement_count, satisfaction"
-    "       FROM dossiers WHERE received_at < :judge AND status <> 7@SCOPE@)"
-    " WHERE fin IS NULL OR fin >= :from"
-    " GROUP BY day", error);
+  sqlite3_stmt *stmt = prepare (counter, counter->query->staff == NULL
+    ? "SELECT day, sum (n), sum (late), total (processing_days),"
+      "  sum (satisfied), sum (acceptable), sum (unsatisfied)"
+      " FROM stats_finished_days WHERE day >= :from_day AND day <= :to_day@SCOPE@"
+      " GROUP BY day"
+    : "SELECT substr (fin, 1, 10) AS day, count(*),"
+      "  sum (supplement_count > 1 OR COALESCE (fin > due_at, 0)),"
+      "  total (julianday (fin) - julianday (received_at)),"
+      "  sum (satisfaction IS 'satisfied'), sum (satisfaction IS 'acceptable'),"
+      "  sum (satisfaction IS 'unsatisfied')"
+      " FROM (SELECT COALESCE (finished_at, returned_at) AS fin, due_at, received_at, supplement_count, satisfaction"
+      "       FROM dossiers WHERE received_at IS NOT NULL AND status <> 7@SCOPE@)"
+      " WHERE fin >= :from AND fin < :end"
+      " GROUP BY day", error);
   int rc;
 
   if (stmt == NULL)
@@ -285,14 +295,6 @@ count_judged (Counter *counter, GError **error)
       gint64 late = sqlite3_column_int64 (stmt, 2);
       MotcuaStatsBucket *bucket;
 
-      stats->judged += n;
-      stats->on_time += n - late;
-      if (sqlite3_column_type (stmt, 0) == SQLITE_NULL)
-        {
-          stats->open_at_end += n;
-          stats->open_late += late;
-          continue;
-        }
       stats->finished += n;
       stats->finished_on_time += n - late;
       stats->processing_days_total += sqlite3_column_double (stmt, 3);
@@ -307,6 +309,44 @@ count_judged (Counter *counter, GError **error)
     }
   stats->rated = stats->satisfied + stats->acceptable + stats->unsatisfied;
   return finish_statement (counter, stmt, rc, error);
+}
+
+/* Open dossiers are judged when the period ends (or now, if that is sooner): late when
+ * more than one supplement was requested, or when their due date has passed, unless
+ * their clock stopped (waiting for the applicant) before it. */
+#define OPEN_LATE \
+  "sum (CASE WHEN supplement_count > 1 THEN 1" \
+  "          ELSE due_at < :judge AND (paused_at IS NULL OR paused_at > due_at) END)"
+
+/* The dossiers still open when the period ended: those open now (found by status), and
+ * those finished only after it (by finishing time, for a period in the past). */
+static gboolean
+count_open (Counter *counter, GError **error)
+{
+  static const char * const queries[] = {
+    "SELECT count(*), " OPEN_LATE " FROM dossiers"
+    " WHERE status IN (2, 4, 5, 6) AND finished_at IS NULL AND returned_at IS NULL"
+    "   AND received_at < :end@SCOPE@",
+    "SELECT count(*), " OPEN_LATE " FROM dossiers"
+    " WHERE COALESCE (finished_at, returned_at) >= :end AND received_at < :end AND status <> 7@SCOPE@",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (queries); i++)
+    {
+      sqlite3_stmt *stmt = prepare (counter, queries[i], error);
+      int rc;
+
+      if (stmt == NULL)
+        return FALSE;
+      while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+        {
+          counter->stats->open_at_end += sqlite3_column_int64 (stmt, 0);
+          counter->stats->open_late += sqlite3_column_int64 (stmt, 1);
+        }
+      if (!finish_statement (counter, stmt, rc, error))
+        return FALSE;
+    }
+  return TRUE;
 }
 
 /* Open dossiers whose due date has passed now, by procedure (whatever the period). */
@@ -336,6 +376,12 @@ count_overdue (Counter *counter, GError **error)
   return finish_statement (counter, stmt, rc, error);
 }
 
+static char *
+iso_date (const GDate *date)
+{
+  return g_strdup_printf ("%04d-%02d-%02d", g_date_get_year (date), g_date_get_month (date), g_date_get_day (date));
+}
+
 MotcuaStats *
 motcua_stats_compute (sqlite3 *db, const MotcuaStatsQuery *query, GError **error)
 {
@@ -360,16 +406,23 @@ motcua_stats_compute (sqlite3 *db, const MotcuaStatsQuery *query, GError **error
   g_date_add_days (&after, 1);
   counter.stats = stats;
   counter.from = day_start_text (&query->from);
+  counter.end = day_start_text (&after);
+  counter.from_day = iso_date (&query->from);
+  counter.to_day = iso_date (&query->to);
   counter.now = motcua_time_format (now);
-  counter.judge = day_start_text (&after);
   /* A period reaching into the future is judged as it stands now. */
-  if (strcmp (counter.now, counter.judge) < 0)
-    g_free (g_steal_pointer (&counter.judge)), counter.judge = g_strdup (counter.now);
+  counter.judge = g_strdup (strcmp (counter.now, counter.end) < 0 ? counter.now : counter.end);
   add_scope (&counter);
 
-  ok = count_received (&counter, error) && count_judged (&counter, error) && count_overdue (&counter, error);
+  ok = count_received (&counter, error) && count_finished (&counter, error) && count_open (&counter, error)
+       && count_overdue (&counter, error);
+  stats->judged = stats->finished + stats->open_at_end;
+  stats->on_time = stats->finished_on_time + stats->open_at_end - stats->open_late;
 
   g_free (counter.from);
+  g_free (counter.end);
+  g_free (counter.from_day);
+  g_free (counter.to_day);
   g_free (counter.judge);
   g_free (counter.now);
   g_string_free (counter.scope, TRUE);
@@ -570,12 +623,6 @@ add_member_rate (JsonBuilder *builder, const char *name, double value)
     json_builder_add_null_value (builder);
   else
     json_builder_add_double_value (builder, value);
-}
-
-static char *
-iso_date (const GDate *date)
-{
-  return g_strdup_printf ("%04d-%02d-%02d", g_date_get_year (date), g_date_get_month (date), g_date_get_day (date));
 }
 
 static void
