@@ -358,11 +358,11 @@ period_changed (MotcuaDashboardWindow *self)
   if (custom)
     {
       /* Start from the period shown, so that the clerk only corrects it. */
-      g_autofree char *from = motcua_stats_format_date (&self->from);
-      g_autofree char *to = motcua_stats_format_date (&self->to);
-
       if (g_date_valid (&self->from) && *gtk_editable_get_text (GTK_EDITABLE (self->from_entry)) == '\0')
         {
+          g_autofree char *from = motcua_stats_format_date (&self->from);
+          g_autofree char *to = motcua_stats_format_date (&self->to);
+
           gtk_editable_set_text (GTK_EDITABLE (self->from_entry), from);
           gtk_editable_set_text (GTK_EDITABLE (self->to_entry), to);
         }
