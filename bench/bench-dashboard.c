@@ -22,6 +22,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "bench-office.h"
 #include "motcua-application.h"
 #include "motcua-dashboard-window.h"
 
@@ -31,80 +32,6 @@
 #define DEFAULT_DOSSIERS 500000
 #define DEFAULT_ROUNDS   5
 #define TARGET_MS        1000.0
-
-static char **
-bench_environment (void)
-{
-  char **env = g_get_environ ();
-
-  return g_environ_setenv (env, "MOTCUA_NOW", NOW, TRUE);
-}
-
-static void
-run_cli (const char *db, const char *first, ...)
-{
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
-  g_auto(GStrv) env = bench_environment ();
-  g_autoptr(GError) error = NULL;
-  g_autofree char *err = NULL;
-  const char *arg;
-  int status = 0;
-  va_list ap;
-
-  g_ptr_array_add (argv, (gpointer) g_getenv ("MOTCUA_CLI"));
-  g_ptr_array_add (argv, (gpointer) "--db");
-  g_ptr_array_add (argv, (gpointer) db);
-  va_start (ap, first);
-  for (arg = first; arg != NULL; arg = va_arg (ap, const char *))
-    g_ptr_array_add (argv, (gpointer) arg);
-  va_end (ap);
-  g_ptr_array_add (argv, NULL);
-  if (!g_spawn_sync (NULL, (char **) argv->pdata, env, G_SPAWN_STDOUT_TO_DEV_NULL, NULL, NULL,
-                     NULL, &err, &status, &error)
-      || !g_spawn_check_wait_status (status, NULL))
-    g_error ("motcua %s failed: %s", first, error ? error->message : err);
-}
-
-static gint64
-count_dossiers (const char *db)
-{
-  g_autoptr(MotcuaStore) store = g_file_test (db, G_FILE_TEST_EXISTS) ? motcua_store_open (db, NULL) : NULL;
-  MotcuaDossierQuery query = { 0, };
-
-  return store ? motcua_store_count_dossiers (store, &query, NULL) : -1;
-}
-
-static void
-remove_database (const char *db)
-{
-  const char *suffixes[] = { "", "-wal", "-shm", "-journal" };
-
-  for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++)
-    {
-      g_autofree char *file = g_strconcat (db, suffixes[i], NULL);
-      g_unlink (file);
-    }
-}
-
-static void
-make_office (const char *db, guint n_dossiers)
-{
-  g_autofree char *count = g_strdup_printf ("%u", n_dossiers);
-  gint64 start;
-
-  if (count_dossiers (db) == n_dossiers)
-    {
-      printf ("Reusing %s (%u dossiers)\n", db, n_dossiers);
-      return;
-    }
-  remove_database (db);
-  printf ("Making a demo office of %u dossiers…\n", n_dossiers);
-  fflush (stdout);
-  start = g_get_monotonic_time ();
-  run_cli (db, "init", "--demo", NULL);
-  run_cli (db, "demo-data", "--dossiers", count, NULL);
-  printf ("  done in %.1f s\n", (g_get_monotonic_time () - start) / 1e6);
-}
 
 static int
 compare_doubles (gconstpointer a, gconstpointer b)
@@ -239,7 +166,7 @@ time_cli (const char *db)
 {
   gint64 start = g_get_monotonic_time ();
 
-  run_cli (db, "stats", "--from", FROM, "--to", TO, "--json", NULL);
+  bench_office_run_cli (NOW, db, "stats", "--from", FROM, "--to", TO, "--json", NULL);
   return (g_get_monotonic_time () - start) / 1000.0;
 }
 
@@ -344,7 +271,7 @@ main (int argc, char **argv)
       dir = g_dir_make_tmp ("motcua-bench-dashboard-XXXXXX", NULL);
       db = g_build_filename (dir, "office.db", NULL);
     }
-  make_office (db, n_dossiers);
+  bench_office_make (NOW, db, n_dossiers);
 
   printf ("Dashboard benchmarks at %u dossiers\n", n_dossiers);
   fflush (stdout);
@@ -356,8 +283,7 @@ main (int argc, char **argv)
 
   if (dir != NULL)
     {
-      remove_database (db);
-      g_rmdir (dir);
+      bench_office_remove_tree (dir);
     }
   printf ("%s\n", ok ? "PASS" : "FAIL");
   return ok ? 0 : 1;
