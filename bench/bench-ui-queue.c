@@ -23,6 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bench-office.h"
 #include "motcua-application.h"
 #include "motcua-fold.h"
 #include "motcua-queue-pane.h"
@@ -133,102 +134,6 @@ run_child (const char *db)
   return g_application_run (G_APPLICATION (app), 1, (char *[]) { (char *) "bench-ui-queue", NULL });
 }
 
-/* ---- the office ------------------------------------------------------------------- */
-
-static char **
-bench_environment (void)
-{
-  char **env = g_get_environ ();
-
-  env = g_environ_setenv (env, "MOTCUA_NOW", NOW, TRUE);
-  env = g_environ_unsetenv (env, "MOTCUA_DB");
-  return env;
-}
-
-static void
-run_cli (const char *db, const char *first, ...)
-{
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
-  g_auto(GStrv) env = bench_environment ();
-  g_autoptr(GError) error = NULL;
-  g_autofree char *err = NULL;
-  const char *arg;
-  int status = 0;
-  va_list ap;
-
-  g_ptr_array_add (argv, (gpointer) g_getenv ("MOTCUA_CLI"));
-  g_ptr_array_add (argv, (gpointer) "--db");
-  g_ptr_array_add (argv, (gpointer) db);
-  va_start (ap, first);
-  for (arg = first; arg != NULL; arg = va_arg (ap, const char *))
-    g_ptr_array_add (argv, (gpointer) arg);
-  va_end (ap);
-  g_ptr_array_add (argv, NULL);
-  if (!g_spawn_sync (NULL, (char **) argv->pdata, env, G_SPAWN_STDOUT_TO_DEV_NULL, NULL, NULL,
-                     NULL, &err, &status, &error)
-      || !g_spawn_check_wait_status (status, NULL))
-    g_error ("motcua %s failed: %s", first, error ? error->message : err);
-}
-
-static gint64
-count_dossiers (const char *db)
-{
-  g_autoptr(MotcuaStore) store = g_file_test (db, G_FILE_TEST_EXISTS) ? motcua_store_open (db, NULL) : NULL;
-  MotcuaDossierQuery query = { 0, };
-
-  return store ? motcua_store_count_dossiers (store, &query, NULL) : -1;
-}
-
-static void
-remove_database (const char *db)
-{
-  const char *suffixes[] = { "", "-wal", "-shm", "-journal" };
-
-  for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++)
-    {
-      g_autofree char *file = g_strconcat (db, suffixes[i], NULL);
-      g_unlink (file);
-    }
-}
-
-static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
-        remove_tree (child);
-      else
-        g_unlink (child);
-    }
-  g_rmdir (path);
-}
-
-static void
-make_office (const char *db, guint n_dossiers)
-{
-  g_autofree char *count = g_strdup_printf ("%u", n_dossiers);
-  gint64 start;
-
-  if (count_dossiers (db) == n_dossiers)
-    {
-      printf ("Reusing %s (%u dossiers)\n", db, n_dossiers);
-      return;
-    }
-  remove_database (db);
-  printf ("Making a demo office of %u dossiers…\n", n_dossiers);
-  fflush (stdout);
-  start = g_get_monotonic_time ();
-  run_cli (db, "init", "--demo", NULL);
-  run_cli (db, "demo-data", "--dossiers", count, NULL);
-  printf ("  done in %.1f s\n", (g_get_monotonic_time () - start) / 1e6);
-}
-
 /* ---- a) and b): whole processes ----------------------------------------------------- */
 
 typedef struct {
@@ -240,7 +145,7 @@ static Sample
 spawn_child (const char *self_path, const char *mode, const char *db)
 {
   const char *argv[] = { self_path, mode, db, NULL };
-  g_auto(GStrv) env = bench_environment ();
+  g_auto(GStrv) env = bench_office_environment (NOW);
   g_autoptr(GError) error = NULL;
   g_autofree char *out = NULL, *err = NULL;
   g_autofree char *t0 = NULL;
@@ -534,7 +439,7 @@ main (int argc, char **argv)
       dir = g_dir_make_tmp ("motcua-bench-queue-XXXXXX", NULL);
       db = g_build_filename (dir, "office.db", NULL);
     }
-  make_office (db, n_dossiers);
+  bench_office_make (NOW, db, n_dossiers);
 
   printf ("Queue benchmarks at %u dossiers\n", n_dossiers);
   fflush (stdout);
@@ -544,7 +449,7 @@ main (int argc, char **argv)
   ok = bench_keystrokes (db) && ok;
 
   if (dir != NULL)
-    remove_tree (dir);
+    bench_office_remove_tree (dir);
   printf ("%s\n", ok ? "PASS" : "FAIL");
   return ok ? 0 : 1;
 }

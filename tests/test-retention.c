@@ -596,7 +596,7 @@ test_migration (Fixture       *f,
   g_clear_object (&f->store);
   f->store = motcua_store_open (f->path, &error);
   g_assert_no_error (error);
-  g_assert_cmpint (motcua_test_store_int (f->store, "PRAGMA user_version"), ==, 4);
+  g_assert_cmpint (motcua_test_store_int (f->store, "PRAGMA user_version"), ==, MOTCUA_STORE_SCHEMA_VERSION);
   g_assert_cmpint (motcua_test_store_int (f->store, "SELECT count(*) FROM purged_dossiers"), ==, 0);
   g_assert_cmpint (motcua_test_store_int (f->store, "SELECT count(*) FROM dossiers"), ==, dossiers);
   purge_ok (f, FALSE, 3);

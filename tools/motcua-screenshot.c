@@ -2,7 +2,8 @@
  *
  * Run by scripts/screenshots under xvfb-run: opens the main window on a demo database,
  * selects a dossier, opens a scanned document in the viewer, then the receive dialog,
- * and saves each window as the renderer drew it.
+ * and saves each window as the renderer drew it. With --dashboard it renders the
+ * supervisors' dashboard for this year instead (and, given a path, writes its report).
  */
 
 #include <cairo-pdf.h>
@@ -10,6 +11,7 @@
 #include <locale.h>
 
 #include "motcua-application.h"
+#include "motcua-dashboard-window.h"
 #include "motcua-dossier-editor.h"
 #include "motcua-pdf-view.h"
 #include "motcua-queue-pane.h"
@@ -141,15 +143,44 @@ on_activate (GApplication *app, gpointer user_data)
   g_application_quit (app);
 }
 
+/* The supervisors' dashboard as a supervisor opens it: this year's figures. */
+static void
+on_activate_dashboard (GApplication *app, gpointer user_data)
+{
+  char **args = user_data;   /* db, out dir, [report.pdf] */
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MotcuaStore) store = motcua_store_open (args[0], &error);
+  g_autofree char *png = g_build_filename (args[1], "dashboard.png", NULL);
+  MotcuaDashboardWindow *dashboard;
+
+  if (store == NULL)
+    g_error ("%s", error->message);
+  dashboard = motcua_dashboard_window_new (NULL, store);
+  gtk_window_set_application (GTK_WINDOW (dashboard), GTK_APPLICATION (app));
+  gtk_window_set_default_size (GTK_WINDOW (dashboard), 1360, 980);
+  motcua_dashboard_window_set_period (dashboard, MOTCUA_DASHBOARD_THIS_YEAR);
+  gtk_window_present (GTK_WINDOW (dashboard));
+  while (!motcua_dashboard_window_is_loaded (dashboard))
+    g_main_context_iteration (NULL, TRUE);
+  wait_ms (800);
+  save_window (GTK_WINDOW (dashboard), png);
+  if (args[2] != NULL && !motcua_dashboard_window_export_pdf (dashboard, args[2], &error))
+    g_error ("%s", error->message);
+  gtk_window_destroy (GTK_WINDOW (dashboard));
+  g_application_quit (app);
+}
+
 int
 main (int argc, char **argv)
 {
   g_autoptr(AdwApplication) app = NULL;
   const char *localedir = g_getenv ("MOTCUA_LOCALEDIR");
+  gboolean dashboard = argc >= 2 && g_str_equal (argv[1], "--dashboard");
 
-  if (argc != 4)
+  if (dashboard ? argc != 4 && argc != 5 : argc != 4)
     {
-      g_printerr ("usage: motcua-screenshot DATABASE DOCUMENT.pdf OUTPUT-DIR\n");
+      g_printerr ("usage: motcua-screenshot DATABASE DOCUMENT.pdf OUTPUT-DIR\n"
+                  "       motcua-screenshot --dashboard DATABASE OUTPUT-DIR [REPORT.pdf]\n");
       return 2;
     }
   setlocale (LC_ALL, "");
@@ -159,6 +190,9 @@ main (int argc, char **argv)
 
   motcua_ui_register_resources ();
   app = adw_application_new ("io.github.motcua.Desk.Screenshots", G_APPLICATION_NON_UNIQUE);
-  g_signal_connect (app, "activate", G_CALLBACK (on_activate), argv + 1);
+  if (dashboard)
+    g_signal_connect (app, "activate", G_CALLBACK (on_activate_dashboard), argv + 2);
+  else
+    g_signal_connect (app, "activate", G_CALLBACK (on_activate), argv + 1);
   return g_application_run (G_APPLICATION (app), 1, argv);
 }

@@ -52,4 +52,9 @@ char        *motcua_cli_format_local      (const char   *iso);
 void         motcua_cli_print_padded      (const char   *text,
                                            glong         width);
 
+/* Commands that live in their own files. */
+int          motcua_cli_command_stats     (Cli          *cli,
+                                           int           argc,
+                                           char        **argv);
+
 G_END_DECLS

@@ -1539,6 +1539,7 @@ static const struct {
   { "sync", command_sync, N_("Synchronise with the server") },
   { "backup", command_backup, N_("Save the whole profile to one file") },
   { "restore", command_restore, N_("Replace the profile with a verified backup") },
+  { "stats", motcua_cli_command_stats, N_("Count the supervisors' indicators for a period") },
 };
 
 static void

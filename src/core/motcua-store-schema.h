@@ -5,6 +5,33 @@
  */
 #pragma once
 
+/* What one dossier row adds to (SIGN 1) or takes from (SIGN -1) the per-day sums of
+ * migration 7, inside a trigger on `dossiers` (ROW is NEW or OLD). */
+#define STATS_DAYS_ADD(ROW, SIGN) \
+  "  INSERT INTO stats_received_days" \
+  "    SELECT substr (" #ROW ".received_at, 1, 10), COALESCE (" #ROW ".agency_code, ''), " #ROW ".procedure_code," \
+  "           " #ROW ".channel, " #SIGN ", " #SIGN " * (" #ROW ".supplement_count > 0)," \
+  "           " #SIGN " * " #ROW ".supplement_count" \
+  "    WHERE " #ROW ".received_at IS NOT NULL" \
+  "    ON CONFLICT DO UPDATE SET n = n + excluded.n," \
+  "      supplement_dossiers = supplement_dossiers + excluded.supplement_dossiers," \
+  "      supplement_requests = supplement_requests + excluded.supplement_requests;" \
+  "  INSERT INTO stats_finished_days" \
+  "    SELECT substr (COALESCE (" #ROW ".finished_at, " #ROW ".returned_at), 1, 10)," \
+  "           COALESCE (" #ROW ".agency_code, ''), " #ROW ".procedure_code, " #SIGN "," \
+  "           " #SIGN " * (" #ROW ".supplement_count > 1" \
+  "                        OR COALESCE (COALESCE (" #ROW ".finished_at, " #ROW ".returned_at) > " #ROW ".due_at, 0))," \
+  "           " #SIGN " * (julianday (COALESCE (" #ROW ".finished_at, " #ROW ".returned_at))" \
+  "                        - julianday (" #ROW ".received_at))," \
+  "           " #SIGN " * (" #ROW ".satisfaction IS 'satisfied'), " #SIGN " * (" #ROW ".satisfaction IS 'acceptable')," \
+  "           " #SIGN " * (" #ROW ".satisfaction IS 'unsatisfied')" \
+  "    WHERE " #ROW ".received_at IS NOT NULL AND " #ROW ".status <> 7" \
+  "      AND COALESCE (" #ROW ".finished_at, " #ROW ".returned_at) IS NOT NULL" \
+  "    ON CONFLICT DO UPDATE SET n = n + excluded.n, late = late + excluded.late," \
+  "      processing_days = processing_days + excluded.processing_days," \
+  "      satisfied = satisfied + excluded.satisfied, acceptable = acceptable + excluded.acceptable," \
+  "      unsatisfied = unsatisfied + excluded.unsatisfied;"
+
 static const char * const motcua_store_migrations[] = {
   /* 1: the first schema */
   "CREATE TABLE state ("
@@ -219,4 +246,66 @@ static const char * const motcua_store_migrations[] = {
   "  last_server_seq INTEGER,"
   "  purged_at TEXT NOT NULL);"
   "CREATE INDEX purged_dossiers_code ON purged_dossiers (code);",
+
+  /* 7: statistics. The supervisors' dashboard must show a year of a province (half a
+   * million dossiers) at once, so per-day sums are kept by triggers, as dossier_tally
+   * keeps the queue's counts: dossiers received per day, agency, procedure and channel,
+   * and dossiers finished per day, agency and procedure (withdrawn ones are never
+   * judged). docs/indicators.md gives the rules. The open dossiers a period's end
+   * finds are few and read from the rows (by status, or by the finishing time for
+   * past periods); the staff scope finds a member's dossiers by their events. */
+  "CREATE TABLE IF NOT EXISTS stats_received_days ("
+  "  day TEXT NOT NULL,"
+  "  agency_code TEXT NOT NULL,"
+  "  procedure_code TEXT NOT NULL,"
+  "  channel INTEGER NOT NULL,"
+  "  n INTEGER NOT NULL,"
+  "  supplement_dossiers INTEGER NOT NULL,"
+  "  supplement_requests INTEGER NOT NULL,"
+  "  PRIMARY KEY (day, agency_code, procedure_code, channel)) WITHOUT ROWID;"
+  "CREATE TABLE IF NOT EXISTS stats_finished_days ("
+  "  day TEXT NOT NULL,"
+  "  agency_code TEXT NOT NULL,"
+  "  procedure_code TEXT NOT NULL,"
+  "  n INTEGER NOT NULL,"
+  "  late INTEGER NOT NULL,"
+  "  processing_days REAL NOT NULL,"
+  "  satisfied INTEGER NOT NULL,"
+  "  acceptable INTEGER NOT NULL,"
+  "  unsatisfied INTEGER NOT NULL,"
+  "  PRIMARY KEY (day, agency_code, procedure_code)) WITHOUT ROWID;"
+  "CREATE INDEX IF NOT EXISTS dossiers_finished ON dossiers (COALESCE (finished_at, returned_at), received_at);"
+  "CREATE INDEX IF NOT EXISTS events_actor ON events (actor, dossier_uid);"
+  /* The open dossiers (a few thousand), with all the indicators read of them. */
+  "CREATE INDEX IF NOT EXISTS dossiers_open ON dossiers (status, due_at, received_at, finished_at, returned_at,"
+  "  paused_at, supplement_count, procedure_code, agency_code, procedure_name) WHERE status IN (2, 4, 5, 6);"
+  /* Written so that it can run again (a database told it is older than it is). */
+  "DELETE FROM stats_received_days;"
+  "DELETE FROM stats_finished_days;"
+  "INSERT INTO stats_received_days"
+  "  SELECT substr (received_at, 1, 10), COALESCE (agency_code, ''), procedure_code, channel,"
+  "         count(*), sum (supplement_count > 0), sum (supplement_count)"
+  "  FROM dossiers WHERE received_at IS NOT NULL GROUP BY 1, 2, 3, 4;"
+  "INSERT INTO stats_finished_days"
+  "  SELECT substr (COALESCE (finished_at, returned_at), 1, 10), COALESCE (agency_code, ''), procedure_code,"
+  "         count(*), sum (supplement_count > 1 OR COALESCE (COALESCE (finished_at, returned_at) > due_at, 0)),"
+  "         total (julianday (COALESCE (finished_at, returned_at)) - julianday (received_at)),"
+  "         sum (satisfaction IS 'satisfied'), sum (satisfaction IS 'acceptable'), sum (satisfaction IS 'unsatisfied')"
+  "  FROM dossiers WHERE received_at IS NOT NULL AND status <> 7 AND COALESCE (finished_at, returned_at) IS NOT NULL"
+  "  GROUP BY 1, 2, 3;"
+  "CREATE TRIGGER IF NOT EXISTS dossiers_stats_insert AFTER INSERT ON dossiers BEGIN"
+  STATS_DAYS_ADD (NEW, 1)
+  "END;"
+  "CREATE TRIGGER IF NOT EXISTS dossiers_stats_delete AFTER DELETE ON dossiers BEGIN"
+  STATS_DAYS_ADD (OLD, -1)
+  "END;"
+  "CREATE TRIGGER IF NOT EXISTS dossiers_stats_update AFTER UPDATE ON dossiers WHEN"
+  "  OLD.received_at IS NOT NEW.received_at OR OLD.channel IS NOT NEW.channel OR OLD.status IS NOT NEW.status"
+  "  OR OLD.finished_at IS NOT NEW.finished_at OR OLD.returned_at IS NOT NEW.returned_at"
+  "  OR OLD.due_at IS NOT NEW.due_at OR OLD.supplement_count IS NOT NEW.supplement_count"
+  "  OR OLD.satisfaction IS NOT NEW.satisfaction OR OLD.procedure_code IS NOT NEW.procedure_code"
+  "  OR OLD.agency_code IS NOT NEW.agency_code BEGIN"
+  STATS_DAYS_ADD (OLD, -1)
+  STATS_DAYS_ADD (NEW, 1)
+  "END;",
 };

@@ -17,7 +17,7 @@
 
 G_BEGIN_DECLS
 
-#define MOTCUA_STORE_SCHEMA_VERSION 4
+#define MOTCUA_STORE_SCHEMA_VERSION 5
 
 typedef struct {
   char   *code;

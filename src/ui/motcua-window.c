@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "motcua-backup.h"
+#include "motcua-dashboard-window.h"
 #include "motcua-demo.h"
 #include "motcua-error.h"
 #include "motcua-dossier-editor.h"
@@ -505,6 +506,15 @@ backup_action (GtkWidget *widget, const char *name, GVariant *parameter)
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
 }
 
+static void
+dashboard_action (GtkWidget *widget, const char *name, GVariant *parameter)
+{
+  MotcuaWindow *self = MOTCUA_WINDOW (widget);
+
+  if (self->store != NULL && panes_shown (self))
+    gtk_window_present (GTK_WINDOW (motcua_dashboard_window_new (GTK_WINDOW (self), self->store)));
+}
+
 /* ---- window state -------------------------------------------------------------- */
 
 static void
@@ -590,6 +600,7 @@ motcua_window_class_init (MotcuaWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.sync", NULL, sync_action);
   gtk_widget_class_install_action (widget_class, "win.fetch-attachments", NULL, fetch_attachments_action);
   gtk_widget_class_install_action (widget_class, "win.backup", NULL, backup_action);
+  gtk_widget_class_install_action (widget_class, "win.dashboard", NULL, dashboard_action);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_n, GDK_CONTROL_MASK, "win.receive", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK, "win.search", NULL);
