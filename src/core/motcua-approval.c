@@ -133,7 +133,7 @@ find_signer_certificate (gnutls_pkcs7_t pkcs7, const gnutls_pkcs7_signature_info
 static void
 describe_certificate (MotcuaVerdict *verdict, gnutls_x509_crt_t crt, time_t signing_time)
 {
-  g_autoptr(GDateTime) when = g_date_time_new_from_unix_utc (signing_time);
+  g_autoptr(GDateTime) when = g_date_time_new_from_unix_local (signing_time);
 
   verdict->signer = motcua_certificate_get_common_name (crt);
   verdict->signer_subject = motcua_certificate_get_subject (crt);

@@ -35,7 +35,7 @@ typedef struct {
   char                *signer;          /* the certificate's CN */
   char                *signer_subject;
   char                *issuer;
-  char                *signing_time;    /* ISO 8601, UTC */
+  char                *signing_time;    /* ISO 8601, in the local time zone */
   char                *message;         /* translated: the verdict and, if not valid, why */
 } MotcuaVerdict;
 

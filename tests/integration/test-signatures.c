@@ -163,6 +163,14 @@ stored_event (Workstation *ws, const char *code, gint64 seq)
   g_assert_not_reached ();
 }
 
+static MotcuaSyncState
+stored_event_state (Workstation *ws, const char *code, gint64 seq)
+{
+  g_autoptr(MotcuaEvent) event = stored_event (ws, code, seq);
+
+  return event->sync_state;
+}
+
 static MotcuaVerdict *
 verify_stored (Workstation *ws, const char *code, gint64 seq)
 {
@@ -538,6 +546,60 @@ test_rewritten_hash_named (void)
   assert_finding (findings, code, "altered", 2);
 }
 
+/* ---- the command line ------------------------------------------------------------------- */
+
+static MotcuaTestCliResult *
+cli_approve (const char *db, const char *code, const char *actor, const char *pin_file)
+{
+  g_autofree char *uri = token_uri ("supervisor");
+  const char *env[] = { "LANGUAGE", "vi", NULL };
+  const char *args[] = { "act", code, "approve", "--as", actor, "--signer", uri, "--pin-file", pin_file,
+                         "--pkcs11-module", module, NULL };
+
+  return motcua_test_run_cli_env (env, db, args);
+}
+
+static void
+test_cli_approve_and_verify (void)
+{
+  g_autoptr(Workstation) ws = workstation_new (TRUE);
+  g_autofree char *code = submitted_dossier (ws, "Lương Văn Thắng");
+  g_autofree char *wrong_pin = g_build_filename (ws->dir, "wrong.pin", NULL);
+  g_autofree char *right_pin = g_build_filename (ws->dir, "right.pin", NULL);
+  g_autoptr(MotcuaTestCliResult) wrong = NULL;
+  g_autoptr(MotcuaTestCliResult) clerk = NULL;
+  g_autoptr(MotcuaTestCliResult) right = NULL;
+  g_autoptr(MotcuaTestCliResult) intact = NULL;
+  g_autoptr(MotcuaTestCliResult) tampered = NULL;
+  g_autofree char *sql = NULL;
+  g_autofree char *expected = NULL;
+
+  workstation_close (ws);
+  motcua_test_write_file (wrong_pin, "999999\n", -1);
+  motcua_test_write_file (right_pin, TOKEN_PIN "\n", -1);
+
+  wrong = cli_approve (ws->db, code, "supervisor1", wrong_pin);
+  motcua_test_expect_status (wrong, 1, "approve with a wrong PIN");
+  g_assert_nonnull (strstr (wrong->err, "Mã PIN không đúng"));
+  clerk = cli_approve (ws->db, code, "clerk1", right_pin);
+  motcua_test_expect_status (clerk, 1, "approve as a clerk");
+  right = cli_approve (ws->db, code, "supervisor1", right_pin);
+  motcua_test_expect_status (right, 0, "approve with the right PIN");
+
+  intact = motcua_test_run_cli (ws->db, "verify", code, NULL);
+  motcua_test_expect_status (intact, 0, "verify");
+  g_assert_nonnull (strstr (intact->out, "1 signed approvals (1 verified)"));
+
+  sql = g_strdup_printf ("UPDATE events SET confirmed_at = '2026-11-20T08:00:00+07:00' WHERE seq = 4"
+                         " AND dossier_uid = (SELECT uid FROM dossiers WHERE code = '%s')", code);
+  run_sqlite3 (ws->db, sql);
+  tampered = motcua_test_run_cli (ws->db, "verify", code, NULL);
+  motcua_test_expect_status (tampered, 1, "verify after an edit");
+  expected = g_strdup_printf ("Dossier %s, event 4 (", code);
+  g_assert_nonnull (strstr (tampered->out, expected));
+  g_assert_nonnull (strstr (tampered->out, "draft): altered"));
+}
+
 /* ---- the server ------------------------------------------------------------------------- */
 
 static void
@@ -640,35 +702,43 @@ test_server_verifies (void)
     g_assert_cmpstr (json_object_get_string_member (result, "reason"), ==, "workflow");
   }
   motcua_sync_report_clear (&report);
+
+  /* A workstation that does not require signatures approves unsigned: this server does. */
+  {
+    g_autoptr(Workstation) lax = workstation_new (FALSE);
+    g_autoptr(MotcuaSync) lax_sync = motcua_sync_new (lax->store);
+    g_autofree char *lax_code = NULL;
+    g_autofree char *lax_enrolment = motcua_test_server_enrolment_code (server, MOTCUA_TEST_AGENCY);
+    g_autoptr(MotcuaEvent) unsigned_event = NULL;
+
+    g_assert_true (motcua_sync_register (lax->store, motcua_test_server_get_url (server), lax_enrolment, "Máy khác",
+                                         NULL, NULL, &error));
+    g_assert_true (motcua_sync_run_round (lax_sync, NULL, &report, &error));
+    g_assert_no_error (error);
+    lax_code = submitted_dossier (lax, "Tô Thị Xuân");
+    approve_ok (lax, lax_code, NULL);
+    motcua_sync_report_clear (&report);
+    g_assert_true (motcua_sync_run_round (lax_sync, NULL, &report, &error));
+    g_assert_no_error (error);
+    unsigned_event = stored_event (lax, lax_code, 6);
+    g_assert_cmpint (unsigned_event->sync_state, ==, MOTCUA_SYNC_REJECTED);
+    g_assert_cmpstr (unsigned_event->reject_reason, ==, "signature");
+    g_assert_cmpint (stored_event_state (lax, lax_code, 5), ==, MOTCUA_SYNC_ACCEPTED);
+    motcua_sync_report_clear (&report);
+  }
 }
 
 int
 main (int argc, char **argv)
 {
-  const char *setup = g_getenv ("MOTCUA_PKI_SETUP");
-  g_autofree char *conf = NULL;
-  int status = -1;
   int result;
 
   g_setenv ("MOTCUA_NOW", MOTCUA_TEST_NOW, TRUE);
   g_unsetenv ("MOTCUA_USER");
   g_unsetenv ("MOTCUA_DB");
   g_test_init (&argc, &argv, NULL);
-
-  module = g_getenv ("SOFTHSM2_MODULE") ? g_getenv ("SOFTHSM2_MODULE") : "/usr/lib/softhsm/libsofthsm2.so";
-  pki_dir = motcua_test_make_temp_dir ("motcua-pki-XXXXXX");
-  {
-    const char *setup_argv[] = { "sh", setup, pki_dir, NULL };
-    g_autofree char *err = NULL;
-
-    g_assert_nonnull (setup);
-    if (!g_spawn_sync (NULL, (char **) setup_argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, &err, &status, NULL)
-        || !g_spawn_check_wait_status (status, NULL))
-      g_error ("pki-setup.sh failed: %s", err ? err : "");
-  }
-  /* The token folder is the test's own: the module reads this when it loads. */
-  conf = g_build_filename (pki_dir, "softhsm2.conf", NULL);
-  g_setenv ("SOFTHSM2_CONF", conf, TRUE);
+  module = motcua_test_softhsm_module ();
+  pki_dir = motcua_test_pki_setup ();
 
   g_test_add_func ("/signatures/good-approval", test_good_approval_verifies);
   g_test_add_func ("/signatures/pkcs12", test_pkcs12_signer);
@@ -680,6 +750,7 @@ main (int argc, char **argv)
   g_test_add_func ("/signatures/bound-to-dossier", test_signature_bound_to_dossier);
   g_test_add_func ("/signatures/tampering", test_tampering_named);
   g_test_add_func ("/signatures/rewritten-hash", test_rewritten_hash_named);
+  g_test_add_func ("/signatures/cli", test_cli_approve_and_verify);
   g_test_add_func ("/signatures/server", test_server_verifies);
   result = g_test_run ();
   motcua_test_remove_tree (pki_dir);

@@ -261,11 +261,7 @@ int
 main (int argc, char **argv)
 {
   const char *localedir = g_getenv ("MOTCUA_LOCALEDIR");
-  const char *setup = g_getenv ("MOTCUA_PKI_SETUP");
-  const char *module = g_getenv ("SOFTHSM2_MODULE") ? g_getenv ("SOFTHSM2_MODULE") : "/usr/lib/softhsm/libsofthsm2.so";
-  g_autofree char *conf = NULL;
   g_autoptr(GSettings) settings = NULL;
-  int status = -1;
   int result;
 
   g_setenv ("LANGUAGE", "vi", TRUE);
@@ -279,21 +275,10 @@ main (int argc, char **argv)
   motcua_ui_register_resources ();
   g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
 
-  pki_dir = motcua_test_make_temp_dir ("motcua-ui-pki-XXXXXX");
-  {
-    const char *setup_argv[] = { "sh", setup, pki_dir, NULL };
-    g_autofree char *err = NULL;
-
-    g_assert_nonnull (setup);
-    if (!g_spawn_sync (NULL, (char **) setup_argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, &err, &status, NULL)
-        || !g_spawn_check_wait_status (status, NULL))
-      g_error ("pki-setup.sh failed: %s", err ? err : "");
-  }
-  conf = g_build_filename (pki_dir, "softhsm2.conf", NULL);
-  g_setenv ("SOFTHSM2_CONF", conf, TRUE);
+  pki_dir = motcua_test_pki_setup ();
   /* The office's token module, as the administrator sets it. */
   settings = g_settings_new ("io.github.motcua.Desk");
-  g_settings_set_string (settings, "pkcs11-module", module);
+  g_settings_set_string (settings, "pkcs11-module", motcua_test_softhsm_module ());
 
   g_test_add ("/ui/sign/review-and-sign", Fixture, NULL, fixture_set_up, test_review_and_sign, fixture_tear_down);
   result = g_test_run ();
