@@ -217,6 +217,26 @@ check_chain (MotcuaJournalReport *report, const Head *head, GPtrArray *events, g
     }
 }
 
+/* Events moved out of the chain are kept whole, hash included: they must still match. */
+static gboolean
+check_set_aside (MotcuaJournalReport *report, MotcuaStore *store, const Head *head, GError **error)
+{
+  g_autoptr(GPtrArray) events = motcua_store_get_set_aside_events (store, head->uid, error);
+
+  if (events == NULL)
+    return FALSE;
+  for (guint i = 0; i < events->len; i++)
+    {
+      MotcuaEvent *event = g_ptr_array_index (events, i);
+      g_autofree char *hash = motcua_event_compute_hash (event);
+
+      if (g_strcmp0 (hash, event->hash) != 0)
+        add_finding (report, head, MOTCUA_FINDING_ALTERED, event->seq, event,
+                     _("set aside, and altered since: its content no longer matches its hash."));
+    }
+  return TRUE;
+}
+
 static void
 check_signatures (MotcuaJournalReport *report, const Head *head, GPtrArray *events, MotcuaTrust *trust)
 {
@@ -266,6 +286,8 @@ motcua_journal_verify (MotcuaStore *store, const char *code, GError **error)
       check_hashes (report, head, events, last_seq, damaged);
       check_chain (report, head, events, damaged);
       check_signatures (report, head, events, trust);
+      if (!check_set_aside (report, store, head, error))
+        return NULL;
     }
   return g_steal_pointer (&report);
 }

@@ -657,6 +657,31 @@ test_server_verifies (void)
   g_assert_cmpint (forged_event->sync_state, ==, MOTCUA_SYNC_REJECTED);
   g_assert_cmpstr (forged_event->reject_reason, ==, "signature");
 
+  /* The clerk reads the refusal and dismisses it: the forged approval is set aside, whole,
+   * and an edit of it there is still named. */
+  {
+    g_autoptr(MotcuaDossier) dossier = motcua_store_get_dossier (ws->store, forged, NULL);
+    g_autoptr(MotcuaJournalReport) before = NULL;
+    g_autoptr(MotcuaJournalReport) after = NULL;
+    g_autofree char *sql = NULL;
+    MotcuaJournalFinding *finding;
+
+    g_assert_true (motcua_store_dismiss_attention (ws->store, motcua_dossier_get_uid (dossier), &error));
+    g_assert_no_error (error);
+    before = motcua_journal_verify (ws->store, forged, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (before->findings->len, ==, 0);
+    sql = g_strdup_printf ("UPDATE set_aside_events SET actor = 'supervisor2' WHERE op_id = '%s'", forged_event->op_id);
+    g_assert_true (motcua_test_exec_sql (motcua_store_get_db (ws->store), sql));
+    after = motcua_journal_verify (ws->store, forged, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (after->findings->len, ==, 1);
+    finding = g_ptr_array_index (after->findings, 0);
+    g_assert_cmpint (finding->kind, ==, MOTCUA_FINDING_ALTERED);
+    g_assert_cmpint (finding->seq, ==, 6);
+    g_assert_cmpstr (finding->op_id, ==, forged_event->op_id);
+  }
+
   /* A clerk's approval, signed with the supervisor's key and hashed correctly, pushed by
    * hand: the server refuses it. */
   {
