@@ -60,6 +60,9 @@ int          motcua_cli_command_verify    (Cli          *cli,
 int          motcua_cli_command_trust     (Cli          *cli,
                                            int           argc,
                                            char        **argv);
+int          motcua_cli_command_token     (Cli          *cli,
+                                           int           argc,
+                                           char        **argv);
 /* --signer URI|FILE with --pin-file F (else $MOTCUA_PIN) and --pkcs11-module F (else
  * $MOTCUA_PKCS11_MODULE, else p11-kit's modules). */
 MotcuaSigner *motcua_cli_open_signer      (const char   *signer,

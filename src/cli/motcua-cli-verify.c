@@ -170,3 +170,64 @@ motcua_cli_command_trust (Cli *cli, int argc, char **argv)
     g_print (_("%u trust anchors added.\n"), n_added);
   return EXIT_SUCCESS;
 }
+
+/* ---- token -------------------------------------------------------------------------- */
+
+int
+motcua_cli_command_token (Cli *cli, int argc, char **argv)
+{
+  g_autofree char *module = NULL;
+  GOptionEntry entries[] = {
+    { "pkcs11-module", 0, 0, G_OPTION_ARG_FILENAME, &module, N_("The token's PKCS#11 module"), N_("FILE") },
+    { NULL }
+  };
+  g_autoptr(GPtrArray) certificates = NULL;
+  g_autoptr(GError) error = NULL;
+  int status;
+
+  if (!motcua_cli_parse_options ("token", "list",
+                                 _("List the certificates on the signing tokens, with the URI “act --signer” takes."),
+                                 entries, &argc, &argv, &status))
+    return status;
+  if (argc != 2 || !g_str_equal (argv[1], "list"))
+    return motcua_cli_usage_error (_("Say “token list”."));
+  if (module == NULL && g_getenv ("MOTCUA_PKCS11_MODULE") != NULL)
+    module = g_strdup (g_getenv ("MOTCUA_PKCS11_MODULE"));
+  if ((certificates = motcua_signer_list_token_certificates (module, &error)) == NULL)
+    return motcua_cli_report_error (cli, error);
+  if (cli->json)
+    {
+      g_autoptr(JsonBuilder) builder = json_builder_new ();
+      g_autoptr(JsonNode) root = NULL;
+
+      json_builder_begin_array (builder);
+      for (guint i = 0; i < certificates->len; i++)
+        {
+          MotcuaTokenCertificate *certificate = g_ptr_array_index (certificates, i);
+
+          json_builder_begin_object (builder);
+          json_builder_set_member_name (builder, "uri");
+          json_builder_add_string_value (builder, certificate->uri);
+          json_builder_set_member_name (builder, "token");
+          json_builder_add_string_value (builder, certificate->token);
+          json_builder_set_member_name (builder, "label");
+          json_builder_add_string_value (builder, certificate->label);
+          json_builder_set_member_name (builder, "subject");
+          json_builder_add_string_value (builder, certificate->subject);
+          json_builder_end_object (builder);
+        }
+      json_builder_end_array (builder);
+      root = json_builder_get_root (builder);
+      motcua_cli_print_json (root);
+    }
+  else if (certificates->len == 0)
+    g_print (_("No certificate was found on any token.\n"));
+  else
+    for (guint i = 0; i < certificates->len; i++)
+      {
+        MotcuaTokenCertificate *certificate = g_ptr_array_index (certificates, i);
+
+        g_print ("%s\n  %s\n", certificate->subject, certificate->uri);
+      }
+  return EXIT_SUCCESS;
+}

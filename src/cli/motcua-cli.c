@@ -1549,6 +1549,7 @@ static const struct {
   { "restore", command_restore, N_("Replace the profile with a verified backup") },
   { "verify", motcua_cli_command_verify, N_("Re-check every journal chain and signature") },
   { "trust", motcua_cli_command_trust, N_("Manage the trust anchors of approval signatures") },
+  { "token", motcua_cli_command_token, N_("List the certificates on the signing tokens") },
 };
 
 static void

@@ -566,6 +566,7 @@ test_cli_approve_and_verify (void)
   g_autofree char *code = submitted_dossier (ws, "Lương Văn Thắng");
   g_autofree char *wrong_pin = g_build_filename (ws->dir, "wrong.pin", NULL);
   g_autofree char *right_pin = g_build_filename (ws->dir, "right.pin", NULL);
+  g_autoptr(MotcuaTestCliResult) listed = NULL;
   g_autoptr(MotcuaTestCliResult) wrong = NULL;
   g_autoptr(MotcuaTestCliResult) clerk = NULL;
   g_autoptr(MotcuaTestCliResult) right = NULL;
@@ -575,6 +576,12 @@ test_cli_approve_and_verify (void)
   g_autofree char *expected = NULL;
 
   workstation_close (ws);
+  /* The URI to sign with, as the leader finds it. */
+  listed = motcua_test_run_cli (ws->db, "token", "list", "--pkcs11-module", module, NULL);
+  motcua_test_expect_status (listed, 0, "token list");
+  g_assert_nonnull (strstr (listed->out, "CN=Nguyễn Văn Lãnh (supervisor)"));
+  g_assert_nonnull (strstr (listed->out, ";object=supervisor"));
+  g_assert_null (strstr (listed->out, "type="));
   motcua_test_write_file (wrong_pin, "999999\n", -1);
   motcua_test_write_file (right_pin, TOKEN_PIN "\n", -1);
 
