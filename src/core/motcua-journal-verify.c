@@ -13,6 +13,15 @@ typedef struct {
   char   *last_event_hash;
 } Head;
 
+/* One dossier's journal under examination. */
+typedef struct {
+  const Head *head;
+  GPtrArray  *events;      /* by seq */
+  gboolean   *damaged;     /* per event: already named */
+  GHashTable *moved_from;  /* seqs a reordered event was written at: not gaps */
+  gint64      last_seq;    /* the highest seq the journal should have */
+} Journal;
+
 static void
 head_free (Head *head)
 {
@@ -145,39 +154,48 @@ original_seq (const MotcuaEvent *event, gint64 last_seq)
   return 0;
 }
 
-/* Each event against its own hash; @damaged marks the ones already named. */
+/* Each event against its own hash; j->damaged marks the ones named. */
 static void
-check_hashes (MotcuaJournalReport *report, const Head *head, GPtrArray *events, gint64 last_seq, gboolean *damaged)
+check_hashes (MotcuaJournalReport *report, Journal *j)
 {
-  for (guint i = 0; i < events->len; i++)
+  for (guint i = 0; i < j->events->len; i++)
     {
-      MotcuaEvent *event = g_ptr_array_index (events, i);
+      MotcuaEvent *event = g_ptr_array_index (j->events, i);
       g_autofree char *hash = motcua_event_compute_hash (event);
       gint64 was;
 
       if (g_strcmp0 (hash, event->hash) == 0)
         continue;
-      damaged[i] = TRUE;
-      if ((was = original_seq (event, last_seq)) != 0)
-        add_finding (report, head, MOTCUA_FINDING_REORDERED, event->seq, event,
-                     _("reordered: it was written as event %lld."), (long long) was);
+      j->damaged[i] = TRUE;
+      if ((was = original_seq (event, j->last_seq)) != 0)
+        {
+          g_hash_table_add (j->moved_from, g_memdup2 (&was, sizeof was));
+          add_finding (report, j->head, MOTCUA_FINDING_REORDERED, event->seq, event,
+                       _("reordered: it was written as event %lld."), (long long) was);
+        }
       else
-        add_finding (report, head, MOTCUA_FINDING_ALTERED, event->seq, event,
+        add_finding (report, j->head, MOTCUA_FINDING_ALTERED, event->seq, event,
                      _("altered: its content no longer matches its hash."));
     }
 }
 
+/* The missing seqs from @from to @to, but those a reordered event stands for, and none
+ * past where the journal should end (an event moved far away is named already). */
 static void
-report_gap (MotcuaJournalReport *report, const Head *head, gint64 from, gint64 to)
+report_gap (MotcuaJournalReport *report, Journal *j, gint64 from, gint64 to)
 {
-  for (gint64 seq = from; seq <= to; seq++)
-    add_finding (report, head, MOTCUA_FINDING_REMOVED, seq, NULL, _("removed from the journal."));
+  for (gint64 seq = from; seq <= MIN (to, j->last_seq); seq++)
+    if (!g_hash_table_contains (j->moved_from, &seq))
+      add_finding (report, j->head, MOTCUA_FINDING_REMOVED, seq, NULL, _("removed from the journal."));
 }
 
 /* The links: seq continuity and each prev_hash; then the end against the dossier row. */
 static void
-check_chain (MotcuaJournalReport *report, const Head *head, GPtrArray *events, gboolean *damaged)
+check_chain (MotcuaJournalReport *report, Journal *j)
 {
+  const Head *head = j->head;
+  GPtrArray *events = j->events;
+  gboolean *damaged = j->damaged;
   gint64 expected = 1;
 
   for (guint i = 0; i < events->len; i++)
@@ -187,7 +205,7 @@ check_chain (MotcuaJournalReport *report, const Head *head, GPtrArray *events, g
       const char *link = previous ? previous->hash : MOTCUA_EVENT_GENESIS_HASH;
 
       if (event->seq > expected)
-        report_gap (report, head, expected, event->seq - 1);
+        report_gap (report, j, expected, event->seq - 1);
       else if (!damaged[i] && (previous == NULL || !damaged[i - 1]) && event->seq == expected
                && g_strcmp0 (event->prev_hash, link) != 0)
         {
@@ -206,7 +224,7 @@ check_chain (MotcuaJournalReport *report, const Head *head, GPtrArray *events, g
     }
 
   if (head->event_count >= expected)
-    report_gap (report, head, expected, head->event_count);
+    report_gap (report, j, expected, head->event_count);
   else if (events->len > 0 && !damaged[events->len - 1]
            && g_strcmp0 (head->last_event_hash, ((MotcuaEvent *) g_ptr_array_index (events, events->len - 1))->hash) != 0)
     {
@@ -258,6 +276,35 @@ check_signatures (MotcuaJournalReport *report, const Head *head, GPtrArray *even
     }
 }
 
+/* Events whose dossier row is gone: the row was deleted, the journal was not. */
+static gboolean
+check_orphans (MotcuaJournalReport *report, MotcuaStore *store, GError **error)
+{
+  sqlite3 *db = motcua_store_get_db (store);
+  sqlite3_stmt *stmt = NULL;
+  int rc;
+
+  rc = sqlite3_prepare_v2 (db, "SELECT DISTINCT dossier_uid FROM events"
+                               " WHERE dossier_uid NOT IN (SELECT uid FROM dossiers) ORDER BY dossier_uid",
+                           -1, &stmt, NULL);
+  while (rc == SQLITE_OK && (rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      Head orphan = { .uid = (char *) sqlite3_column_text (stmt, 0), .code = orphan.uid };
+
+      add_finding (report, &orphan, MOTCUA_FINDING_REMOVED, 0, NULL,
+                   _("the dossier's record was removed; its journal remains."));
+      rc = SQLITE_OK;
+    }
+  sqlite3_finalize (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_DATABASE_CORRUPT,
+                   _("The journal cannot be read: %s"), sqlite3_errmsg (db));
+      return FALSE;
+    }
+  return TRUE;
+}
+
 MotcuaJournalReport *
 motcua_journal_verify (MotcuaStore *store, const char *code, GError **error)
 {
@@ -274,20 +321,26 @@ motcua_journal_verify (MotcuaStore *store, const char *code, GError **error)
     {
       Head *head = g_ptr_array_index (heads, i);
       g_autoptr(GPtrArray) events = motcua_store_get_events (store, head->uid, error);
+      g_autoptr(GHashTable) moved_from = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
       g_autofree gboolean *damaged = NULL;
-      gint64 last_seq;
+      Journal journal;
 
       if (events == NULL)
         return NULL;
-      last_seq = MAX (head->event_count, (gint64) events->len);
       damaged = g_new0 (gboolean, events->len + 1);
+      journal = (Journal) {
+        .head = head, .events = events, .damaged = damaged, .moved_from = moved_from,
+        .last_seq = MAX (head->event_count, (gint64) events->len),
+      };
       report->n_dossiers++;
       report->n_events += events->len;
-      check_hashes (report, head, events, last_seq, damaged);
-      check_chain (report, head, events, damaged);
+      check_hashes (report, &journal);
+      check_chain (report, &journal);
       check_signatures (report, head, events, trust);
       if (!check_set_aside (report, store, head, error))
         return NULL;
     }
+  if (code == NULL && !check_orphans (report, store, error))
+    return NULL;
   return g_steal_pointer (&report);
 }

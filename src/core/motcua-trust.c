@@ -33,6 +33,21 @@ motcua_trust_free (MotcuaTrust *self)
   g_free (self);
 }
 
+static gboolean
+has_anchor (MotcuaTrust *self, gnutls_x509_crt_t certificate)
+{
+  g_autofree char *fingerprint = motcua_certificate_get_sha256 (certificate);
+
+  for (guint i = 0; i < self->anchors->len; i++)
+    {
+      g_autofree char *other = motcua_certificate_get_sha256 (g_ptr_array_index (self->anchors, i));
+
+      if (g_str_equal (fingerprint, other))
+        return TRUE;
+    }
+  return FALSE;
+}
+
 gboolean
 motcua_trust_add_pem (MotcuaTrust *self, const char *pem, gsize length, GError **error)
 {
@@ -49,8 +64,16 @@ motcua_trust_add_pem (MotcuaTrust *self, const char *pem, gsize length, GError *
       return FALSE;
     }
   for (unsigned int i = 0; i < n; i++)
-    g_ptr_array_add (self->anchors, certificates[i]);
-  gnutls_x509_trust_list_add_cas (self->list, certificates, n, 0);
+    {
+      /* The same authority added twice is one anchor. */
+      if (has_anchor (self, certificates[i]))
+        {
+          gnutls_x509_crt_deinit (certificates[i]);
+          continue;
+        }
+      g_ptr_array_add (self->anchors, certificates[i]);
+      gnutls_x509_trust_list_add_cas (self->list, &certificates[i], 1, 0);
+    }
   gnutls_free (certificates);
   return TRUE;
 }

@@ -435,6 +435,7 @@ static const Tampering tamperings[] = {
   { "UPDATE events SET signature = NULL WHERE dossier_uid = '@UID@' AND seq = 6", "signature", 6, 0 },
   { "DELETE FROM events WHERE dossier_uid = '@UID@' AND seq = 3", "removed", 3, 0 },
   { "DELETE FROM events WHERE dossier_uid = '@UID@' AND seq = 6", "removed", 6, 0 },
+  { "UPDATE events SET seq = 60 WHERE dossier_uid = '@UID@' AND seq = 6", "reordered", 60, 0 },
   { "UPDATE events SET seq = 100 WHERE dossier_uid = '@UID@' AND seq = 2;"
     " UPDATE events SET seq = 2 WHERE dossier_uid = '@UID@' AND seq = 3;"
     " UPDATE events SET seq = 3 WHERE dossier_uid = '@UID@' AND seq = 100", "reordered", 2, 3 },
@@ -519,10 +520,26 @@ test_tampering_named (void)
       assert_finding (findings, target, tamperings[i].problem, tamperings[i].seq);
       if (tamperings[i].second_seq != 0)
         assert_finding (findings, target, tamperings[i].problem, tamperings[i].second_seq);
-      /* Only the dossier that was touched is named. */
+      /* Only the dossier that was touched is named, and only what was done to it. */
       for (guint j = 0; j < json_array_get_length (findings); j++)
         g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (findings, j), "code"), ==, target);
+      g_assert_cmpuint (json_array_get_length (findings), ==, tamperings[i].second_seq != 0 ? 2 : 1);
     }
+
+  /* The dossier's row deleted, its journal left behind. */
+  {
+    g_autofree char *copy = g_strdup_printf ("%s.orphan", ws->db);
+    g_autofree char *contents = NULL;
+    g_autofree char *sql = g_strdup_printf ("DELETE FROM dossiers WHERE uid = '%s'", uid);
+    g_autoptr(JsonArray) findings = NULL;
+    gsize length;
+
+    g_assert_true (g_file_get_contents (ws->db, &contents, &length, NULL));
+    motcua_test_write_file (copy, contents, length);
+    run_sqlite3 (copy, sql);
+    findings = verify_findings (copy, 1);
+    assert_finding (findings, uid, "removed", 0);
+  }
 }
 
 static void
@@ -593,6 +610,17 @@ test_cli_approve_and_verify (void)
   right = cli_approve (ws->db, code, "supervisor1", right_pin);
   motcua_test_expect_status (right, 0, "approve with the right PIN");
 
+  {
+    g_autofree char *ca = pki_path ("ca.pem");
+    g_autoptr(MotcuaTestCliResult) again = motcua_test_run_cli (ws->db, "--json", "trust", "add", ca, NULL);
+    g_autoptr(MotcuaTestCliResult) list = motcua_test_run_cli (ws->db, "trust", "list", NULL);
+
+    /* The CA is trusted already: adding it again adds nothing. */
+    motcua_test_expect_status (again, 0, "trust add again");
+    g_assert_nonnull (strstr (again->out, "\"added\" : 0"));
+    motcua_test_expect_status (list, 0, "trust list");
+    g_assert_cmpstr (list->out, ==, "CN=CA Thử nghiệm Một cửa,O=Ban Cơ yếu Thử nghiệm,C=VN\n");
+  }
   intact = motcua_test_run_cli (ws->db, "verify", code, NULL);
   motcua_test_expect_status (intact, 0, "verify");
   g_assert_nonnull (strstr (intact->out, "1 signed approvals (1 verified)"));
@@ -624,6 +652,8 @@ test_server_verifies (void)
   MotcuaSyncReport report = { 0 };
   g_autoptr(GError) error = NULL;
 
+  g_assert_true (motcua_test_server_admin (server, "trust-add", ca, NULL));
+  /* Twice is the same as once. */
   g_assert_true (motcua_test_server_admin (server, "trust-add", ca, NULL));
   g_assert_true (motcua_test_server_start (server));
   enrolment = motcua_test_server_enrolment_code (server, MOTCUA_TEST_AGENCY);
