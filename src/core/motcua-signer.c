@@ -27,7 +27,6 @@ struct _MotcuaSigner
 /* GnuTLS keeps one list of PKCS#11 modules for the process. */
 G_LOCK_DEFINE_STATIC (modules);
 static GHashTable *added_modules;
-static gboolean    p11_kit_modules;
 
 void
 motcua_token_certificate_free (MotcuaTokenCertificate *certificate)
@@ -65,7 +64,6 @@ motcua_signer_add_module (const char *module, GError **error)
        * token, and a workstation's configured module is the one used. */
       rc = gnutls_pkcs11_init (module != NULL ? GNUTLS_PKCS11_FLAG_MANUAL : GNUTLS_PKCS11_FLAG_AUTO, NULL);
       added_modules = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-      p11_kit_modules = module == NULL;
     }
   if (rc == 0 && module != NULL && !g_hash_table_contains (added_modules, module))
     {
