@@ -78,7 +78,8 @@ fill_keys (MotcuaSignDialog *self, GPtrArray *certificates)
   gtk_string_list_append (labels, _("Key file (.p12)"));
   g_ptr_array_add (self->uris, NULL);
   adw_combo_row_set_model (self->key_row, G_LIST_MODEL (labels));
-  adw_combo_row_set_selected (self->key_row, 0);
+  /* A key file chosen while the tokens were being listed stays chosen. */
+  adw_combo_row_set_selected (self->key_row, self->key_file != NULL ? self->uris->len - 1 : 0);
   adw_action_row_set_subtitle (ADW_ACTION_ROW (self->key_row),
                                self->uris->len > 1 ? _("On the token") : _("No token found: choose a key file"));
   on_key_selected (self);

@@ -257,6 +257,37 @@ test_review_and_sign (Fixture *f, gconstpointer data)
   g_assert_true (has_label (editor, "Thời điểm ký: "));
 }
 
+/* A leader without a token signs with a .p12 file; a wrong password is said plainly. */
+static void
+test_key_file (Fixture *f, gconstpointer data)
+{
+  GtkWidget *editor = motcua_window_get_editor (f->window);
+  g_autofree char *p12 = g_build_filename (pki_dir, "supervisor.p12", NULL);
+  g_autoptr(MotcuaDossier) dossier = NULL;
+  MotcuaSignDialog *dialog;
+
+  motcua_window_open_dossier (f->window, f->code);
+  ui_test_iterate (100);
+  g_assert_true (motcua_dossier_editor_begin_action (MOTCUA_DOSSIER_EDITOR (editor), MOTCUA_ACTION_APPROVE));
+  ui_test_iterate (50);
+  gtk_widget_activate_action (editor, "editor.confirm", NULL);
+  g_assert_true (wait_until (sign_dialog_shown, NULL, 3000));
+  dialog = find_sign_dialog ();
+  motcua_sign_dialog_set_key_file (dialog, p12);
+
+  motcua_sign_dialog_set_pin (dialog, "sai-mat-khau");
+  motcua_sign_dialog_sign (dialog);
+  g_assert_true (wait_until (not_busy, dialog, 10000));
+  g_assert_cmpstr (motcua_sign_dialog_get_error (dialog), ==, "Mật khẩu của tệp khóa không đúng.");
+
+  motcua_sign_dialog_set_pin (dialog, "matkhau");
+  motcua_sign_dialog_sign (dialog);
+  g_assert_true (wait_until (sign_dialog_gone, NULL, 10000));
+  dossier = motcua_store_get_dossier (f->store, f->code, NULL);
+  g_assert_cmpint (motcua_dossier_get_step (dossier), ==, MOTCUA_STEP_APPROVED);
+  g_assert_true (wait_until (verdict_shown, editor, 3000));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -281,6 +312,7 @@ main (int argc, char **argv)
   g_settings_set_string (settings, "pkcs11-module", motcua_test_softhsm_module ());
 
   g_test_add ("/ui/sign/review-and-sign", Fixture, NULL, fixture_set_up, test_review_and_sign, fixture_tear_down);
+  g_test_add ("/ui/sign/key-file", Fixture, NULL, fixture_set_up, test_key_file, fixture_tear_down);
   result = g_test_run ();
   motcua_test_remove_tree (pki_dir);
   return result;
