@@ -33,16 +33,6 @@ typedef struct {
   MotcuaWindow   *window;
 } Fixture;
 
-static gboolean
-wait_until (gboolean (*ready) (gpointer), gpointer data, guint timeout_ms)
-{
-  gint64 until = g_get_monotonic_time () + timeout_ms * 1000;
-
-  while (!ready (data) && g_get_monotonic_time () < until)
-    ui_test_iterate (10);
-  return ready (data);
-}
-
 static void
 cli_ok (Fixture *f, const char * const *args, char **out)
 {
@@ -210,7 +200,7 @@ test_review_and_sign (Fixture *f, gconstpointer data)
 
   /* The review queue: what awaits the leader's approval, in Vietnamese. */
   motcua_queue_pane_set_filter (queue, MOTCUA_QUEUE_FILTER_APPROVAL);
-  g_assert_true (wait_until (queue_ready, queue, 5000));
+  g_assert_true (ui_test_wait_until (queue_ready, queue, 5000));
   g_assert_true (has_label (GTK_WIDGET (queue), "Chờ lãnh đạo phê duyệt"));
   g_assert_cmpint (motcua_queue_pane_get_filter_count (queue, MOTCUA_QUEUE_FILTER_APPROVAL), ==, 1);
   g_assert_true (motcua_queue_pane_select_code (queue, f->code));
@@ -218,23 +208,23 @@ test_review_and_sign (Fixture *f, gconstpointer data)
 
   /* The draft result opens beside the dossier. */
   g_assert_cmpstr (motcua_dossier_editor_get_code (MOTCUA_DOSSIER_EDITOR (editor)), ==, f->code);
-  g_assert_true (wait_until (pdf_loaded, viewer, 5000));
+  g_assert_true (ui_test_wait_until (pdf_loaded, viewer, 5000));
   g_assert_cmpint (motcua_pdf_view_get_n_pages (MOTCUA_PDF_VIEW (viewer)), ==, 1);
 
   /* Approving asks for the signature. */
   g_assert_true (motcua_dossier_editor_begin_action (MOTCUA_DOSSIER_EDITOR (editor), MOTCUA_ACTION_APPROVE));
   ui_test_iterate (50);
   gtk_widget_activate_action (editor, "editor.confirm", NULL);
-  g_assert_true (wait_until (sign_dialog_shown, NULL, 3000));
+  g_assert_true (ui_test_wait_until (sign_dialog_shown, NULL, 3000));
   dialog = find_sign_dialog ();
   g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (dialog)), ==, "Ký duyệt");
-  g_assert_true (wait_until (token_listed, dialog, 10000));
+  g_assert_true (ui_test_wait_until (token_listed, dialog, 10000));
 
   /* A wrong PIN: refused, said plainly, nothing saved. */
   motcua_sign_dialog_set_pin (dialog, "000000");
   motcua_sign_dialog_sign (dialog);
   g_assert_true (motcua_sign_dialog_is_busy (dialog));
-  g_assert_true (wait_until (not_busy, dialog, 10000));
+  g_assert_true (ui_test_wait_until (not_busy, dialog, 10000));
   g_assert_nonnull (motcua_sign_dialog_get_error (dialog));
   g_test_message ("wrong PIN: %s", motcua_sign_dialog_get_error (dialog));
   g_assert_nonnull (strstr (motcua_sign_dialog_get_error (dialog), "Mã PIN không đúng"));
@@ -245,13 +235,13 @@ test_review_and_sign (Fixture *f, gconstpointer data)
   /* The right PIN signs on the token; the dialog closes. */
   motcua_sign_dialog_set_pin (dialog, "123456");
   motcua_sign_dialog_sign (dialog);
-  g_assert_true (wait_until (sign_dialog_gone, NULL, 10000));
+  g_assert_true (ui_test_wait_until (sign_dialog_gone, NULL, 10000));
   dossier = motcua_store_get_dossier (f->store, f->code, NULL);
   g_assert_cmpuint (motcua_dossier_get_event_count (dossier), ==, 7);
   g_assert_cmpint (motcua_dossier_get_step (dossier), ==, MOTCUA_STEP_APPROVED);
 
   /* The journal: signer, issuer, time and the verdict. */
-  g_assert_true (wait_until (verdict_shown, editor, 3000));
+  g_assert_true (ui_test_wait_until (verdict_shown, editor, 3000));
   g_assert_true (has_label (editor, "Người ký: Nguyễn Văn Lãnh (supervisor)"));
   g_assert_true (has_label (editor, "Tổ chức cấp: CN=CA Thử nghiệm Một cửa"));
   g_assert_true (has_label (editor, "Thời điểm ký: "));
@@ -271,21 +261,21 @@ test_key_file (Fixture *f, gconstpointer data)
   g_assert_true (motcua_dossier_editor_begin_action (MOTCUA_DOSSIER_EDITOR (editor), MOTCUA_ACTION_APPROVE));
   ui_test_iterate (50);
   gtk_widget_activate_action (editor, "editor.confirm", NULL);
-  g_assert_true (wait_until (sign_dialog_shown, NULL, 3000));
+  g_assert_true (ui_test_wait_until (sign_dialog_shown, NULL, 3000));
   dialog = find_sign_dialog ();
   motcua_sign_dialog_set_key_file (dialog, p12);
 
   motcua_sign_dialog_set_pin (dialog, "sai-mat-khau");
   motcua_sign_dialog_sign (dialog);
-  g_assert_true (wait_until (not_busy, dialog, 10000));
+  g_assert_true (ui_test_wait_until (not_busy, dialog, 10000));
   g_assert_cmpstr (motcua_sign_dialog_get_error (dialog), ==, "Mật khẩu của tệp khóa không đúng.");
 
   motcua_sign_dialog_set_pin (dialog, "matkhau");
   motcua_sign_dialog_sign (dialog);
-  g_assert_true (wait_until (sign_dialog_gone, NULL, 10000));
+  g_assert_true (ui_test_wait_until (sign_dialog_gone, NULL, 10000));
   dossier = motcua_store_get_dossier (f->store, f->code, NULL);
   g_assert_cmpint (motcua_dossier_get_step (dossier), ==, MOTCUA_STEP_APPROVED);
-  g_assert_true (wait_until (verdict_shown, editor, 3000));
+  g_assert_true (ui_test_wait_until (verdict_shown, editor, 3000));
 }
 
 int
