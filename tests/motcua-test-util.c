@@ -242,3 +242,33 @@ motcua_test_expect_status (MotcuaTestCliResult *result,
                       what, result->status, expected, out, err);
   return FALSE;
 }
+
+/* ---- signing -------------------------------------------------------------------- */
+
+char *
+motcua_test_pki_setup (void)
+{
+  const char *setup = g_getenv ("MOTCUA_PKI_SETUP");
+  char *dir = motcua_test_make_temp_dir ("motcua-pki-XXXXXX");
+  const char *argv[] = { "sh", setup, dir, NULL };
+  g_autofree char *err = NULL;
+  g_autofree char *conf = NULL;
+  int status = -1;
+
+  g_assert_nonnull (setup);
+  if (!g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, &err, &status, NULL)
+      || !g_spawn_check_wait_status (status, NULL))
+    g_error ("pki-setup.sh failed: %s", err ? err : "");
+  /* The token folder is the test's own: the module reads this when it loads. */
+  conf = g_build_filename (dir, "softhsm2.conf", NULL);
+  g_setenv ("SOFTHSM2_CONF", conf, TRUE);
+  return dir;
+}
+
+const char *
+motcua_test_softhsm_module (void)
+{
+  const char *module = g_getenv ("SOFTHSM2_MODULE");
+
+  return module != NULL && *module != '\0' ? module : "/usr/lib/softhsm/libsofthsm2.so";
+}

@@ -68,4 +68,13 @@ gboolean             motcua_test_expect_status   (MotcuaTestCliResult *result,
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (MotcuaTestCliResult, motcua_test_cli_result_free)
 
+/* ---- signing -------------------------------------------------------------------- */
+
+/* Runs $MOTCUA_PKI_SETUP (tests/pki-setup.sh) in a new temporary folder: a throwaway CA,
+ * certificates and a SoftHSM2 token, whose SOFTHSM2_CONF it then sets. Call before
+ * threads start (it sets the environment). Returns the folder. */
+char                *motcua_test_pki_setup       (void);
+/* $SOFTHSM2_MODULE, else Debian's /usr/lib/softhsm/libsofthsm2.so. */
+const char          *motcua_test_softhsm_module  (void);
+
 G_END_DECLS

@@ -9,6 +9,7 @@
 #include <glib.h>
 #include <json-glib/json-glib.h>
 
+#include "motcua-signer.h"
 #include "motcua-store.h"
 
 G_BEGIN_DECLS
@@ -56,5 +57,21 @@ void         motcua_cli_print_padded      (const char   *text,
 int          motcua_cli_command_stats     (Cli          *cli,
                                            int           argc,
                                            char        **argv);
+/* motcua-cli-verify.c */
+int          motcua_cli_command_verify    (Cli          *cli,
+                                           int           argc,
+                                           char        **argv);
+int          motcua_cli_command_trust     (Cli          *cli,
+                                           int           argc,
+                                           char        **argv);
+int          motcua_cli_command_token     (Cli          *cli,
+                                           int           argc,
+                                           char        **argv);
+/* --signer URI|FILE with --pin-file F (else $MOTCUA_PIN) and --pkcs11-module F (else
+ * $MOTCUA_PKCS11_MODULE, else p11-kit's modules). */
+MotcuaSigner *motcua_cli_open_signer      (const char   *signer,
+                                           const char   *pin_file,
+                                           const char   *module,
+                                           GError      **error);
 
 G_END_DECLS

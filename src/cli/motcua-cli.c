@@ -755,6 +755,8 @@ command_act (Cli *cli, int argc, char **argv)
   g_autofree char *reason = NULL, *new_due = NULL, *method = NULL, *tracking = NULL;
   g_autofree char *recipient = NULL, *recipient_id = NULL, *to = NULL, *draft_type = NULL;
   g_autofree char *rating = NULL, *note = NULL, *number = NULL, *actor = NULL;
+  g_autofree char *signer_name = NULL, *pin_file = NULL, *module = NULL;
+  g_autoptr(MotcuaSigner) signer = NULL;
   g_auto(GStrv) missing = NULL;
   g_auto(GStrv) attach = NULL;
   GOptionEntry entries[] = {
@@ -772,6 +774,9 @@ command_act (Cli *cli, int argc, char **argv)
     { "number", 0, 0, G_OPTION_ARG_STRING, &number, N_("Number of the issued document"), N_("NO") },
     { "attach", 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &attach, N_("Attach a file (repeatable)"), N_("FILE") },
     { "as", 0, 0, G_OPTION_ARG_STRING, &actor, N_("Act as this user"), N_("USER") },
+    { "signer", 0, 0, G_OPTION_ARG_FILENAME, &signer_name, N_("Sign an approval with this key: a PKCS#11 URI or a .p12 file"), N_("URI") },
+    { "pin-file", 0, 0, G_OPTION_ARG_FILENAME, &pin_file, N_("Read the token's PIN (or the .p12 password) from this file"), N_("FILE") },
+    { "pkcs11-module", 0, 0, G_OPTION_ARG_FILENAME, &module, N_("The token's PKCS#11 module"), N_("FILE") },
     { NULL }
   };
   g_autoptr(MotcuaStore) store = NULL;
@@ -810,6 +815,9 @@ command_act (Cli *cli, int argc, char **argv)
   request.document_number = number;
   request.attach_paths = (const char * const *) attach;
   request.actor = actor;
+  if (signer_name != NULL && (signer = motcua_cli_open_signer (signer_name, pin_file, module, &error)) == NULL)
+    return motcua_cli_report_error (cli, error);
+  request.signer = signer;
 
   if ((store = motcua_cli_open_store (cli, &error)) == NULL
       || (dossier = motcua_store_act (store, argv[1], action, &request, &error)) == NULL)
@@ -1540,6 +1548,9 @@ static const struct {
   { "backup", command_backup, N_("Save the whole profile to one file") },
   { "restore", command_restore, N_("Replace the profile with a verified backup") },
   { "stats", motcua_cli_command_stats, N_("Count the supervisors' indicators for a period") },
+  { "verify", motcua_cli_command_verify, N_("Re-check every journal chain and signature") },
+  { "trust", motcua_cli_command_trust, N_("Manage the trust anchors of approval signatures") },
+  { "token", motcua_cli_command_token, N_("List the certificates on the signing tokens") },
 };
 
 static void

@@ -23,6 +23,9 @@ typedef enum {
   MOTCUA_ERROR_DISK_FULL,
   MOTCUA_ERROR_DATABASE_BUSY,
   MOTCUA_ERROR_IO,
+  MOTCUA_ERROR_WRONG_PIN,           /* the token or PKCS#12 file refused the PIN / password */
+  MOTCUA_ERROR_PIN_LOCKED,          /* the token's PIN is locked (or one try from it) */
+  MOTCUA_ERROR_SIGNATURE,           /* a signature is missing, invalid or untrusted */
 } MotcuaError;
 
 GQuark motcua_error_quark (void);

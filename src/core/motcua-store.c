@@ -5,6 +5,7 @@
 #include <glib/gstdio.h>
 #include <string.h>
 
+#include "motcua-approval.h"
 #include "motcua-codes.h"
 #include "motcua-dossier-private.h"
 #include "motcua-error.h"
@@ -2222,24 +2223,6 @@ return_payload (const MotcuaActionRequest *request, JsonObject *payload, GError 
   return TRUE;
 }
 
-/* The canonical approval payload, which the signature of the approval issue covers:
- * the dossier, the decision, the time and the hash of every document. */
-static void
-approval_payload (MotcuaDossier *dossier, GDateTime *now, JsonObject *payload)
-{
-  JsonObject *approval = json_object_new ();
-  g_autofree char *time = motcua_time_format (now);
-  JsonArray *hashes = json_array_new ();
-
-  for (guint i = 0; i < dossier->attachments->len; i++)
-    json_array_add_string_element (hashes, ((MotcuaAttachmentRef *) g_ptr_array_index (dossier->attachments, i))->sha256);
-  json_object_set_string_member (approval, "dossier_code", dossier->code);
-  json_object_set_string_member (approval, "decision", "approve");
-  json_object_set_string_member (approval, "time", time);
-  json_object_set_array_member (approval, "attachments_sha256", hashes);
-  json_object_set_object_member (payload, "approval", approval);
-}
-
 static gboolean
 build_action_payload (MotcuaStore *self, MotcuaDossier *dossier, MotcuaAction action,
                       const MotcuaActionRequest *request, GDateTime *now, JsonObject *payload,
@@ -2305,7 +2288,8 @@ build_action_payload (MotcuaStore *self, MotcuaDossier *dossier, MotcuaAction ac
       json_object_set_string_member (payload, "draft_type", request->draft_type ? request->draft_type : "result");
       return TRUE;
     case MOTCUA_ACTION_APPROVE:
-      approval_payload (dossier, now, payload);
+      /* The canonical payload the signature covers (docs/signatures.md). */
+      json_object_set_object_member (payload, "approval", motcua_approval_new (dossier, now, request->signer));
       return TRUE;
     case MOTCUA_ACTION_ISSUE:
       add_member_string (payload, "document_number", request->document_number);
@@ -2355,6 +2339,7 @@ motcua_store_act (MotcuaStore               *self,
   g_autoptr(GDateTime) now = NULL;
   g_autoptr(JsonObject) payload = json_object_new ();
   g_autoptr(MotcuaEvent) event = NULL;
+  g_autoptr(GBytes) signature = NULL;
   MotcuaWorkflowState state;
   MotcuaDossier *result;
 
@@ -2375,7 +2360,11 @@ motcua_store_act (MotcuaStore               *self,
       || !build_action_payload (self, dossier, action, request, now, payload, error))
     goto failed;
 
+  if (action == MOTCUA_ACTION_APPROVE && !motcua_approval_seal (self, request->signer, payload, &signature, error))
+    goto failed;
+
   event = new_event (dossier->uid, actor, now, motcua_action_to_string (action));
+  event->signature = g_steal_pointer (&signature);
   result = motcua_store_append_event (self, dossier, event, payload, error);
   if (result == NULL)
     goto failed;

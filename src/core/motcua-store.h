@@ -86,6 +86,9 @@ typedef struct {
   const char * const *attach_paths;   /* attach */
   const char         *actor;
   GDateTime          *now;
+  /* approve: the supervisor's opened key (motcua-signer.h); required once the store has
+   * trust anchors, see docs/signatures.md. */
+  struct _MotcuaSigner *signer;
 } MotcuaActionRequest;
 
 typedef enum {

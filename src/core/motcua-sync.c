@@ -166,6 +166,7 @@ motcua_sync_reason_label (const char *reason)
     { "hash", N_("its content does not match its fingerprint") },
     { "op-id-reused", N_("its identifier was already used by another event") },
     { "wrong-agency", N_("the dossier belongs to another agency") },
+    { "signature", N_("the approval's digital signature is missing or does not verify") },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (labels); i++)

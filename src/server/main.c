@@ -239,6 +239,26 @@ admin_calendar_import (MotcuaServerStorage *storage, int argc, char **argv)
   return EXIT_SUCCESS;
 }
 
+static int
+admin_trust_add (MotcuaServerStorage *storage, int argc, char **argv)
+{
+  GOptionEntry entries[] = { { NULL } };
+  g_autoptr(GError) error = NULL;
+  guint n_added = 0;
+  int status;
+
+  if (!parse_command ("FILE", "Trust this certificate authority (PEM) for approval signatures: from then on "
+                      "every pushed approval must be signed by a certificate it issued.",
+                      entries, &argc, &argv, &status))
+    return status;
+  if (argc != 2)
+    return usage_error ("trust-add needs the certificate file.");
+  if (!motcua_server_add_trust_anchors (storage, argv[1], &n_added, &error))
+    return failure (error);
+  g_print ("%u trust anchors added.\n", n_added);
+  return EXIT_SUCCESS;
+}
+
 static const struct {
   const char *name;
   int       (*run) (MotcuaServerStorage *storage, int argc, char **argv);
@@ -248,6 +268,7 @@ static const struct {
   { "enrolment-code", admin_enrolment_code },
   { "catalog-import", admin_catalog_import },
   { "calendar-import", admin_calendar_import },
+  { "trust-add", admin_trust_add },
 };
 
 /* @argv is "admin COMMAND [OPTIONS…]". */
@@ -258,8 +279,8 @@ run_admin (const Options *options, int argc, char **argv)
   g_autoptr(GError) error = NULL;
 
   if (argc < 2)
-    return usage_error ("Say which admin command: agency-add, agency-list, enrolment-code, catalog-import "
-                        "or calendar-import.");
+    return usage_error ("Say which admin command: agency-add, agency-list, enrolment-code, catalog-import, "
+                        "calendar-import or trust-add.");
   for (guint i = 0; i < G_N_ELEMENTS (admin_commands); i++)
     {
       if (!g_str_equal (argv[1], admin_commands[i].name))
@@ -366,7 +387,8 @@ main (int argc, char **argv)
                                 "  agency-list\n"
                                 "  enrolment-code --agency CODE\n"
                                 "  catalog-import FILE\n"
-                                "  calendar-import FILE");
+                                "  calendar-import FILE\n"
+                                "  trust-add FILE");
   g_option_context_add_main_entries (context, entries, NULL);
   /* Stop at "admin": the command's options are its own. */
   g_option_context_set_strict_posix (context, TRUE);

@@ -10,11 +10,13 @@
 
 #include <glib/gstdio.h>
 
+#include "motcua-approval.h"
 #include "motcua-catalog.h"
 #include "motcua-dossier.h"
 #include "motcua-holidays.h"
 #include "motcua-protocol.h"
 #include "motcua-time.h"
+#include "motcua-trust.h"
 #include "motcua-server.h"
 
 #define BLOBS_PREFIX    "/v1/blobs/"
@@ -756,6 +758,35 @@ check_workflow (Push *p)
   return TRUE;
 }
 
+/* An approval's signature must verify against the server's trust anchors (admin
+ * trust-add); a server without anchors takes unsigned approvals (docs/signatures.md). */
+static gboolean
+check_signature (Push *p)
+{
+  g_autoptr(MotcuaTrust) trust = motcua_trust_new ();
+  g_autoptr(MotcuaVerdict) verdict = NULL;
+  g_autofree char *pem = NULL;
+
+  if (!g_str_equal (p->event->kind, "approve"))
+    return TRUE;
+  pem = motcua_server_storage_get_setting (p->self->storage, MOTCUA_SERVER_TRUST_SETTING, &p->error);
+  if (p->error != NULL)
+    return FALSE;
+  if (pem != NULL && !motcua_trust_add_pem (trust, pem, strlen (pem), &p->error))
+    return FALSE;
+  verdict = motcua_approval_verify_event (trust, p->event, motcua_dossier_get_code (p->dossier));
+  if (verdict->status == MOTCUA_VERDICT_VALID
+      || (motcua_trust_get_n_anchors (trust) == 0
+          && (verdict->status == MOTCUA_VERDICT_UNSIGNED || verdict->status == MOTCUA_VERDICT_NOT_CHECKED)))
+    return TRUE;
+  if (verdict->status == MOTCUA_VERDICT_UNSIGNED)
+    return settle (p, MOTCUA_PUSH_REJECTED, "signature",
+                   "The approval of dossier %s is not signed; this server requires signed approvals.",
+                   dossier_name (p));
+  return settle (p, MOTCUA_PUSH_REJECTED, "signature", "The approval of dossier %s does not verify (%s): %s",
+                 dossier_name (p), motcua_verdict_status_to_string (verdict->status), verdict->message);
+}
+
 static gboolean
 check_code (Push *p)
 {
@@ -841,7 +872,8 @@ check_not_waiting (Push *p)
 typedef gboolean (*PushCheck) (Push *p);
 
 static const PushCheck push_checks[] = {
-  check_idempotence, check_not_waiting, check_integrity, check_chain, check_workflow, check_code, check_blobs,
+  check_idempotence, check_not_waiting, check_integrity, check_chain, check_workflow, check_signature,
+  check_code, check_blobs,
   store_event,
 };
 
@@ -2145,4 +2177,28 @@ motcua_server_disconnect (MotcuaServer *self)
 {
   if (self->soup != NULL)
     soup_server_disconnect (self->soup);
+}
+
+gboolean
+motcua_server_add_trust_anchors (MotcuaServerStorage *storage, const char *path, guint *n_added, GError **error)
+{
+  g_autoptr(MotcuaTrust) trust = motcua_trust_new ();
+  g_autoptr(GError) local_error = NULL;
+  g_autofree char *pem = motcua_server_storage_get_setting (storage, MOTCUA_SERVER_TRUST_SETTING, &local_error);
+  g_autofree char *all = NULL;
+  guint before;
+
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+  if (pem != NULL && !motcua_trust_add_pem (trust, pem, strlen (pem), error))
+    return FALSE;
+  before = motcua_trust_get_n_anchors (trust);
+  if (!motcua_trust_add_file (trust, path, error))
+    return FALSE;
+  *n_added = motcua_trust_get_n_anchors (trust) - before;
+  all = motcua_trust_to_pem (trust);
+  return motcua_server_storage_set_setting (storage, MOTCUA_SERVER_TRUST_SETTING, all, error);
 }

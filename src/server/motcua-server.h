@@ -51,6 +51,16 @@ gboolean      motcua_server_import_calendar    (MotcuaServerStorage *storage,
                                                 guint               *n_days,
                                                 GError             **error);
 
+/* The certificate authorities approval signatures must chain to (PEM), in the settings.
+ * With any, a pushed approval must carry a valid signature (reason "signature"). */
+#define MOTCUA_SERVER_TRUST_SETTING "trust_anchors"
+
+/* Adds the PEM certificates of @path to the trust anchors. */
+gboolean      motcua_server_add_trust_anchors  (MotcuaServerStorage *storage,
+                                                const char          *path,
+                                                guint               *n_added,
+                                                GError             **error);
+
 /* One JSON object per line on stderr: {"time", "level", "event", …@fields}. */
 void          motcua_server_log          (const char           *level,
                                           const char           *event,

@@ -14,9 +14,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "motcua-approval.h"
 #include "motcua-digitize.h"
 #include "motcua-dossier-editor.h"
 #include "motcua-error.h"
+#include "motcua-sign-dialog.h"
 #include "motcua-sync.h"
 #include "motcua-time.h"
 
@@ -710,18 +712,47 @@ timing_badge_new (const MotcuaHandover *handover)
 
 static void add_sync_badge (AdwActionRow *row, const MotcuaEvent *event, gboolean registered);
 static void finish_change  (MotcuaDossierEditor *self, const char *code, const char *message);
+static GtkWidget *badge_new (const char *text, const char *css_class, const char *tooltip);
+
+/* A signed approval says who signed, under which authority, when, and whether that
+ * still holds; "verdict" names the badge for tests and assistive tools. */
+static char *
+describe_signature (AdwActionRow *row, const MotcuaVerdict *verdict, const char *details)
+{
+  g_autoptr(GString) text = g_string_new (details);
+  g_autofree char *when = format_time (verdict->signing_time);
+  gboolean valid = motcua_verdict_is_valid (verdict);
+  GtkWidget *badge = badge_new (valid ? _("Valid signature") : _("Invalid signature"),
+                                valid ? "due-ok" : "due-overdue", verdict->message);
+
+  append_line (text, _("Signed by"), verdict->signer);
+  append_line (text, _("Issuer"), verdict->issuer);
+  append_line (text, _("Signing time"), when);
+  append_line (text, _("Signature"), verdict->message);
+  gtk_widget_set_name (badge, "verdict");
+  adw_action_row_add_suffix (row, badge);
+  return g_string_free (g_steal_pointer (&text), FALSE);
+}
 
 static GtkWidget *
-event_row_new (const MotcuaEvent *event, GHashTable *users, const MotcuaHandover *handover, gboolean registered)
+event_row_new (const MotcuaEvent *event, GHashTable *users, const MotcuaHandover *handover, gboolean registered,
+               const MotcuaVerdict *verdict)
 {
   GtkWidget *row = adw_action_row_new ();
   g_autoptr(JsonObject) payload = motcua_event_parse_payload (event, NULL);
   g_autofree char *when = format_time (event->confirmed_at);
   g_autofree char *who = describe_actor (users, event);
   g_autofree char *details = payload ? describe_payload (payload) : g_strdup ("");
-  g_autofree char *subtitle = *details != '\0' ? g_strdup_printf ("%s · %s\n%s", when, who, details)
-                                               : g_strdup_printf ("%s · %s", when, who);
+  g_autofree char *subtitle = NULL;
 
+  if (verdict != NULL && verdict->status != MOTCUA_VERDICT_UNSIGNED)
+    {
+      g_autofree char *signed_details = describe_signature (ADW_ACTION_ROW (row), verdict, details);
+      g_free (details);
+      details = g_steal_pointer (&signed_details);
+    }
+  subtitle = *details != '\0' ? g_strdup_printf ("%s · %s\n%s", when, who, details)
+                              : g_strdup_printf ("%s · %s", when, who);
   set_row_text (ADW_ACTION_ROW (row), motcua_event_kind_label (event->kind), subtitle);
   adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 0);
   gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), FALSE);
@@ -845,6 +876,21 @@ load_user_names (MotcuaStore *store)
   return names;
 }
 
+/* The profile's trust anchors, and the office's PEM file when GSettings names one. */
+static MotcuaTrust *
+load_trust (MotcuaDossierEditor *self)
+{
+  g_autoptr(GSettings) settings = g_settings_new (APPLICATION_ID);
+  g_autofree char *file = g_settings_get_string (settings, "trust-anchors");
+  MotcuaTrust *trust = motcua_approval_load_trust (self->store, NULL);
+
+  if (trust == NULL)
+    trust = motcua_trust_new ();
+  if (*file != '\0')
+    motcua_trust_add_file (trust, file, NULL);
+  return trust;
+}
+
 static void
 update_journal (MotcuaDossierEditor *self)
 {
@@ -852,6 +898,7 @@ update_journal (MotcuaDossierEditor *self)
   g_autoptr(GPtrArray) handovers = motcua_store_get_handovers (self->store, self->dossier, NULL);
   g_autoptr(GHashTable) users = load_user_names (self->store);
   g_autofree char *server = motcua_store_get_state (self->store, "sync.server_url", NULL);
+  g_autoptr(MotcuaTrust) trust = load_trust (self);
   guint next_handover = 0;
 
   remove_all_children (GTK_WIDGET (self->journal_list));
@@ -870,7 +917,11 @@ update_journal (MotcuaDossierEditor *self)
               next_handover++;
             }
         }
-      gtk_list_box_append (self->journal_list, event_row_new (event, users, handover, server != NULL));
+      g_autoptr(MotcuaVerdict) verdict = NULL;
+
+      if (g_strcmp0 (event->kind, "approve") == 0)
+        verdict = motcua_approval_verify_event (trust, event, self->code);
+      gtk_list_box_append (self->journal_list, event_row_new (event, users, handover, server != NULL, verdict));
     }
   if (events == NULL || events->len == 0)
     gtk_list_box_append (self->journal_list, placeholder_row_new (_("The journal of this dossier is empty.")));
@@ -1583,6 +1634,37 @@ finish_change (MotcuaDossierEditor *self, const char *code, const char *message)
   g_signal_emit (self, signals[TOAST], 0, message);
 }
 
+/* Once the profile has trust anchors every approval is signed (docs/signatures.md). */
+static gboolean
+approval_needs_signature (MotcuaDossierEditor *self)
+{
+  g_autoptr(MotcuaTrust) trust = motcua_approval_load_trust (self->store, NULL);
+
+  return trust != NULL && motcua_trust_get_n_anchors (trust) > 0;
+}
+
+static void
+on_signed_approval (MotcuaDossierEditor *self, const char *code)
+{
+  if (g_strcmp0 (code, self->code) == 0)
+    {
+      close_form (self);
+      save_draft_now (self);
+    }
+  finish_change (self, code, _("Approved and signed"));
+  focus_actions (self);
+}
+
+static void
+open_sign_dialog (MotcuaDossierEditor *self, const char *note)
+{
+  MotcuaSignDialog *dialog = motcua_sign_dialog_new (GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))),
+                                                     self->store, self->code, note);
+
+  g_signal_connect_object (dialog, "approved", G_CALLBACK (on_signed_approval), self, G_CONNECT_SWAPPED);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
 static void
 confirm_form (MotcuaDossierEditor *self)
 {
@@ -1619,6 +1701,12 @@ confirm_form (MotcuaDossierEditor *self)
   request.rating = rating;
   request.note = note;
   request.document_number = document_number;
+
+  if (form->action == MOTCUA_ACTION_APPROVE && approval_needs_signature (self))
+    {
+      open_sign_dialog (self, note);
+      return;
+    }
 
   result = motcua_store_act (self->store, self->code, form->action, &request, &error);
   if (result == NULL)
@@ -2023,6 +2111,25 @@ motcua_dossier_editor_open_attachment (MotcuaDossierEditor *self)
     row = gtk_list_box_get_row_at_index (self->attachments_list, 0);
   if (row != NULL)
     emit_attachment (self, row);
+}
+
+gboolean
+motcua_dossier_editor_open_result (MotcuaDossierEditor *self)
+{
+  GPtrArray *attachments;
+  GtkListBoxRow *row;
+
+  g_return_val_if_fail (MOTCUA_IS_DOSSIER_EDITOR (self), FALSE);
+  if (self->dossier == NULL || motcua_dossier_get_step (self->dossier) != MOTCUA_STEP_AWAITING_APPROVAL)
+    return FALSE;
+  /* The drafted result is attached last, as the approval's result_sha256 says. */
+  attachments = motcua_dossier_get_attachments (self->dossier);
+  row = attachments->len > 0 ? gtk_list_box_get_row_at_index (self->attachments_list, attachments->len - 1) : NULL;
+  if (row == NULL)
+    return FALSE;
+  gtk_list_box_select_row (self->attachments_list, row);
+  emit_attachment (self, row);
+  return TRUE;
 }
 
 gboolean

@@ -205,6 +205,8 @@ on_dossier_selected (MotcuaQueuePane *pane, const char *code, MotcuaWindow *self
     {
       motcua_dossier_editor_show_dossier (self->editor, code);
       motcua_pdf_view_clear (self->pdf_view);
+      /* A leader reviewing a draft sees it beside the dossier at once. */
+      motcua_dossier_editor_open_result (self->editor);
     }
 }
 

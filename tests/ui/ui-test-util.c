@@ -12,6 +12,16 @@ ui_test_iterate (guint ms)
   while (g_get_monotonic_time () < until);
 }
 
+gboolean
+ui_test_wait_until (gboolean (*ready) (gpointer data), gpointer data, guint timeout_ms)
+{
+  gint64 until = g_get_monotonic_time () + timeout_ms * G_TIME_SPAN_MILLISECOND;
+
+  while (!ready (data) && g_get_monotonic_time () < until)
+    ui_test_iterate (10);
+  return ready (data);
+}
+
 static GtkWidget *
 find (GtkWidget *root, gboolean (*matches) (GtkWidget *, const char *), const char *key)
 {

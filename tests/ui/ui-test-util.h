@@ -8,6 +8,10 @@ G_BEGIN_DECLS
 
 /* Runs the main loop for at least one iteration and @ms milliseconds. */
 void       ui_test_iterate      (guint       ms);
+/* Iterates until @ready (@data) holds or @timeout_ms pass; returns @ready's last answer. */
+gboolean   ui_test_wait_until   (gboolean  (*ready) (gpointer data),
+                                 gpointer    data,
+                                 guint       timeout_ms);
 /* Template children keep their ids from the .ui file. */
 GtkWidget *ui_test_find_by_id   (GtkWidget  *root,
                                  const char *id);
