@@ -429,6 +429,61 @@ motcua_stats_compute (sqlite3 *db, const MotcuaStatsQuery *query, GError **error
   return ok ? g_steal_pointer (&stats) : NULL;
 }
 
+/* ---- checking the sums ------------------------------------------------------------ */
+
+#define RECOUNT_RECEIVED \
+  "SELECT substr (received_at, 1, 10) AS day, COALESCE (agency_code, '') AS agency_code, procedure_code, channel," \
+  "       count(*) AS n, sum (supplement_count > 0), sum (supplement_count)" \
+  " FROM dossiers WHERE received_at IS NOT NULL GROUP BY 1, 2, 3, 4"
+#define KEPT_RECEIVED \
+  "SELECT day, agency_code, procedure_code, channel, n, supplement_dossiers, supplement_requests" \
+  " FROM stats_received_days WHERE n <> 0"
+#define RECOUNT_FINISHED \
+  "SELECT substr (fin, 1, 10) AS day, COALESCE (agency_code, '') AS agency_code, procedure_code, count(*) AS n," \
+  "       sum (supplement_count > 1 OR COALESCE (fin > due_at, 0)) AS late," \
+  "       total (julianday (fin) - julianday (received_at)) AS processing_days," \
+  "       sum (satisfaction IS 'satisfied') AS satisfied, sum (satisfaction IS 'acceptable') AS acceptable," \
+  "       sum (satisfaction IS 'unsatisfied') AS unsatisfied" \
+  " FROM (SELECT *, COALESCE (finished_at, returned_at) AS fin FROM dossiers)" \
+  " WHERE received_at IS NOT NULL AND status <> 7 AND fin IS NOT NULL GROUP BY 1, 2, 3"
+#define KEPT_FINISHED \
+  "SELECT day, agency_code, procedure_code, n, late, satisfied, acceptable, unsatisfied" \
+  " FROM stats_finished_days WHERE n <> 0"
+#define RECOUNT_FINISHED_COUNTS \
+  "SELECT day, agency_code, procedure_code, n, late, satisfied, acceptable, unsatisfied FROM (" RECOUNT_FINISHED ")"
+
+gboolean
+motcua_stats_verify_sums (sqlite3 *db, GError **error)
+{
+  static const char sql[] =
+    "SELECT (SELECT count(*) FROM (SELECT * FROM (" RECOUNT_RECEIVED " EXCEPT " KEPT_RECEIVED ")"
+    "                              UNION ALL SELECT * FROM (" KEPT_RECEIVED " EXCEPT " RECOUNT_RECEIVED ")))"
+    " + (SELECT count(*) FROM (SELECT * FROM (" RECOUNT_FINISHED_COUNTS " EXCEPT " KEPT_FINISHED ")"
+    "                          UNION ALL SELECT * FROM (" KEPT_FINISHED " EXCEPT " RECOUNT_FINISHED_COUNTS ")))"
+    " + (SELECT count(*) FROM stats_finished_days k JOIN (" RECOUNT_FINISHED ") r"
+    "      USING (day, agency_code, procedure_code)"
+    "    WHERE abs (k.processing_days - r.processing_days) > 1e-6)";
+  sqlite3_stmt *stmt = NULL;
+  gint64 differences = -1;
+
+  if (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL) == SQLITE_OK && sqlite3_step (stmt) == SQLITE_ROW)
+    differences = sqlite3_column_int64 (stmt, 0);
+  sqlite3_finalize (stmt);
+  if (differences < 0)
+    {
+      g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_FAILED, _("Could not count the indicators: %s"),
+                   sqlite3_errmsg (db));
+      return FALSE;
+    }
+  if (differences > 0)
+    {
+      g_set_error_literal (error, MOTCUA_ERROR, MOTCUA_ERROR_DATABASE_CORRUPT,
+                           _("The daily sums of the indicators do not match the dossiers."));
+      return FALSE;
+    }
+  return TRUE;
+}
+
 /* ---- in a thread ------------------------------------------------------------------ */
 
 typedef struct {

@@ -105,6 +105,11 @@ void         motcua_stats_compute_async       (const char             *db_path,
 MotcuaStats *motcua_stats_compute_finish      (GAsyncResult           *result,
                                                GError                **error);
 
+/* Whether the per-day sums the triggers keep match a count of the dossier rows (for
+ * `motcua check`); MOTCUA_ERROR_DATABASE_CORRUPT when they do not. */
+gboolean     motcua_stats_verify_sums         (sqlite3                *db,
+                                               GError                **error);
+
 /* One line of the indicator table, shared by the command line, the dashboard's cards,
  * the CSV and the PDF report. */
 typedef struct {
