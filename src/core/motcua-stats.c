@@ -133,11 +133,9 @@ add_scope (Counter *counter)
     g_string_append (counter->scope, " AND procedure_code = :procedure");
   if (q->field != NULL)
     g_string_append (counter->scope, " AND procedure_code IN (SELECT code FROM procedures WHERE field = :field)");
-  /* The dossiers the staff member acted on: any event of theirs in the journal. */
+  /* The dossiers the staff member acted on, gathered once by gather_staff(). */
   if (q->staff != NULL)
-    g_string_append (counter->scope,
-                     " AND id IN (SELECT s.id FROM events e JOIN dossiers s ON s.uid = e.dossier_uid"
-                     " WHERE e.actor = :staff)");
+    g_string_append (counter->scope, " AND id IN (SELECT id FROM temp.stats_staff)");
 }
 
 static void
@@ -376,6 +374,25 @@ count_overdue (Counter *counter, GError **error)
   return finish_statement (counter, stmt, rc, error);
 }
 
+/* The dossiers @staff acted on (any event of theirs in the journal), into a temporary
+ * table of this connection: found once, not once per query. */
+static gboolean
+gather_staff (Counter *counter, GError **error)
+{
+  sqlite3_stmt *stmt = NULL;
+  int rc;
+
+  if (sqlite3_exec (counter->db, "CREATE TEMP TABLE IF NOT EXISTS stats_staff (id INTEGER PRIMARY KEY);"
+                    "DELETE FROM temp.stats_staff;", NULL, NULL, NULL) != SQLITE_OK
+      || sqlite3_prepare_v2 (counter->db, "INSERT OR IGNORE INTO temp.stats_staff"
+                             " SELECT s.id FROM events e JOIN dossiers s ON s.uid = e.dossier_uid"
+                             " WHERE e.actor = ?1", -1, &stmt, NULL) != SQLITE_OK)
+    return finish_statement (counter, stmt, SQLITE_ERROR, error);
+  sqlite3_bind_text (stmt, 1, counter->query->staff, -1, SQLITE_STATIC);
+  rc = sqlite3_step (stmt);
+  return finish_statement (counter, stmt, rc, error);
+}
+
 static char *
 iso_date (const GDate *date)
 {
@@ -414,8 +431,11 @@ motcua_stats_compute (sqlite3 *db, const MotcuaStatsQuery *query, GError **error
   counter.judge = g_strdup (strcmp (counter.now, counter.end) < 0 ? counter.now : counter.end);
   add_scope (&counter);
 
-  ok = count_received (&counter, error) && count_finished (&counter, error) && count_open (&counter, error)
+  ok = (query->staff == NULL || gather_staff (&counter, error))
+       && count_received (&counter, error) && count_finished (&counter, error) && count_open (&counter, error)
        && count_overdue (&counter, error);
+  if (query->staff != NULL)
+    sqlite3_exec (db, "DROP TABLE IF EXISTS temp.stats_staff", NULL, NULL, NULL);
   stats->judged = stats->finished + stats->open_at_end;
   stats->on_time = stats->finished_on_time + stats->open_at_end - stats->open_late;
 
