@@ -1,8 +1,9 @@
 /* motcua-stats.h: the supervisors' indicators (Decision 766/QĐ-TTg) for a period.
  *
- * Every figure is an SQL aggregate over the folded dossier rows, so a year of a
- * province's dossiers is counted in a few index scans. The rules (what counts as
- * finished, on time, overdue) are written out in docs/indicators.md.
+ * Every figure is an SQL aggregate over per-day sums kept by triggers on the folded
+ * dossier rows (and over the few open dossiers), so a year of a province's dossiers is
+ * counted in milliseconds. The rules (what counts as finished, on time, overdue) are
+ * written out in docs/indicators.md.
  */
 #pragma once
 
