@@ -740,6 +740,7 @@ test_async (void)
   g_autoptr(JsonNode) a = NULL, b = NULL;
 
   set_period (&q, "2026-01-01", "2026-12-31");
+  q.staff = "clerk1";   /* gathered in a temporary table, which a read-only connection allows */
   sync = check_query (&q);
   motcua_stats_compute_async (db_path, &q, NULL, on_computed, &async);
   while (async == NULL)
@@ -764,6 +765,8 @@ test_sums_match_rows (void)
 
   set_period (&q, "2025-11-24", "2026-11-23");
   kept = check_query (&q);
+  g_assert_true (motcua_stats_verify_sums (motcua_store_get_db (store), &error));
+  g_assert_no_error (error);
   g_assert_cmpint (motcua_test_store_int (store, "SELECT count(*) FROM stats_received_days WHERE n < 0"), ==, 0);
   g_assert_true (motcua_test_exec_sql (motcua_store_get_db (store), set_version));
   again = motcua_store_open (db_path, &error);
@@ -776,6 +779,34 @@ test_sums_match_rows (void)
   a = motcua_stats_to_json (kept);
   b = motcua_stats_to_json (rebuilt);
   g_assert_true (json_node_equal (a, b));
+}
+
+/* `motcua check` finds sums that drifted from the rows. */
+static void
+test_check_finds_drift (void)
+{
+  g_autofree char *copy = g_build_filename (test_dir, "drift.db", NULL);
+  g_autofree char *vacuum = g_strdup_printf ("VACUUM INTO '%s'", copy);
+  g_autoptr(MotcuaTestCliResult) good = NULL;
+  g_autoptr(MotcuaTestCliResult) bad = NULL;
+  g_autoptr(MotcuaTestCliResult) bad_days = NULL;
+
+  g_assert_true (motcua_test_exec_sql (motcua_store_get_db (store), vacuum));
+  good = motcua_test_run_cli (copy, "check", NULL);
+  g_assert_true (motcua_test_expect_status (good, 0, "check"));
+
+  g_assert_true (motcua_test_exec_sql_file (copy, "UPDATE stats_received_days SET n = n + 1"
+                                                  " WHERE day = (SELECT max (day) FROM stats_received_days)"));
+  bad = motcua_test_run_cli (copy, "check", NULL);
+  g_assert_true (motcua_test_expect_status (bad, 1, "check with a drifted sum"));
+  g_assert_nonnull (strstr (bad->err, "daily sums"));
+
+  g_assert_true (motcua_test_exec_sql_file (copy, "UPDATE stats_received_days SET n = n - 1"
+                                                  " WHERE day = (SELECT max (day) FROM stats_received_days);"
+                                                  "UPDATE stats_finished_days SET processing_days = processing_days + 0.5"
+                                                  " WHERE day = (SELECT min (day) FROM stats_finished_days)"));
+  bad_days = motcua_test_run_cli (copy, "check", NULL);
+  g_assert_true (motcua_test_expect_status (bad_days, 1, "check with drifted processing days"));
 }
 
 static void
@@ -897,6 +928,7 @@ main (int argc, char **argv)
   g_test_add_func ("/stats/periods", test_periods);
   g_test_add_func ("/stats/async", test_async);
   g_test_add_func ("/stats/sums-match-rows", test_sums_match_rows);
+  g_test_add_func ("/stats/check-finds-drift", test_check_finds_drift);
   g_test_add_func ("/stats/formats", test_formats);
   g_test_add_func ("/stats/cli-json-csv", test_cli_json_csv);
   g_test_add_func ("/stats/cli-usage", test_cli_usage);

@@ -10,6 +10,7 @@
 #include "motcua-catalog.h"
 #include "motcua-demo.h"
 #include "motcua-error.h"
+#include "motcua-stats.h"
 #include "motcua-store.h"
 #include "motcua-sync.h"
 #include "motcua-time.h"
@@ -971,7 +972,8 @@ command_check (Cli *cli, int argc, char **argv)
 
   if (!motcua_cli_parse_options ("check", "", _("Rebuild every dossier from its journal and compare."), entries, &argc, &argv, &status))
     return status;
-  if ((store = motcua_cli_open_store (cli, &error)) == NULL || !motcua_store_verify_folds (store, &checked, &error))
+  if ((store = motcua_cli_open_store (cli, &error)) == NULL || !motcua_store_verify_folds (store, &checked, &error)
+      || !motcua_stats_verify_sums (motcua_store_get_db (store), &error))
     return motcua_cli_report_error (cli, error);
   if (cli->json)
     {

@@ -1,7 +1,10 @@
-/* motcua-stats.c: the supervisors' indicators, as SQL aggregates over the dossier rows.
+/* motcua-stats.c: the supervisors' indicators, as SQL aggregates.
  *
- * Times are ISO 8601 text with the agency's offset, so within one agency they sort as
- * they happened and a period is a range of text: [from 00:00, day after to 00:00).
+ * Received and finished dossiers are summed from the per-day sums the triggers of
+ * migration 7 keep (or, for one staff member, from the rows); the open dossiers a
+ * period's end finds come from the rows. Times are ISO 8601 text with the agency's
+ * offset, so within one agency they sort as they happened and a period is a range of
+ * text: [from 00:00, day after to 00:00).
  */
 
 #include <glib/gi18n-lib.h>
@@ -133,11 +136,9 @@ add_scope (Counter *counter)
     g_string_append (counter->scope, " AND procedure_code = :procedure");
   if (q->field != NULL)
     g_string_append (counter->scope, " AND procedure_code IN (SELECT code FROM procedures WHERE field = :field)");
-  /* The dossiers the staff member acted on: any event of theirs in the journal. */
+  /* The dossiers the staff member acted on, gathered once by gather_staff(). */
   if (q->staff != NULL)
-    g_string_append (counter->scope,
-                     " AND id IN (SELECT s.id FROM events e JOIN dossiers s ON s.uid = e.dossier_uid"
-                     " WHERE e.actor = :staff)");
+    g_string_append (counter->scope, " AND id IN (SELECT id FROM temp.stats_staff)");
 }
 
 static void
@@ -376,6 +377,25 @@ count_overdue (Counter *counter, GError **error)
   return finish_statement (counter, stmt, rc, error);
 }
 
+/* The dossiers @staff acted on (any event of theirs in the journal), into a temporary
+ * table of this connection: found once, not once per query. */
+static gboolean
+gather_staff (Counter *counter, GError **error)
+{
+  sqlite3_stmt *stmt = NULL;
+  int rc;
+
+  if (sqlite3_exec (counter->db, "CREATE TEMP TABLE IF NOT EXISTS stats_staff (id INTEGER PRIMARY KEY);"
+                    "DELETE FROM temp.stats_staff;", NULL, NULL, NULL) != SQLITE_OK
+      || sqlite3_prepare_v2 (counter->db, "INSERT OR IGNORE INTO temp.stats_staff"
+                             " SELECT s.id FROM events e JOIN dossiers s ON s.uid = e.dossier_uid"
+                             " WHERE e.actor = ?1", -1, &stmt, NULL) != SQLITE_OK)
+    return finish_statement (counter, stmt, SQLITE_ERROR, error);
+  sqlite3_bind_text (stmt, 1, counter->query->staff, -1, SQLITE_STATIC);
+  rc = sqlite3_step (stmt);
+  return finish_statement (counter, stmt, rc, error);
+}
+
 static char *
 iso_date (const GDate *date)
 {
@@ -414,8 +434,11 @@ motcua_stats_compute (sqlite3 *db, const MotcuaStatsQuery *query, GError **error
   counter.judge = g_strdup (strcmp (counter.now, counter.end) < 0 ? counter.now : counter.end);
   add_scope (&counter);
 
-  ok = count_received (&counter, error) && count_finished (&counter, error) && count_open (&counter, error)
+  ok = (query->staff == NULL || gather_staff (&counter, error))
+       && count_received (&counter, error) && count_finished (&counter, error) && count_open (&counter, error)
        && count_overdue (&counter, error);
+  if (query->staff != NULL)
+    sqlite3_exec (db, "DROP TABLE IF EXISTS temp.stats_staff", NULL, NULL, NULL);
   stats->judged = stats->finished + stats->open_at_end;
   stats->on_time = stats->finished_on_time + stats->open_at_end - stats->open_late;
 
@@ -427,6 +450,61 @@ motcua_stats_compute (sqlite3 *db, const MotcuaStatsQuery *query, GError **error
   g_free (counter.now);
   g_string_free (counter.scope, TRUE);
   return ok ? g_steal_pointer (&stats) : NULL;
+}
+
+/* ---- checking the sums ------------------------------------------------------------ */
+
+#define RECOUNT_RECEIVED \
+  "SELECT substr (received_at, 1, 10) AS day, COALESCE (agency_code, '') AS agency_code, procedure_code, channel," \
+  "       count(*) AS n, sum (supplement_count > 0), sum (supplement_count)" \
+  " FROM dossiers WHERE received_at IS NOT NULL GROUP BY 1, 2, 3, 4"
+#define KEPT_RECEIVED \
+  "SELECT day, agency_code, procedure_code, channel, n, supplement_dossiers, supplement_requests" \
+  " FROM stats_received_days WHERE n <> 0"
+#define RECOUNT_FINISHED \
+  "SELECT substr (fin, 1, 10) AS day, COALESCE (agency_code, '') AS agency_code, procedure_code, count(*) AS n," \
+  "       sum (supplement_count > 1 OR COALESCE (fin > due_at, 0)) AS late," \
+  "       total (julianday (fin) - julianday (received_at)) AS processing_days," \
+  "       sum (satisfaction IS 'satisfied') AS satisfied, sum (satisfaction IS 'acceptable') AS acceptable," \
+  "       sum (satisfaction IS 'unsatisfied') AS unsatisfied" \
+  " FROM (SELECT *, COALESCE (finished_at, returned_at) AS fin FROM dossiers)" \
+  " WHERE received_at IS NOT NULL AND status <> 7 AND fin IS NOT NULL GROUP BY 1, 2, 3"
+#define KEPT_FINISHED \
+  "SELECT day, agency_code, procedure_code, n, late, satisfied, acceptable, unsatisfied" \
+  " FROM stats_finished_days WHERE n <> 0"
+#define RECOUNT_FINISHED_COUNTS \
+  "SELECT day, agency_code, procedure_code, n, late, satisfied, acceptable, unsatisfied FROM (" RECOUNT_FINISHED ")"
+
+gboolean
+motcua_stats_verify_sums (sqlite3 *db, GError **error)
+{
+  static const char sql[] =
+    "SELECT (SELECT count(*) FROM (SELECT * FROM (" RECOUNT_RECEIVED " EXCEPT " KEPT_RECEIVED ")"
+    "                              UNION ALL SELECT * FROM (" KEPT_RECEIVED " EXCEPT " RECOUNT_RECEIVED ")))"
+    " + (SELECT count(*) FROM (SELECT * FROM (" RECOUNT_FINISHED_COUNTS " EXCEPT " KEPT_FINISHED ")"
+    "                          UNION ALL SELECT * FROM (" KEPT_FINISHED " EXCEPT " RECOUNT_FINISHED_COUNTS ")))"
+    " + (SELECT count(*) FROM stats_finished_days k JOIN (" RECOUNT_FINISHED ") r"
+    "      USING (day, agency_code, procedure_code)"
+    "    WHERE abs (k.processing_days - r.processing_days) > 1e-6)";
+  sqlite3_stmt *stmt = NULL;
+  gint64 differences = -1;
+
+  if (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL) == SQLITE_OK && sqlite3_step (stmt) == SQLITE_ROW)
+    differences = sqlite3_column_int64 (stmt, 0);
+  sqlite3_finalize (stmt);
+  if (differences < 0)
+    {
+      g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_FAILED, _("Could not count the indicators: %s"),
+                   sqlite3_errmsg (db));
+      return FALSE;
+    }
+  if (differences > 0)
+    {
+      g_set_error_literal (error, MOTCUA_ERROR, MOTCUA_ERROR_DATABASE_CORRUPT,
+                           _("The daily sums of the indicators do not match the dossiers."));
+      return FALSE;
+    }
+  return TRUE;
 }
 
 /* ---- in a thread ------------------------------------------------------------------ */

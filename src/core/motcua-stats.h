@@ -1,8 +1,9 @@
 /* motcua-stats.h: the supervisors' indicators (Decision 766/QĐ-TTg) for a period.
  *
- * Every figure is an SQL aggregate over the folded dossier rows, so a year of a
- * province's dossiers is counted in a few index scans. The rules (what counts as
- * finished, on time, overdue) are written out in docs/indicators.md.
+ * Every figure is an SQL aggregate over per-day sums kept by triggers on the folded
+ * dossier rows (and over the few open dossiers), so a year of a province's dossiers is
+ * counted in milliseconds. The rules (what counts as finished, on time, overdue) are
+ * written out in docs/indicators.md.
  */
 #pragma once
 
@@ -103,6 +104,11 @@ void         motcua_stats_compute_async       (const char             *db_path,
                                                GAsyncReadyCallback     callback,
                                                gpointer                user_data);
 MotcuaStats *motcua_stats_compute_finish      (GAsyncResult           *result,
+                                               GError                **error);
+
+/* Whether the per-day sums the triggers keep match a count of the dossier rows (for
+ * `motcua check`); MOTCUA_ERROR_DATABASE_CORRUPT when they do not. */
+gboolean     motcua_stats_verify_sums         (sqlite3                *db,
                                                GError                **error);
 
 /* One line of the indicator table, shared by the command line, the dashboard's cards,

@@ -683,6 +683,13 @@ export_action (GtkWidget *widget, const char *name, GVariant *parameter)
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
 }
 
+/* The figures as the database holds them now (work goes on while the window is open). */
+static void
+refresh_action (GtkWidget *widget, const char *name, GVariant *parameter)
+{
+  recount (MOTCUA_DASHBOARD_WINDOW (widget));
+}
+
 /* ---- public ------------------------------------------------------------------------ */
 
 void
@@ -855,6 +862,8 @@ motcua_dashboard_window_class_init (MotcuaDashboardWindowClass *klass)
 
   gtk_widget_class_install_action (widget_class, "dashboard.export-csv", NULL, export_action);
   gtk_widget_class_install_action (widget_class, "dashboard.export-pdf", NULL, export_action);
+  gtk_widget_class_install_action (widget_class, "dashboard.refresh", NULL, refresh_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F5, 0, "dashboard.refresh", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "window.close", NULL);
 }
 

@@ -197,6 +197,20 @@ test_year_and_scope (Fixture *f, gconstpointer data)
   wait_loaded (f->dashboard);
   g_assert_cmpint (copies->received, <, year->received);
   assert_shows (f, copies);
+
+  /* F5 counts again: a dossier received meanwhile shows. */
+  {
+    g_autoptr(MotcuaTestCliResult) receive = motcua_test_run_cli (f->db, "receive", "--procedure", "2.000815",
+                                                                  "--applicant-name", "Vũ Thị Lành", NULL);
+    g_autoptr(MotcuaStats) after = core_stats (f, "2026-01-01", "2026-12-31", "Chứng thực");
+
+    g_assert_true (motcua_test_expect_status (receive, 0, "receive"));
+    g_assert_cmpint (after->received, ==, copies->received + 1);
+    gtk_widget_activate_action (GTK_WIDGET (f->dashboard), "dashboard.refresh", NULL);
+    g_assert_false (motcua_dashboard_window_is_loaded (f->dashboard));
+    wait_loaded (f->dashboard);
+    assert_shows (f, after);
+  }
 }
 
 static void
