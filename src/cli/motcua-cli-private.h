@@ -52,4 +52,10 @@ char        *motcua_cli_format_local      (const char   *iso);
 void         motcua_cli_print_padded      (const char   *text,
                                            glong         width);
 
+/* Where the device token is (motcua-cli-secret.c): "token" and "token_notice" members
+ * of @object with --json, else a line on stdout. */
+void         motcua_cli_describe_token    (Cli          *cli,
+                                           MotcuaStore  *store,
+                                           JsonObject   *object);
+
 G_END_DECLS
