@@ -64,6 +64,14 @@ motcua_application_get_store (MotcuaApplication *self)
   return self->store;
 }
 
+void
+motcua_application_set_store (MotcuaApplication *self, MotcuaStore *store)
+{
+  g_return_if_fail (MOTCUA_IS_APPLICATION (self));
+
+  g_set_object (&self->store, store);
+}
+
 static void
 motcua_application_activate (GApplication *app)
 {
