@@ -141,6 +141,7 @@ set_window_accels (GtkApplication *app)
     { "win.zoom-out", { "<Control>minus", NULL } },
     { "win.fit-width", { "<Control>0", NULL } },
     { "win.sync", { "<Control>r", NULL } },
+    { "win.preferences", { "<Control>comma", NULL } },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (table); i++)

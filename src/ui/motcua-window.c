@@ -8,6 +8,7 @@
 #include "motcua-error.h"
 #include "motcua-dossier-editor.h"
 #include "motcua-pdf-view.h"
+#include "motcua-preferences-window.h"
 #include "motcua-queue-pane.h"
 #include "motcua-receive-dialog.h"
 #include "motcua-restore-flow.h"
@@ -508,6 +509,22 @@ backup_action (GtkWidget *widget, const char *name, GVariant *parameter)
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
 }
 
+/* ---- preferences ------------------------------------------------------------------ */
+
+static void
+preferences_action (GtkWidget *widget, const char *name, GVariant *parameter)
+{
+  MotcuaWindow *self = MOTCUA_WINDOW (widget);
+  MotcuaPreferencesWindow *preferences;
+
+  if (self->store == NULL)
+    return;
+  preferences = motcua_preferences_window_new (GTK_WINDOW (self), self->store);
+  g_signal_connect_object (preferences, "office-changed", G_CALLBACK (update_identity), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (preferences, "server-changed", G_CALLBACK (local_change), self, G_CONNECT_SWAPPED);
+  gtk_window_present (GTK_WINDOW (preferences));
+}
+
 /* ---- restore ---------------------------------------------------------------------- */
 
 /* Every reference to the profile goes, so that its connections close before the
@@ -679,6 +696,7 @@ motcua_window_class_init (MotcuaWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.fetch-attachments", NULL, fetch_attachments_action);
   gtk_widget_class_install_action (widget_class, "win.backup", NULL, backup_action);
   gtk_widget_class_install_action (widget_class, "win.restore", NULL, restore_action);
+  gtk_widget_class_install_action (widget_class, "win.preferences", NULL, preferences_action);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_n, GDK_CONTROL_MASK, "win.receive", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK, "win.search", NULL);
@@ -690,6 +708,7 @@ motcua_window_class_init (MotcuaWindowClass *klass)
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_minus, GDK_CONTROL_MASK, "win.zoom-out", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_0, GDK_CONTROL_MASK, "win.fit-width", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_r, GDK_CONTROL_MASK, "win.sync", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_comma, GDK_CONTROL_MASK, "win.preferences", NULL);
 }
 
 static void
