@@ -184,6 +184,27 @@ on_save_office (MotcuaPreferencesWindow *self)
 
 /* ---- server ---------------------------------------------------------------------------- */
 
+/* Worker tasks hold the window weakly: a window kept alive by a task after it and its
+ * parent were closed would be disposed pointing at a parent that is gone. */
+static GWeakRef *
+weak_self (MotcuaPreferencesWindow *self)
+{
+  GWeakRef *ref = g_new0 (GWeakRef, 1);
+
+  g_weak_ref_init (ref, self);
+  return ref;
+}
+
+static MotcuaPreferencesWindow *
+take_weak_self (GWeakRef *ref)
+{
+  MotcuaPreferencesWindow *self = g_weak_ref_get (ref);
+
+  g_weak_ref_clear (ref);
+  g_free (ref);
+  return self;
+}
+
 static void
 show_ca_file (MotcuaPreferencesWindow *self)
 {
@@ -195,11 +216,10 @@ static void
 keyring_probed (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   g_autofree char *notice = g_task_propagate_pointer (G_TASK (result), NULL);
-  MotcuaPreferencesWindow *self;
+  g_autoptr(MotcuaPreferencesWindow) self = take_weak_self (user_data);
 
-  if (g_cancellable_is_cancelled (g_task_get_cancellable (G_TASK (result))))
+  if (self == NULL || g_cancellable_is_cancelled (g_task_get_cancellable (G_TASK (result))))
     return;
-  self = MOTCUA_PREFERENCES_WINDOW (source);
   gtk_widget_set_visible (GTK_WIDGET (self->keyring_row), notice != NULL);
   if (notice != NULL)
     adw_action_row_set_subtitle (self->keyring_row, notice);
@@ -219,7 +239,7 @@ probe_in_thread (GTask *task, gpointer source, gpointer task_data, GCancellable 
 static void
 probe_keyring (MotcuaPreferencesWindow *self)
 {
-  g_autoptr(GTask) task = g_task_new (self, self->cancellable, keyring_probed, NULL);
+  g_autoptr(GTask) task = g_task_new (NULL, self->cancellable, keyring_probed, weak_self (self));
 
   g_task_set_source_tag (task, probe_keyring);
   g_task_run_in_thread (task, probe_in_thread);
@@ -272,11 +292,13 @@ register_in_thread (GTask *task, gpointer source, gpointer task_data, GCancellab
 static void
 registered (GObject *source, GAsyncResult *result, gpointer user_data)
 {
-  MotcuaPreferencesWindow *self = MOTCUA_PREFERENCES_WINDOW (source);
+  g_autoptr(MotcuaPreferencesWindow) self = take_weak_self (user_data);
   g_autoptr(GError) error = NULL;
   g_autofree char *server_url = NULL;
   g_autofree char *message = NULL;
 
+  if (self == NULL)
+    return;
   if (!g_task_propagate_boolean (G_TASK (result), &error))
     {
       if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
@@ -300,7 +322,7 @@ static void
 start_registration (MotcuaPreferencesWindow *self)
 {
   Registration *registration = g_new0 (Registration, 1);
-  g_autoptr(GTask) task = g_task_new (self, self->cancellable, registered, NULL);
+  g_autoptr(GTask) task = g_task_new (NULL, self->cancellable, registered, weak_self (self));
 
   registration->db_path = g_strdup (motcua_store_get_path (self->store));
   registration->server_url = row_text (self->server_url_row);
