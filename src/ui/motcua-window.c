@@ -459,16 +459,24 @@ backed_up (GObject *source, GAsyncResult *result, gpointer user_data)
   motcua_window_show_toast (self, message);
 }
 
-static void
-backup_chosen (GtkNativeDialog *chooser, int response, MotcuaWindow *self)
+/* The local file a native chooser's "response" chose, or NULL; the chooser goes. */
+static char *
+take_chosen_path (GtkNativeDialog *chooser, int response)
 {
   g_autoptr(GFile) file = NULL;
-  g_autofree char *path = NULL;
 
   if (response == GTK_RESPONSE_ACCEPT)
     file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
   g_object_unref (chooser);
-  if (file != NULL && (path = g_file_get_path (file)) != NULL)
+  return file != NULL ? g_file_get_path (file) : NULL;
+}
+
+static void
+backup_chosen (GtkNativeDialog *chooser, int response, MotcuaWindow *self)
+{
+  g_autofree char *path = take_chosen_path (chooser, response);
+
+  if (path != NULL)
     motcua_window_back_up (self, path);
 }
 
@@ -586,13 +594,9 @@ motcua_window_restore_from (MotcuaWindow *self, const char *path)
 static void
 restore_chosen (GtkNativeDialog *chooser, int response, MotcuaWindow *self)
 {
-  g_autoptr(GFile) file = NULL;
-  g_autofree char *path = NULL;
+  g_autofree char *path = take_chosen_path (chooser, response);
 
-  if (response == GTK_RESPONSE_ACCEPT)
-    file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
-  g_object_unref (chooser);
-  if (file != NULL && (path = g_file_get_path (file)) != NULL)
+  if (path != NULL)
     motcua_window_restore_from (self, path);
 }
 

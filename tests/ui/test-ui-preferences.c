@@ -30,16 +30,6 @@ typedef struct {
 
 static char *config_home;
 
-static gboolean
-wait_until (gboolean (*ready) (gpointer), gpointer data, guint timeout_ms)
-{
-  gint64 until = g_get_monotonic_time () + timeout_ms * 1000;
-
-  while (!ready (data) && g_get_monotonic_time () < until)
-    ui_test_iterate (20);
-  return ready (data);
-}
-
 static void
 run_cli_ok (Fixture *f, const char *what, const char * const *args)
 {
@@ -209,33 +199,13 @@ test_office (Fixture *f, gconstpointer data)
 static AdwMessageDialog *
 message_dialog (void)
 {
-  GListModel *toplevels = gtk_window_get_toplevels ();
-
-  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
-    {
-      g_autoptr(GObject) window = g_list_model_get_item (toplevels, i);
-
-      if (ADW_IS_MESSAGE_DIALOG (window) && gtk_widget_get_visible (GTK_WIDGET (window)))
-        return ADW_MESSAGE_DIALOG (window);
-    }
-  return NULL;
+  return (AdwMessageDialog *) ui_test_find_message_dialog ();
 }
 
 static gboolean
 has_dialog (gpointer data)
 {
   return message_dialog () != NULL;
-}
-
-static void
-answer (const char *response)
-{
-  AdwMessageDialog *dialog = message_dialog ();
-
-  g_assert_nonnull (dialog);
-  adw_message_dialog_response (dialog, response);
-  gtk_window_destroy (GTK_WINDOW (dialog));
-  ui_test_iterate (50);
 }
 
 static gboolean
@@ -276,7 +246,7 @@ test_change_server (Fixture *f, gconstpointer data)
   g_assert_cmpint (pending, >, 0);
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (child (f, "server_url_row"))), ==, first_url);
   /* No session bus here: the token stays in the profile, and the window says so. */
-  g_assert_true (wait_until (keyring_notice_shown, f, 10000));
+  g_assert_true (ui_test_wait_until (keyring_notice_shown, f, 10000));
   g_assert_nonnull (strstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (child (f, "keyring_row"))),
                             "No desktop keyring answered"));
 
@@ -287,14 +257,14 @@ test_change_server (Fixture *f, gconstpointer data)
 
   /* Asked first, with the count of what waits; cancelling changes nothing. */
   click (f, "register_button");
-  g_assert_true (wait_until (has_dialog, NULL, 5000));
+  g_assert_true (ui_test_wait_until (has_dialog, NULL, 5000));
   dialog = message_dialog ();
   g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, "Change the Server?");
   expected = g_strdup_printf ("%'lld events of this workstation have not been accepted by %s yet",
                               (long long) pending, first_url);
   g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), expected));
   g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), "not deleted"));
-  answer ("cancel");
+  ui_test_answer_message_dialog ("cancel");
   ui_test_iterate (300);
   {
     g_autofree char *url = motcua_store_get_state (f->store, "sync.server_url", NULL);
@@ -303,10 +273,10 @@ test_change_server (Fixture *f, gconstpointer data)
   }
 
   click (f, "register_button");
-  g_assert_true (wait_until (has_dialog, NULL, 5000));
-  answer ("change");
+  g_assert_true (ui_test_wait_until (has_dialog, NULL, 5000));
+  ui_test_answer_message_dialog ("change");
   wait.url = motcua_test_server_get_url (other);
-  g_assert_true (wait_until (registered_with, &wait, 30000));
+  g_assert_true (ui_test_wait_until (registered_with, &wait, 30000));
   /* Nothing of the journal went; the enrolment code was used up and cleared. */
   g_assert_cmpint (motcua_test_store_int (f->store, "SELECT count(*) FROM events"), >=, events);
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (child (f, "enrolment_code_row"))), ==, "");

@@ -7,7 +7,6 @@
  * truncated or foreign file is refused with a message and the profile stays as it was.
  */
 #include <glib/gstdio.h>
-#include <sqlite3.h>
 #include <string.h>
 
 #include "motcua-application.h"
@@ -26,16 +25,6 @@ typedef struct {
   GtkApplication *app;
   MotcuaWindow   *window;
 } Fixture;
-
-static gboolean
-wait_until (gboolean (*ready) (gpointer), gpointer data, guint timeout_ms)
-{
-  gint64 until = g_get_monotonic_time () + timeout_ms * 1000;
-
-  while (!ready (data) && g_get_monotonic_time () < until)
-    ui_test_iterate (10);
-  return ready (data);
-}
 
 static MotcuaTestCliResult *
 cli (const char *db, const char * const *args)
@@ -102,37 +91,6 @@ fixture_tear_down (Fixture *f, gconstpointer data)
 
 /* ---- what the profile holds ------------------------------------------------------------ */
 
-/* SHA-256 over every row of @table, column by column, in id order. */
-static char *
-table_digest (const char *db_path, const char *table)
-{
-  g_autoptr(GChecksum) checksum = g_checksum_new (G_CHECKSUM_SHA256);
-  g_autofree char *sql = g_strdup_printf ("SELECT * FROM %s ORDER BY id", table);
-  sqlite3 *db = NULL;
-  sqlite3_stmt *stmt = NULL;
-  gint64 rows = 0;
-
-  g_assert_cmpint (sqlite3_open_v2 (db_path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
-  g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL), ==, SQLITE_OK);
-  while (sqlite3_step (stmt) == SQLITE_ROW)
-    {
-      for (int c = 0; c < sqlite3_column_count (stmt); c++)
-        {
-          int type = sqlite3_column_type (stmt, c);
-          const void *bytes = sqlite3_column_blob (stmt, c);
-
-          g_checksum_update (checksum, (guint8 *) &type, sizeof type);
-          if (bytes != NULL)
-            g_checksum_update (checksum, bytes, sqlite3_column_bytes (stmt, c));
-          g_checksum_update (checksum, (guint8 *) "\x1f", 1);
-        }
-      rows++;
-    }
-  sqlite3_finalize (stmt);
-  sqlite3_close (db);
-  return g_strdup_printf ("%s: %lld rows %s", table, (long long) rows, g_checksum_get_string (checksum));
-}
-
 static gint
 compare_names (gconstpointer a, gconstpointer b)
 {
@@ -173,13 +131,13 @@ static char *
 profile_contents (Fixture *f)
 {
   g_autoptr(MotcuaTestCliResult) list = cli (f->db, (const char *[]) { "--json", "list", "--limit", "100000", NULL });
-  g_autofree char *dossiers = table_digest (f->db, "dossiers");
-  g_autofree char *events = table_digest (f->db, "events");
+  g_autofree char *dossiers = motcua_test_table_digest (f->db, "dossiers");
+  g_autofree char *events = motcua_test_table_digest (f->db, "events");
   g_autofree char *blobs_dir = g_strconcat (f->db, ".attachments", NULL);
   GString *out = g_string_new (NULL);
 
   g_assert_true (motcua_test_expect_status (list, 0, "--json list"));
-  g_string_append_printf (out, "%s\n%s\n%s\n", list->out, dossiers, events);
+  g_string_append_printf (out, "%s\ndossiers: %s\nevents: %s\n", list->out, dossiers, events);
   hash_tree (blobs_dir, out);
   return g_string_free (out, FALSE);
 }
@@ -215,16 +173,7 @@ find_beside (Fixture *f, const char *part)
 static AdwMessageDialog *
 message_dialog (void)
 {
-  GListModel *toplevels = gtk_window_get_toplevels ();   /* owned by GTK */
-
-  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
-    {
-      g_autoptr(GObject) window = g_list_model_get_item (toplevels, i);
-
-      if (ADW_IS_MESSAGE_DIALOG (window) && gtk_widget_get_visible (GTK_WIDGET (window)))
-        return ADW_MESSAGE_DIALOG (window);
-    }
-  return NULL;
+  return (AdwMessageDialog *) ui_test_find_message_dialog ();
 }
 
 static gboolean
@@ -241,24 +190,13 @@ expect_dialog (const char *heading)
 {
   AdwMessageDialog *dialog;
 
-  if (!wait_until (dialog_shown, (gpointer) heading, 60000))
+  if (!ui_test_wait_until (dialog_shown, (gpointer) heading, 60000))
     {
       dialog = message_dialog ();
       g_error ("No dialog “%s” (%s: %s)", heading, dialog ? adw_message_dialog_get_heading (dialog) : "none",
                dialog ? adw_message_dialog_get_body (dialog) : "");
     }
   return g_strdup (adw_message_dialog_get_body (message_dialog ()));
-}
-
-static void
-answer (const char *response)
-{
-  AdwMessageDialog *dialog = message_dialog ();
-
-  g_assert_nonnull (dialog);
-  adw_message_dialog_response (dialog, response);
-  gtk_window_destroy (GTK_WINDOW (dialog));
-  ui_test_iterate (50);
 }
 
 static gboolean
@@ -271,7 +209,7 @@ static void
 back_up_from_the_window (Fixture *f)
 {
   motcua_window_back_up (f->window, f->backup);
-  g_assert_true (wait_until (file_exists, f->backup, 30000));
+  g_assert_true (ui_test_wait_until (file_exists, f->backup, 30000));
   ui_test_iterate (200);
 }
 
@@ -329,11 +267,11 @@ test_round_trip (Fixture *f, gconstpointer data)
   g_assert_nonnull (strstr (question, "dossiers"));
   /* Nothing here was ever accepted by a server: the window says so before restoring. */
   g_assert_nonnull (strstr (question, "the server has not accepted yet"));
-  answer ("restore");
+  ui_test_answer_message_dialog ("restore");
   outcome = expect_dialog ("Backup Restored");
   g_assert_nonnull (strstr (outcome, "is kept as"));
-  answer ("close");
-  g_assert_true (wait_until (queue_has_rows, f, 10000));
+  ui_test_answer_message_dialog ("close");
+  g_assert_true (ui_test_wait_until (queue_has_rows, f, 10000));
   g_assert_true (gtk_widget_get_sensitive (ui_test_find_by_id (GTK_WIDGET (f->window), "stack")));
 
   after = profile_contents (f);
@@ -364,7 +302,7 @@ expect_refused (Fixture *f, const char *file)
   motcua_window_restore_from (f->window, file);
   body = expect_dialog ("This File Cannot Be Restored");
   g_assert_nonnull (strstr (body, "The current profile was not touched."));
-  answer ("close");
+  ui_test_answer_message_dialog ("close");
   after = profile_contents (f);
   g_assert_cmpstr (after, ==, before);
   aside = find_beside (f, ".before-restore-");
