@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "motcua-error.h"
+#include "motcua-fold.h"
 #include "motcua-office-hours.h"
 
 gboolean
@@ -43,15 +44,6 @@ fail (GError **error, const char *message)
 }
 
 static gboolean
-is_blank (const char *text)
-{
-  for (; text != NULL && *text != '\0'; text = g_utf8_next_char (text))
-    if (!g_unichar_isspace (g_utf8_get_char (text)))
-      return FALSE;
-  return TRUE;
-}
-
-static gboolean
 lookup_url_ok (const char *url)
 {
   g_autoptr(GUri) uri = NULL;
@@ -73,7 +65,7 @@ motcua_office_hours_check (const MotcuaAgency *agency, GError **error)
 
   g_return_val_if_fail (agency != NULL, FALSE);
 
-  if (is_blank (agency->name))
+  if (motcua_text_is_blank (agency->name))
     return fail (error, _("The agency needs a name, as it appears on receipts."));
   if (agency->morning_start >= agency->morning_end)
     return fail (error, _("The morning session must end after it starts."));
