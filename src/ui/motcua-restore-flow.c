@@ -99,9 +99,13 @@ restored (GObject *source, GAsyncResult *result, gpointer user_data)
   RestoreFlow *flow = g_task_get_task_data (G_TASK (result));
   g_autoptr(GError) error = NULL;
   g_autofree char *body = NULL;
+  gboolean ok = g_task_propagate_boolean (G_TASK (result), &error);
 
+  /* The window was closed meanwhile: the restore (or not) stands, there is no one to tell. */
+  if (!gtk_widget_get_visible (GTK_WIDGET (flow->parent)))
+    return;
   flow->hooks.reopen (flow->user_data, flow->profile_path);
-  if (!g_task_propagate_boolean (G_TASK (result), &error))
+  if (!ok)
     {
       body = g_strdup_printf (_("%s\n\nThe profile was not changed."), error->message);
       show_message (flow, _("The Backup Was Not Restored"), body);
