@@ -126,43 +126,11 @@ fingerprint (Fixture *f)
   return g_string_free (out, FALSE);
 }
 
-/* SHA-256 over every row of @table in order, column by column. */
-static char *
-table_digest (const char *db_path, const char *table)
-{
-  g_autoptr(GChecksum) checksum = g_checksum_new (G_CHECKSUM_SHA256);
-  g_autofree char *sql = g_strdup_printf ("SELECT * FROM %s ORDER BY id", table);
-  sqlite3 *db = NULL;
-  sqlite3_stmt *stmt = NULL;
-  gint64 rows = 0;
-
-  /* Read-write, so that closing removes the -wal and -shm a read-only reader would leave. */
-  g_assert_cmpint (sqlite3_open_v2 (db_path, &db, SQLITE_OPEN_READWRITE, NULL), ==, SQLITE_OK);
-  g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL), ==, SQLITE_OK);
-  while (sqlite3_step (stmt) == SQLITE_ROW)
-    {
-      for (int c = 0; c < sqlite3_column_count (stmt); c++)
-        {
-          int type = sqlite3_column_type (stmt, c);
-          const void *bytes = sqlite3_column_blob (stmt, c);
-
-          g_checksum_update (checksum, (guint8 *) &type, sizeof type);
-          if (bytes != NULL)
-            g_checksum_update (checksum, bytes, sqlite3_column_bytes (stmt, c));
-          g_checksum_update (checksum, (guint8 *) "\x1f", 1);
-        }
-      rows++;
-    }
-  sqlite3_finalize (stmt);
-  sqlite3_close (db);
-  return g_strdup_printf ("%" G_GINT64_FORMAT " rows %s", rows, g_checksum_get_string (checksum));
-}
-
 static char *
 data_digest (const char *db)
 {
-  g_autofree char *dossiers = table_digest (db, "dossiers");
-  g_autofree char *events = table_digest (db, "events");
+  g_autofree char *dossiers = motcua_test_table_digest (db, "dossiers");
+  g_autofree char *events = motcua_test_table_digest (db, "events");
 
   return g_strconcat (dossiers, " / ", events, NULL);
 }

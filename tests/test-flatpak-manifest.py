@@ -111,6 +111,12 @@ def main():
 
     names = [m.get("name") for m in modules if isinstance(m, dict)]
     check("poppler (not in the GNOME runtime) is built as a module", "poppler" in names, repr(names))
+    # The slips' QR codes: libqrencode is not in the GNOME runtime either. Its release
+    # tarball's sha256 was taken from other packagers (Homebrew), not downloaded here.
+    check("libqrencode (not in the GNOME runtime) is built as a module", "libqrencode" in names, repr(names))
+    # Printing needs no hole: GTK 4 prints through the print portal inside a sandbox.
+    check("printing goes through the portal: no CUPS socket or /run/cups access",
+          not [a for a in args if a in ("--socket=cups", "--filesystem=/run/cups")], repr(args))
 
     app = modules[-1] if modules and isinstance(modules[-1], dict) else {}
     app_sources = app.get("sources", [])

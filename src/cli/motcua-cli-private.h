@@ -73,5 +73,10 @@ MotcuaSigner *motcua_cli_open_signer      (const char   *signer,
                                            const char   *pin_file,
                                            const char   *module,
                                            GError      **error);
+/* Where the device token is (motcua-cli-secret.c): "token" and "token_notice" members
+ * of @object with --json, else a line on stdout. */
+void         motcua_cli_describe_token    (Cli          *cli,
+                                           MotcuaStore  *store,
+                                           JsonObject   *object);
 
 G_END_DECLS

@@ -1269,6 +1269,7 @@ sync_status (Cli *cli, MotcuaStore *store)
       json_object_set_int_member (object, "pending", pending);
       json_object_set_int_member (object, "attention", attention);
       json_object_set_member (object, "items", attention_to_json (items));
+      motcua_cli_describe_token (cli, store, object);
       json_node_set_object (node, object);
       motcua_cli_print_json (node);
       return EXIT_SUCCESS;
@@ -1278,6 +1279,7 @@ sync_status (Cli *cli, MotcuaStore *store)
     g_print (_("Server: %s\n"), server_url);
   else
     g_print (_("This workstation is not registered with a server (motcua register).\n"));
+  motcua_cli_describe_token (cli, store, NULL);
   if (last_success != NULL)
     {
       g_autofree char *when = motcua_cli_format_local (last_success);

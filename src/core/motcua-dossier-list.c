@@ -20,6 +20,7 @@
 
 #include "motcua-dossier-private.h"
 #include "motcua-error.h"
+#include "motcua-fold.h"
 #include "motcua-time.h"
 
 /* Enough for the 200 rows GtkListView (4.8) can keep around what is on screen, and a
@@ -547,18 +548,9 @@ read_search_ids (MotcuaDossierList *self, GError **error)
 }
 
 static gboolean
-is_blank (const char *text)
-{
-  for (; text != NULL && *text != '\0'; text = g_utf8_next_char (text))
-    if (!g_unichar_isspace (g_utf8_get_char (text)))
-      return FALSE;
-  return TRUE;
-}
-
-static gboolean
 read_list (MotcuaDossierList *self, GError **error)
 {
-  gboolean searching = !is_blank (self->search);
+  gboolean searching = !motcua_text_is_blank (self->search);
 
   params_fill (&self->params, self->store, NULL);
   drop_pages (self);
@@ -786,7 +778,7 @@ motcua_dossier_list_set_query (MotcuaDossierList *self,
   g_return_if_fail (sort <= MOTCUA_QUEUE_SORT_CODE);
 
   /* Blank is no search: "" from an empty entry must not re-read a list made with NULL. */
-  if (is_blank (search))
+  if (motcua_text_is_blank (search))
     search = NULL;
   if (filter == self->filter && sort == self->sort && g_strcmp0 (search, self->search) == 0)
     return;

@@ -187,3 +187,12 @@ motcua_fold_text (const char *text)
 
   return folded;
 }
+
+gboolean
+motcua_text_is_blank (const char *text)
+{
+  for (; text != NULL && *text != '\0'; text = g_utf8_next_char (text))
+    if (!g_unichar_isspace (g_utf8_get_char (text)))
+      return FALSE;
+  return TRUE;
+}

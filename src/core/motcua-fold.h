@@ -13,4 +13,7 @@ G_BEGIN_DECLS
  * characters kept (folded where Unicode can decompose them). NULL gives "". */
 char *motcua_fold_text (const char *text);
 
+/* Whether @text (NULL included) has nothing but white space: an empty field. */
+gboolean motcua_text_is_blank (const char *text);
+
 G_END_DECLS

@@ -15,6 +15,7 @@
 #include "motcua-catalog.h"
 #include "motcua-error.h"
 #include "motcua-protocol.h"
+#include "motcua-secret.h"
 #include "motcua-sync.h"
 #include "motcua-time.h"
 
@@ -865,7 +866,9 @@ round_open (Round *round, const char *db_path, GError **error)
                              "“motcua register --server URL --code CODE”."));
       return FALSE;
     }
-  round->token = motcua_store_get_state (round->store, "sync.token", NULL);
+  round->token = motcua_secret_get_device_token (round->store, NULL, NULL, error);
+  if (round->token == NULL && error != NULL && *error != NULL)
+    return FALSE;
   if (round->token == NULL)
     {
       round->failure = MOTCUA_SYNC_STATUS_AUTH_FAILED;
@@ -972,6 +975,9 @@ save_registration (MotcuaStore *store, const char *server_url, const char *devic
       motcua_store_rollback (store);
       return FALSE;
     }
+  /* Committed with the rest first, so a keyring failing halfway loses nothing; then
+   * out of the database when a keyring takes it. */
+  motcua_secret_secure_device_token (store, NULL, NULL);
   return TRUE;
 }
 

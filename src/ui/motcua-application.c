@@ -64,6 +64,14 @@ motcua_application_get_store (MotcuaApplication *self)
   return self->store;
 }
 
+void
+motcua_application_set_store (MotcuaApplication *self, MotcuaStore *store)
+{
+  g_return_if_fail (MOTCUA_IS_APPLICATION (self));
+
+  g_set_object (&self->store, store);
+}
+
 static void
 motcua_application_activate (GApplication *app)
 {
@@ -133,6 +141,7 @@ set_window_accels (GtkApplication *app)
     { "win.zoom-out", { "<Control>minus", NULL } },
     { "win.fit-width", { "<Control>0", NULL } },
     { "win.sync", { "<Control>r", NULL } },
+    { "win.preferences", { "<Control>comma", NULL } },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (table); i++)

@@ -9,8 +9,11 @@
 #include "motcua-error.h"
 #include "motcua-dossier-editor.h"
 #include "motcua-pdf-view.h"
+#include "motcua-preferences-window.h"
 #include "motcua-queue-pane.h"
 #include "motcua-receive-dialog.h"
+#include "motcua-restore-flow.h"
+#include "motcua-application.h"
 #include "motcua-sync-indicator.h"
 #include "motcua-window.h"
 
@@ -352,7 +355,8 @@ on_received (MotcuaReceiveDialog *dialog, const char *code, MotcuaWindow *self)
 static gboolean
 panes_shown (MotcuaWindow *self)
 {
-  return g_strcmp0 (gtk_stack_get_visible_child_name (self->stack), "panes") == 0;
+  /* No store while a backup is being restored. */
+  return self->store != NULL && g_strcmp0 (gtk_stack_get_visible_child_name (self->stack), "panes") == 0;
 }
 
 static void
@@ -458,16 +462,24 @@ backed_up (GObject *source, GAsyncResult *result, gpointer user_data)
   motcua_window_show_toast (self, message);
 }
 
-static void
-backup_chosen (GtkNativeDialog *chooser, int response, MotcuaWindow *self)
+/* The local file a native chooser's "response" chose, or NULL; the chooser goes. */
+static char *
+take_chosen_path (GtkNativeDialog *chooser, int response)
 {
   g_autoptr(GFile) file = NULL;
-  g_autofree char *path = NULL;
 
   if (response == GTK_RESPONSE_ACCEPT)
     file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
   g_object_unref (chooser);
-  if (file != NULL && (path = g_file_get_path (file)) != NULL)
+  return file != NULL ? g_file_get_path (file) : NULL;
+}
+
+static void
+backup_chosen (GtkNativeDialog *chooser, int response, MotcuaWindow *self)
+{
+  g_autofree char *path = take_chosen_path (chooser, response);
+
+  if (path != NULL)
     motcua_window_back_up (self, path);
 }
 
@@ -515,6 +527,103 @@ dashboard_action (GtkWidget *widget, const char *name, GVariant *parameter)
 
   if (self->store != NULL && panes_shown (self))
     gtk_window_present (GTK_WINDOW (motcua_dashboard_window_new (GTK_WINDOW (self), self->store)));
+}
+
+/* ---- preferences ------------------------------------------------------------------ */
+
+static void
+preferences_action (GtkWidget *widget, const char *name, GVariant *parameter)
+{
+  MotcuaWindow *self = MOTCUA_WINDOW (widget);
+  MotcuaPreferencesWindow *preferences;
+
+  if (self->store == NULL)
+    return;
+  preferences = motcua_preferences_window_new (GTK_WINDOW (self), self->store);
+  g_signal_connect_object (preferences, "office-changed", G_CALLBACK (update_identity), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (preferences, "server-changed", G_CALLBACK (local_change), self, G_CONNECT_SWAPPED);
+  gtk_window_present (GTK_WINDOW (preferences));
+}
+
+/* ---- restore ---------------------------------------------------------------------- */
+
+/* Every reference to the profile goes, so that its connections close before the
+ * restore renames its files; the window waits, insensitive. */
+static void
+release_profile (gpointer user_data)
+{
+  MotcuaWindow *self = user_data;
+  GtkApplication *app = gtk_window_get_application (GTK_WINDOW (self));
+
+  gtk_widget_set_sensitive (GTK_WIDGET (self->stack), FALSE);
+  g_cancellable_cancel (self->cancellable);
+  g_set_object (&self->cancellable, g_cancellable_new ());
+  motcua_sync_indicator_set_sync (self->sync_indicator, NULL);
+  g_clear_object (&self->sync);
+  motcua_queue_pane_set_store (self->queue_pane, NULL);
+  motcua_dossier_editor_set_store (self->editor, NULL);
+  motcua_pdf_view_clear (self->pdf_view);
+  if (MOTCUA_IS_APPLICATION (app))
+    motcua_application_set_store (MOTCUA_APPLICATION (app), NULL);
+  g_clear_object (&self->store);
+}
+
+static void
+reopen_profile (gpointer user_data, const char *path)
+{
+  MotcuaWindow *self = user_data;
+  GtkApplication *app = gtk_window_get_application (GTK_WINDOW (self));
+  g_autoptr(GError) error = NULL;
+
+  gtk_widget_set_sensitive (GTK_WIDGET (self->stack), TRUE);
+  self->store = motcua_store_open (path, &error);
+  if (self->store == NULL)
+    {
+      adw_status_page_set_description (self->error_page, error->message);
+      gtk_stack_set_visible_child_name (self->stack, "error");
+      return;
+    }
+  if (MOTCUA_IS_APPLICATION (app))
+    motcua_application_set_store (MOTCUA_APPLICATION (app), self->store);
+  if (motcua_store_is_initialized (self->store))
+    show_panes (self);
+  else
+    gtk_stack_set_visible_child_name (self->stack, "setup");
+}
+
+void
+motcua_window_restore_from (MotcuaWindow *self, const char *path)
+{
+  static const MotcuaRestoreHooks hooks = { release_profile, reopen_profile };
+
+  g_return_if_fail (MOTCUA_IS_WINDOW (self));
+  g_return_if_fail (path != NULL);
+
+  if (panes_shown (self))
+    motcua_restore_flow_start (GTK_WINDOW (self), self->store, path, &hooks, self);
+}
+
+static void
+restore_chosen (GtkNativeDialog *chooser, int response, MotcuaWindow *self)
+{
+  g_autofree char *path = take_chosen_path (chooser, response);
+
+  if (path != NULL)
+    motcua_window_restore_from (self, path);
+}
+
+static void
+restore_action (GtkWidget *widget, const char *name, GVariant *parameter)
+{
+  MotcuaWindow *self = MOTCUA_WINDOW (widget);
+  GtkFileChooserNative *chooser;
+
+  if (!panes_shown (self))
+    return;
+  chooser = gtk_file_chooser_native_new (_("Restore From Backup"), GTK_WINDOW (self),
+                                         GTK_FILE_CHOOSER_ACTION_OPEN, _("_Open"), _("_Cancel"));
+  g_signal_connect (chooser, "response", G_CALLBACK (restore_chosen), self);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
 }
 
 /* ---- window state -------------------------------------------------------------- */
@@ -603,6 +712,8 @@ motcua_window_class_init (MotcuaWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.fetch-attachments", NULL, fetch_attachments_action);
   gtk_widget_class_install_action (widget_class, "win.backup", NULL, backup_action);
   gtk_widget_class_install_action (widget_class, "win.dashboard", NULL, dashboard_action);
+  gtk_widget_class_install_action (widget_class, "win.restore", NULL, restore_action);
+  gtk_widget_class_install_action (widget_class, "win.preferences", NULL, preferences_action);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_n, GDK_CONTROL_MASK, "win.receive", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK, "win.search", NULL);
@@ -614,6 +725,7 @@ motcua_window_class_init (MotcuaWindowClass *klass)
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_minus, GDK_CONTROL_MASK, "win.zoom-out", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_0, GDK_CONTROL_MASK, "win.fit-width", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_r, GDK_CONTROL_MASK, "win.sync", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_comma, GDK_CONTROL_MASK, "win.preferences", NULL);
 }
 
 static void

@@ -25,6 +25,9 @@ void          motcua_window_show_toast       (MotcuaWindow      *self,
  * Workstation…" does once a file is chosen; a toast tells the outcome. */
 void          motcua_window_back_up          (MotcuaWindow      *self,
                                               const char        *path);
+/* The menu's restore, once a file is chosen: inspects it, asks, then restores. */
+void          motcua_window_restore_from     (MotcuaWindow      *self,
+                                              const char        *path);
 
 /* The panes, for tests and the screenshot tool. */
 GtkWidget    *motcua_window_get_queue_pane   (MotcuaWindow      *self);

@@ -1,5 +1,7 @@
 /* ui-test-util.c: shared helpers of the window tests. */
 
+#include <adwaita.h>
+
 #include "ui-test-util.h"
 
 void
@@ -58,4 +60,30 @@ GtkWidget *
 ui_test_find_by_name (GtkWidget *root, const char *name)
 {
   return find (root, has_name, name);
+}
+
+GtkWindow *
+ui_test_find_message_dialog (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();   /* owned by GTK */
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GObject) window = g_list_model_get_item (toplevels, i);
+
+      if (ADW_IS_MESSAGE_DIALOG (window) && gtk_widget_get_visible (GTK_WIDGET (window)))
+        return GTK_WINDOW (window);
+    }
+  return NULL;
+}
+
+void
+ui_test_answer_message_dialog (const char *response)
+{
+  GtkWindow *dialog = ui_test_find_message_dialog ();
+
+  g_assert_nonnull (dialog);
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), response);
+  gtk_window_destroy (dialog);
+  ui_test_iterate (50);
 }

@@ -18,5 +18,9 @@ GtkWidget *ui_test_find_by_id   (GtkWidget  *root,
 /* Rows made at run time are found by widget name ("document-0"). */
 GtkWidget *ui_test_find_by_name (GtkWidget  *root,
                                  const char *name);
+/* The AdwMessageDialog on screen (the first, if several), or NULL. */
+GtkWindow *ui_test_find_message_dialog (void);
+/* Gives the message dialog on screen @response, as its button would, and closes it. */
+void       ui_test_answer_message_dialog (const char *response);
 
 G_END_DECLS
