@@ -52,4 +52,8 @@ char        *motcua_cli_format_local      (const char   *iso);
 void         motcua_cli_print_padded      (const char   *text,
                                            glong         width);
 
+/* motcua-cli-slip.c */
+int          motcua_cli_command_slip          (Cli *cli, int argc, char **argv);
+int          motcua_cli_command_register_book (Cli *cli, int argc, char **argv);
+
 G_END_DECLS

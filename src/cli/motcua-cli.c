@@ -1539,6 +1539,8 @@ static const struct {
   { "sync", command_sync, N_("Synchronise with the server") },
   { "backup", command_backup, N_("Save the whole profile to one file") },
   { "restore", command_restore, N_("Replace the profile with a verified backup") },
+  { "slip", motcua_cli_command_slip, N_("Print a dossier's slip (Forms 01–05) to PDF") },
+  { "register-book", motcua_cli_command_register_book, N_("Print the tracking register (Form 06) of a period to PDF") },
 };
 
 static void
