@@ -755,6 +755,7 @@ command_act (Cli *cli, int argc, char **argv)
   g_autofree char *reason = NULL, *new_due = NULL, *method = NULL, *tracking = NULL;
   g_autofree char *recipient = NULL, *recipient_id = NULL, *to = NULL, *draft_type = NULL;
   g_autofree char *rating = NULL, *note = NULL, *number = NULL, *actor = NULL;
+  g_autofree char *authorization = NULL, *postal_address = NULL, *electronic_address = NULL;
   g_auto(GStrv) missing = NULL;
   g_auto(GStrv) attach = NULL;
   GOptionEntry entries[] = {
@@ -765,6 +766,9 @@ command_act (Cli *cli, int argc, char **argv)
     { "tracking", 0, 0, G_OPTION_ARG_STRING, &tracking, N_("Postal tracking number"), N_("NO") },
     { "recipient", 0, 0, G_OPTION_ARG_STRING, &recipient, N_("Name of who collects the result"), N_("NAME") },
     { "recipient-id", 0, 0, G_OPTION_ARG_STRING, &recipient_id, N_("ID number of who collects the result"), N_("N") },
+    { "authorization", 0, 0, G_OPTION_ARG_STRING, &authorization, N_("When someone else collects the result: their authorisation"), N_("TEXT") },
+    { "postal-address", 0, 0, G_OPTION_ARG_STRING, &postal_address, N_("Address the result is posted to (default: the applicant's)"), N_("ADDRESS") },
+    { "electronic-address", 0, 0, G_OPTION_ARG_STRING, &electronic_address, N_("E-mail or portal account the result is sent to (default: the applicant's e-mail)"), N_("ADDRESS") },
     { "to", 0, 0, G_OPTION_ARG_STRING, &to, N_("Unit or person the dossier is transferred to"), N_("WHO") },
     { "draft-type", 0, 0, G_OPTION_ARG_STRING, &draft_type, N_("result, supplement, refusal-withdrawal or apology"), N_("TYPE") },
     { "rating", 0, 0, G_OPTION_ARG_STRING, &rating, N_("satisfied, acceptable or unsatisfied"), N_("RATING") },
@@ -803,6 +807,9 @@ command_act (Cli *cli, int argc, char **argv)
   request.tracking = tracking;
   request.recipient_name = recipient;
   request.recipient_id_number = recipient_id;
+  request.authorization = authorization;
+  request.postal_address = postal_address;
+  request.electronic_address = electronic_address;
   request.to = to;
   request.draft_type = draft_type;
   request.rating = rating;
