@@ -175,6 +175,9 @@ command_init (Cli *cli, int argc, char **argv)
   agency.code = agency_code ? agency_code : (char *) "000.17.22.H56";
   agency.name = agency_name ? agency_name : (char *) (demo ? "Ủy ban nhân dân xã Quảng Phú" : _("One-stop office"));
   agency.lookup_url = (char *) "https://dichvucong.example.vn/tra-cuu";
+  /* The demo office's contact details, as its slips print them. */
+  agency.address = demo ? (char *) "Thôn Trung Tâm, xã Quảng Phú, tỉnh Thanh Hóa" : NULL;
+  agency.phone = demo ? (char *) "0237 3865 123" : NULL;
   if (!motcua_store_set_agency (store, &agency, &error)
       || !ensure_user (store, "admin", _("Administrator"), MOTCUA_ROLE_ADMIN, &error)
       || (demo && !motcua_demo_setup (store, &error)))

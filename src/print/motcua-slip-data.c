@@ -188,6 +188,19 @@ member (JsonObject *object, const char *name)
          ? json_node_get_string (node) : NULL;
 }
 
+/* A reason is printed inside the template's own sentence ("lý do: …."), so its final
+ * full stop would be doubled. */
+static void
+set_reason (MotcuaSlipData *data, const char *name, const char *reason)
+{
+  g_autofree char *text = g_strstrip (g_strdup (reason ? reason : ""));
+  gsize length = strlen (text);
+
+  while (length > 0 && text[length - 1] == '.')
+    text[--length] = '\0';
+  set_value (data, name, text);
+}
+
 static GHashTable *
 new_row (MotcuaSlipData *data, const char *source, guint index)
 {
@@ -396,14 +409,14 @@ add_event (MotcuaSlipData *data, MotcuaStore *store, MotcuaEvent *event, JsonObj
   else if (g_str_equal (kind, "create-supplement") || g_str_equal (kind, "request-supplement"))
     {
       add_missing (data, payload);
-      set_value (data, "supplement_reason", member (payload, "reason"));
+      set_reason (data, "supplement_reason", member (payload, "reason"));
       set_value (data, "supplement_officer", actor);
       take_value (data, "supplement_date", format_time (data, event->confirmed_at, "date"));
       g_hash_table_add (data->conditions, (gpointer) "supplement");
     }
   else if (g_str_equal (kind, "create-refused") || g_str_equal (kind, "refuse"))
     {
-      set_value (data, "refusal_reason", member (payload, "reason"));
+      set_reason (data, "refusal_reason", member (payload, "reason"));
       set_value (data, "refusal_officer", actor);
       g_hash_table_add (data->conditions, (gpointer) "refused");
     }
@@ -414,7 +427,7 @@ add_event (MotcuaSlipData *data, MotcuaStore *store, MotcuaEvent *event, JsonObj
       g_hash_table_insert (data->conditions, (gpointer) "apology-count", GUINT_TO_POINTER (n));
       g_hash_table_add (data->conditions, (gpointer) "apology");
       take_value (data, "apology_number", g_strdup_printf ("%02u", n));
-      set_value (data, "apology_reason", member (payload, "reason"));
+      set_reason (data, "apology_reason", member (payload, "reason"));
       take_value (data, "previous_due", format_time (data, member (payload, "previous_due"), "datetime"));
       take_value (data, "new_due", format_time (data, member (payload, "new_due"), "datetime"));
       take_value (data, "apology_date", format_time (data, event->confirmed_at, "date"));
@@ -492,8 +505,10 @@ add_handovers (MotcuaSlipData *data, MotcuaStore *store, MotcuaDossier *dossier,
         to = member (payload, "to");
       if (to == NULL && next != NULL)
         to = user_name (data, store, next->actor);
+      /* The last hand-over of all is to the citizen (or whoever collected for them). */
       if (to == NULL && g_str_equal (handover->kind, "return"))
-        to = member (payload, "recipient_name");
+        to = member (payload, "recipient_name") ? member (payload, "recipient_name")
+                                                 : motcua_slip_data_get (data, "applicant_name");
       note = member (payload, "note") ? member (payload, "note") : member (payload, "reason");
       row_set (row, "handovers", "from", user_name (data, store, handover->actor));
       row_set (row, "handovers", "to", to);

@@ -238,7 +238,7 @@ lay_text (Layout *layout, JsonObject *block)
 
   if (markup_is_blank (markup))
     return;
-  layout->y += block_number (block, "space_before", 3);
+  layout->y += block_number (block, "space_before", 4);
   text = make_text (layout, markup, content_width (layout) - indent, size,
                     json_object_get_string_member_with_default (block, "align", "justify"));
   height = text_height (text);
@@ -275,7 +275,7 @@ lay_heading_column (Layout *layout, JsonArray *lines, double x, double width, do
       double centre = x + width / 2;
 
       /* Just under the baseline of the last line, as on a typed document. */
-      y = last_y + text_height (last) + 2.5;
+      y = last_y + text_height (last) + 3.5;
       add_op (layout, OP_LINE, centre - rule / 2, y, centre + rule / 2, y, NULL);
       y += 2;
     }
