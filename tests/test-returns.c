@@ -24,18 +24,11 @@ static void
 fixture_set_up (Fixture *f, gconstpointer user_data)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) catalog = motcua_catalog_load_demo (&error);
   MotcuaAgency agency = { .code = (char *) AGENCY, .name = (char *) "Ủy ban nhân dân xã Tân Lập" };
 
   f->dir = motcua_test_make_temp_dir ("motcua-test-returns-XXXXXX");
   f->db = g_build_filename (f->dir, "motcua.db", NULL);
-  f->store = motcua_store_open (f->db, &error);
-  g_assert_no_error (error);
-  g_assert_true (motcua_store_set_agency (f->store, &agency, &error));
-  g_assert_true (motcua_store_add_user (f->store, "clerk", "Nguyễn Thị Lan", MOTCUA_ROLE_CLERK, &error));
-  g_assert_true (motcua_store_add_user (f->store, "spec", "Lê Văn Hùng", MOTCUA_ROLE_SPECIALIST, &error));
-  g_assert_true (motcua_store_add_user (f->store, "boss", "Phạm Minh Đức", MOTCUA_ROLE_SUPERVISOR, &error));
-  g_assert_true (motcua_store_import_catalog (f->store, catalog, &error));
+  f->store = motcua_test_open_office (f->db, &agency);
   g_assert_true (motcua_store_set_state (f->store, "current_user", "clerk", &error));
   g_assert_no_error (error);
 }

@@ -112,7 +112,6 @@ static void
 fixture_set_up (Fixture *f, gconstpointer user_data)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) catalog = NULL;
   g_autoptr(MotcuaProcedure) procedure = NULL;
   g_autoptr(MotcuaDossier) supplement = NULL;
   g_autoptr(MotcuaDossier) refused = NULL;
@@ -128,16 +127,7 @@ fixture_set_up (Fixture *f, gconstpointer user_data)
 
   f->dir = motcua_test_make_temp_dir ("motcua-test-slips-XXXXXX");
   f->db = g_build_filename (f->dir, "motcua.db", NULL);
-  f->store = motcua_store_open (f->db, &error);
-  g_assert_no_error (error);
-  g_assert_true (motcua_store_set_agency (f->store, &agency, &error));
-  g_assert_true (motcua_store_add_user (f->store, "clerk", "Nguyễn Thị Lan", MOTCUA_ROLE_CLERK, &error));
-  g_assert_true (motcua_store_add_user (f->store, "spec", "Lê Văn Hùng", MOTCUA_ROLE_SPECIALIST, &error));
-  g_assert_true (motcua_store_add_user (f->store, "boss", "Phạm Minh Đức", MOTCUA_ROLE_SUPERVISOR, &error));
-  catalog = motcua_catalog_load_demo (&error);
-  g_assert_no_error (error);
-  g_assert_true (motcua_store_import_catalog (f->store, catalog, &error));
-  g_assert_no_error (error);
+  f->store = motcua_test_open_office (f->db, &agency);
 
   make_full_journal (f);
   procedure = motcua_store_get_procedure (f->store, SHORT_PROCEDURE, &error);

@@ -10,6 +10,36 @@
 #include "motcua-slip-template.h"
 #include "motcua-time.h"
 
+/* What both commands take besides their own options. */
+typedef struct {
+  char *output;
+  char *set_id;
+  char *templates;
+} SlipOptions;
+
+#define SLIP_OPTION_ENTRIES(o) \
+  { "output", 'o', 0, G_OPTION_ARG_FILENAME, &(o).output, N_("PDF file to write"), N_("FILE") }, \
+  { "set", 0, 0, G_OPTION_ARG_STRING, &(o).set_id, N_("Form set (default: the workstation's, else tt01-2018)"), N_("ID") }, \
+  { "templates", 0, 0, G_OPTION_ARG_FILENAME, &(o).templates, N_("Directory of form sets overriding the built-in ones"), N_("DIR") }
+
+static void
+slip_options_clear (SlipOptions *options)
+{
+  g_free (options->output);
+  g_free (options->set_id);
+  g_free (options->templates);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (SlipOptions, slip_options_clear)
+
+/* The store and the form set it prints with. */
+static gboolean
+open_set (Cli *cli, SlipOptions *options, MotcuaStore **store, MotcuaSlipSet **set, GError **error)
+{
+  return (*store = motcua_cli_open_store (cli, error)) != NULL
+         && (*set = motcua_slip_set_load_for_store (*store, options->set_id, options->templates, error)) != NULL;
+}
+
 static int
 report_written (Cli *cli, const char *file, MotcuaSlipDocument *document)
 {
@@ -44,12 +74,11 @@ write_document (Cli *cli, MotcuaSlipSet *set, const char *form, MotcuaSlipData *
 int
 motcua_cli_command_slip (Cli *cli, int argc, char **argv)
 {
-  g_autofree char *form = NULL, *output = NULL, *set_id = NULL, *templates = NULL;
+  g_autofree char *form = NULL;
+  g_auto(SlipOptions) options = { 0 };
   GOptionEntry entries[] = {
     { "form", 0, 0, G_OPTION_ARG_STRING, &form, N_("Form number: 01 receipt, 02 supplement, 03 refusal, 04 apology, 05 process control"), N_("NN") },
-    { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output, N_("PDF file to write"), N_("FILE") },
-    { "set", 0, 0, G_OPTION_ARG_STRING, &set_id, N_("Form set (default: the workstation's, else tt01-2018)"), N_("ID") },
-    { "templates", 0, 0, G_OPTION_ARG_FILENAME, &templates, N_("Directory of form sets overriding the built-in ones"), N_("DIR") },
+    SLIP_OPTION_ENTRIES (options),
     { NULL }
   };
   g_autoptr(MotcuaStore) store = NULL;
@@ -62,11 +91,10 @@ motcua_cli_command_slip (Cli *cli, int argc, char **argv)
   if (!motcua_cli_parse_options ("slip", "CODE", _("Print one of a dossier's standard slips to a PDF file."),
                                  entries, &argc, &argv, &status))
     return status;
-  if (argc != 2 || form == NULL || output == NULL)
+  if (argc != 2 || form == NULL || options.output == NULL)
     return motcua_cli_usage_error (_("Use “motcua slip CODE --form 01 -o FILE.pdf”."));
 
-  if ((store = motcua_cli_open_store (cli, &error)) == NULL
-      || (set = motcua_slip_set_load_for_store (store, set_id, templates, &error)) == NULL)
+  if (!open_set (cli, &options, &store, &set, &error))
     return motcua_cli_report_error (cli, error);
   if ((scope = motcua_slip_set_get_form_scope (set, form)) == NULL)
     {
@@ -79,7 +107,7 @@ motcua_cli_command_slip (Cli *cli, int argc, char **argv)
                                      "use “motcua register-book --from DATE --to DATE -o FILE.pdf”."));
   if ((data = motcua_slip_data_new_for_dossier (store, set, argv[1], NULL, &error)) == NULL)
     return motcua_cli_report_error (cli, error);
-  return write_document (cli, set, form, data, output);
+  return write_document (cli, set, form, data, options.output);
 }
 
 /* 2026-11-23 or 23/11/2026. */
@@ -114,13 +142,12 @@ register_form (MotcuaSlipSet *set)
 int
 motcua_cli_command_register_book (Cli *cli, int argc, char **argv)
 {
-  g_autofree char *from_text = NULL, *to_text = NULL, *output = NULL, *set_id = NULL, *templates = NULL;
+  g_autofree char *from_text = NULL, *to_text = NULL;
+  g_auto(SlipOptions) options = { 0 };
   GOptionEntry entries[] = {
     { "from", 0, 0, G_OPTION_ARG_STRING, &from_text, N_("First day of the period"), N_("DATE") },
     { "to", 0, 0, G_OPTION_ARG_STRING, &to_text, N_("Last day of the period"), N_("DATE") },
-    { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output, N_("PDF file to write"), N_("FILE") },
-    { "set", 0, 0, G_OPTION_ARG_STRING, &set_id, N_("Form set (default: the workstation's, else tt01-2018)"), N_("ID") },
-    { "templates", 0, 0, G_OPTION_ARG_FILENAME, &templates, N_("Directory of form sets overriding the built-in ones"), N_("DIR") },
+    SLIP_OPTION_ENTRIES (options),
     { NULL }
   };
   g_autoptr(MotcuaStore) store = NULL;
@@ -135,13 +162,12 @@ motcua_cli_command_register_book (Cli *cli, int argc, char **argv)
                                  _("Print the tracking register (Form 06) of the dossiers received in a period."),
                                  entries, &argc, &argv, &status))
     return status;
-  if (argc != 1 || output == NULL)
+  if (argc != 1 || options.output == NULL)
     return motcua_cli_usage_error (_("Use “motcua register-book --from DATE --to DATE -o FILE.pdf”."));
   if (!parse_date (from_text, &from) || !parse_date (to_text, &to))
     return motcua_cli_usage_error (_("Give --from and --to as dates, e.g. 2026-11-01 or 01/11/2026."));
 
-  if ((store = motcua_cli_open_store (cli, &error)) == NULL
-      || (set = motcua_slip_set_load_for_store (store, set_id, templates, &error)) == NULL)
+  if (!open_set (cli, &options, &store, &set, &error))
     return motcua_cli_report_error (cli, error);
   if ((form = register_form (set)) == NULL)
     {
@@ -151,5 +177,5 @@ motcua_cli_command_register_book (Cli *cli, int argc, char **argv)
     }
   if ((data = motcua_slip_data_new_for_register (store, set, &from, &to, NULL, &error)) == NULL)
     return motcua_cli_report_error (cli, error);
-  return write_document (cli, set, form, data, output);
+  return write_document (cli, set, form, data, options.output);
 }

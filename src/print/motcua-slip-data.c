@@ -307,23 +307,37 @@ add_agency (MotcuaSlipData *data, MotcuaStore *store, GDateTime *now, GError **e
   return TRUE;
 }
 
+/* A slip field for each of an object's members. */
+typedef struct {
+  const char *field;
+  const char *member;
+} FieldMember;
+
+static void
+copy_members (MotcuaSlipData *data, JsonObject *object, const FieldMember *pairs, guint n_pairs)
+{
+  for (guint i = 0; i < n_pairs; i++)
+    set_value (data, pairs[i].field, member (object, pairs[i].member));
+}
+
 /* ---- one dossier --------------------------------------------------------------------- */
 
 static void
 add_applicant (MotcuaSlipData *data, JsonObject *dossier)
 {
+  static const FieldMember dossier_fields[] = {
+    { "code", "code" }, { "procedure_name", "procedure_name" }, { "procedure_code", "procedure_code" },
+  };
+  static const FieldMember applicant_fields[] = {
+    { "applicant_name", "name" }, { "applicant_id_number", "id_number" }, { "applicant_phone", "phone" },
+    { "applicant_address", "address" }, { "applicant_email", "email" },
+  };
   JsonObject *applicant = json_object_get_object_member (dossier, "applicant");
   g_autofree char *status = g_strdup_printf ("%lld", (long long) json_object_get_int_member (dossier, "status"));
   const char *code = member (dossier, "code");
 
-  set_value (data, "code", code);
-  set_value (data, "procedure_name", member (dossier, "procedure_name"));
-  set_value (data, "procedure_code", member (dossier, "procedure_code"));
-  set_value (data, "applicant_name", member (applicant, "name"));
-  set_value (data, "applicant_id_number", member (applicant, "id_number"));
-  set_value (data, "applicant_phone", member (applicant, "phone"));
-  set_value (data, "applicant_address", member (applicant, "address"));
-  set_value (data, "applicant_email", member (applicant, "email"));
+  copy_members (data, dossier, dossier_fields, G_N_ELEMENTS (dossier_fields));
+  copy_members (data, applicant, applicant_fields, G_N_ELEMENTS (applicant_fields));
   take_value (data, "sets", g_strdup_printf ("%lld", (long long) json_object_get_int_member (dossier, "sets")));
   set_value (data, "status", label (data, "status", status));
   take_value (data, "lookup_link", lookup_link (motcua_slip_data_get (data, "lookup_url"), code));
@@ -434,13 +448,14 @@ add_event (MotcuaSlipData *data, MotcuaStore *store, MotcuaEvent *event, JsonObj
     }
   else if (g_str_equal (kind, "return"))
     {
+      static const FieldMember return_fields[] = {
+        { "recipient_name", "recipient_name" }, { "recipient_id_number", "recipient_id_number" },
+        { "recipient_authorization", "authorization" }, { "postal_address", "postal_address" },
+        { "tracking", "tracking" }, { "electronic_address", "electronic_address" },
+      };
+
       set_value (data, "return_method", label (data, "return_method", member (payload, "method")));
-      set_value (data, "recipient_name", member (payload, "recipient_name"));
-      set_value (data, "recipient_id_number", member (payload, "recipient_id_number"));
-      set_value (data, "recipient_authorization", member (payload, "authorization"));
-      set_value (data, "postal_address", member (payload, "postal_address"));
-      set_value (data, "tracking", member (payload, "tracking"));
-      set_value (data, "electronic_address", member (payload, "electronic_address"));
+      copy_members (data, payload, return_fields, G_N_ELEMENTS (return_fields));
     }
   else if (g_str_equal (kind, "satisfaction"))
     set_value (data, "satisfaction_comment", member (payload, "note"));

@@ -44,6 +44,7 @@ G_DEFINE_FINAL_TYPE (MotcuaSlipDocument, motcua_slip_document, G_TYPE_OBJECT)
 /* Where the layout is: the page being filled and the next free line on it. */
 typedef struct {
   MotcuaSlipDocument *doc;
+  MotcuaSlipSet      *set;
   MotcuaSlipData     *data;
   PangoContext       *context;
   const char         *font;
@@ -580,18 +581,28 @@ lay_block (Layout *layout, JsonObject *block)
     layout->y += block_number (block, "height", 5) * MM;
 }
 
-/* "Trang 2/3" at the foot of every page of a document longer than one page. */
+/* "Trang 2/3" (the set's label "format"/"page") at the foot of every page of a document
+ * longer than one page. */
 static void
 number_pages (Layout *layout)
 {
+  const char *pattern = motcua_slip_set_get_label (layout->set, "format", "page");
   guint n = layout->doc->pages->len;
 
   if (n < 2)
     return;
   for (guint i = 0; i < n; i++)
     {
-      g_autofree char *markup = g_strdup_printf ("Trang %u/%u", i + 1, n);
-      g_autoptr(PangoLayout) text = make_text (layout, markup, content_width (layout), 9, "center");
+      g_autoptr(GString) number = g_string_new (pattern ? pattern : "{n}/{total}");
+      g_autofree char *page = g_strdup_printf ("%u", i + 1);
+      g_autofree char *total = g_strdup_printf ("%u", n);
+      g_autofree char *markup = NULL;
+      g_autoptr(PangoLayout) text = NULL;
+
+      g_string_replace (number, "{n}", page, 0);
+      g_string_replace (number, "{total}", total, 0);
+      markup = g_markup_escape_text (number->str, -1);
+      text = make_text (layout, markup, content_width (layout), 9, "center");
 
       layout->page = g_ptr_array_index (layout->doc->pages, i);
       add_op (layout, OP_TEXT, layout->left, layout->bottom + 6, 0, 0, text);
@@ -635,6 +646,7 @@ motcua_slip_document_new (MotcuaSlipSet *set, const char *form, MotcuaSlipData *
                                "landscape") == 0;
   context = create_context ();
   layout.doc = self;
+  layout.set = set;
   layout.data = data;
   layout.context = context;
   layout.font = json_object_get_string_member_with_default (template, "font", DEFAULT_FONT);
