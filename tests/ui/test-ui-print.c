@@ -234,6 +234,71 @@ test_print_settings (Fixture *f, gconstpointer data)
   g_assert_cmpint (g_unlink (path), ==, 0);
 }
 
+static void
+act_cli (Fixture *f, const char *action, const char *as)
+{
+  const char *args[] = { "act", f->code, action, "--to", "Công chức Tư pháp - Hộ tịch", "--as", as, NULL };
+  g_autoptr(MotcuaTestCliResult) result = motcua_test_run_cli_env (NULL, f->db, args);
+
+  g_assert_true (motcua_test_expect_status (result, 0, action));
+}
+
+static void
+set_field (Fixture *f, const char *name, const char *text)
+{
+  GtkWidget *widget = motcua_dossier_editor_get_field (f->editor, name);
+
+  g_assert_nonnull (widget);
+  gtk_editable_set_text (GTK_EDITABLE (widget), text);
+}
+
+/* The return form: someone other than the applicant needs an authorisation, kept in the
+ * journal; a refusal leaves the dossier as it was and says why. */
+static void
+test_return_form (Fixture *f, gconstpointer data)
+{
+  g_autoptr(MotcuaDossier) dossier = NULL;
+  g_autoptr(GPtrArray) events = NULL;
+  g_autoptr(JsonObject) payload = NULL;
+  GtkWidget *error_label;
+
+  act_cli (f, "transfer", "clerk1");
+  act_cli (f, "examine", "specialist1");
+  act_cli (f, "draft", "specialist1");
+  act_cli (f, "submit", "specialist1");
+  act_cli (f, "approve", "supervisor1");
+  act_cli (f, "result-ready", "specialist1");
+  motcua_dossier_editor_show_dossier (f->editor, f->code);
+  ui_test_iterate (50);
+
+  g_assert_true (motcua_dossier_editor_begin_action (f->editor, MOTCUA_ACTION_RETURN));
+  ui_test_iterate (50);
+  g_assert_nonnull (motcua_dossier_editor_get_field (f->editor, "authorization"));
+  g_assert_nonnull (motcua_dossier_editor_get_field (f->editor, "postal_address"));
+  g_assert_nonnull (motcua_dossier_editor_get_field (f->editor, "electronic_address"));
+  set_field (f, "recipient_name", "Giàng Thị Mỷ");
+  set_field (f, "recipient_id_number", "011190009876");
+  gtk_widget_activate_action (GTK_WIDGET (f->editor), "editor.confirm", NULL);
+  ui_test_iterate (50);
+  error_label = ui_test_find_by_id (GTK_WIDGET (f->window), "form_error");
+  g_assert_nonnull (error_label);
+  g_assert_true (gtk_widget_get_visible (error_label));
+  g_assert_nonnull (strstr (gtk_label_get_text (GTK_LABEL (error_label)), "authorisation"));
+  dossier = motcua_store_get_dossier (f->store, f->code, NULL);
+  g_assert_cmpint (motcua_dossier_get_status (dossier), ==, MOTCUA_STATUS_RESULT_READY);
+  g_clear_object (&dossier);
+
+  set_field (f, "authorization", "Giấy ủy quyền số 21/UQ");
+  gtk_widget_activate_action (GTK_WIDGET (f->editor), "editor.confirm", NULL);
+  ui_test_iterate (50);
+  dossier = motcua_store_get_dossier (f->store, f->code, NULL);
+  g_assert_cmpint (motcua_dossier_get_status (dossier), ==, MOTCUA_STATUS_RETURNED);
+  events = motcua_store_get_events (f->store, motcua_dossier_get_uid (dossier), NULL);
+  payload = motcua_event_parse_payload (g_ptr_array_index (events, events->len - 1), NULL);
+  g_assert_cmpstr (json_object_get_string_member (payload, "authorization"), ==, "Giấy ủy quyền số 21/UQ");
+  g_assert_cmpstr (json_object_get_string_member (payload, "recipient_name"), ==, "Giàng Thị Mỷ");
+}
+
 int
 main (int argc, char **argv)
 {
@@ -252,6 +317,7 @@ main (int argc, char **argv)
   ADD ("menu", test_menu);
   ADD ("export", test_export);
   ADD ("print-settings", test_print_settings);
+  ADD ("return-form", test_return_form);
 #undef ADD
   status = g_test_run ();
   motcua_test_remove_tree (config);
