@@ -841,6 +841,26 @@ test_cli (Fixture *f, gconstpointer user_data)
   g_assert_true (motcua_test_expect_status (no_form, 2, "slip --form 09"));
   bad_date = motcua_test_run_cli (f->db, "register-book", "--from", "31/02/2026", "--to", "2026-11-30", "-o", book, NULL);
   g_assert_true (motcua_test_expect_status (bad_date, 2, "register-book with a bad date"));
+
+  /* A province's broken template: refused with the file named, and no PDF. */
+  {
+    g_autofree char *root = g_build_filename (f->dir, "province", NULL);
+    g_autofree char *dir = copy_builtin_set (f, root);
+    g_autofree char *broken = g_build_filename (dir, "01.json", NULL);
+    g_autofree char *fresh = g_build_filename (f->dir, "never.pdf", NULL);
+    g_autoptr(MotcuaTestCliResult) refused = NULL;
+    g_autoptr(MotcuaTestCliResult) no_set = NULL;
+
+    motcua_test_write_file (broken, "{\"form\":\"01\",\"name\":\"x\",\"blocks\":[{\"type\":\"text\","
+                            "\"markup\":\"{ten_nguoi_nop}\"}]}", -1);
+    refused = motcua_test_run_cli (f->db, "slip", f->received, "--form", "01", "-o", fresh, "--templates", root, NULL);
+    g_assert_true (motcua_test_expect_status (refused, 1, "slip with a broken template"));
+    g_assert_nonnull (strstr (refused->err, broken));
+    g_assert_nonnull (strstr (refused->err, "ten_nguoi_nop"));
+    g_assert_false (g_file_test (fresh, G_FILE_TEST_EXISTS));
+    no_set = motcua_test_run_cli (f->db, "slip", f->received, "--form", "01", "-o", fresh, "--set", "tt99-2030", NULL);
+    g_assert_true (motcua_test_expect_status (no_set, 1, "slip with an unknown form set"));
+  }
 }
 
 int
