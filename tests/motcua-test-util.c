@@ -117,6 +117,24 @@ motcua_test_store_int (MotcuaStore *store,
   return motcua_test_sql_int (motcua_store_get_db (store), sql);
 }
 
+MotcuaStore *
+motcua_test_open_office (const char         *path,
+                         const MotcuaAgency *agency)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) catalog = motcua_catalog_load_demo (&error);
+  MotcuaStore *store = motcua_store_open (path, &error);
+
+  g_assert_no_error (error);
+  g_assert_true (motcua_store_set_agency (store, agency, &error));
+  g_assert_true (motcua_store_add_user (store, "clerk", "Nguyễn Thị Lan", MOTCUA_ROLE_CLERK, &error));
+  g_assert_true (motcua_store_add_user (store, "spec", "Lê Văn Hùng", MOTCUA_ROLE_SPECIALIST, &error));
+  g_assert_true (motcua_store_add_user (store, "boss", "Phạm Minh Đức", MOTCUA_ROLE_SUPERVISOR, &error));
+  g_assert_true (motcua_store_import_catalog (store, catalog, &error));
+  g_assert_no_error (error);
+  return store;
+}
+
 /* ---- time ------------------------------------------------------------------- */
 
 /* A wall-clock time in Vietnam (the agency's zone). */

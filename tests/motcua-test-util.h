@@ -40,6 +40,11 @@ char                *motcua_test_table_digest    (const char          *db_path,
 gint64               motcua_test_store_int       (MotcuaStore         *store,
                                                   const char          *sql);
 
+/* A new store at @path for @agency with three staff (clerk "Nguyễn Thị Lan",
+ * spec "Lê Văn Hùng", boss "Phạm Minh Đức") and the demo catalog. */
+MotcuaStore         *motcua_test_open_office     (const char          *path,
+                                                  const MotcuaAgency  *agency);
+
 /* ---- time ------------------------------------------------------------------- */
 
 GDateTime           *motcua_test_vn_time         (int                  year,

@@ -83,7 +83,7 @@ act (Fixture      *f,
   MotcuaActionRequest request = {
     .actor = actor, .now = now, .reason = "Theo yêu cầu", .to = "Tư pháp – Hộ tịch", .draft_type = "result",
     .document_number = "1/TP", .method = "counter", .recipient_name = "Recipient Người",
-    .recipient_id_number = "038090009999",
+    .recipient_id_number = "038090009999", .authorization = "Giấy ủy quyền số 1/UQ",
   };
 
   dossier = motcua_store_act (f->store, code, action, &request, &error);

@@ -78,5 +78,8 @@ MotcuaSigner *motcua_cli_open_signer      (const char   *signer,
 void         motcua_cli_describe_token    (Cli          *cli,
                                            MotcuaStore  *store,
                                            JsonObject   *object);
+/* motcua-cli-slip.c */
+int          motcua_cli_command_slip          (Cli *cli, int argc, char **argv);
+int          motcua_cli_command_register_book (Cli *cli, int argc, char **argv);
 
 G_END_DECLS

@@ -176,6 +176,9 @@ command_init (Cli *cli, int argc, char **argv)
   agency.code = agency_code ? agency_code : (char *) "000.17.22.H56";
   agency.name = agency_name ? agency_name : (char *) (demo ? "Ủy ban nhân dân xã Quảng Phú" : _("One-stop office"));
   agency.lookup_url = (char *) "https://dichvucong.example.vn/tra-cuu";
+  /* The demo office's contact details, as its slips print them. */
+  agency.address = demo ? (char *) "Thôn Trung Tâm, xã Quảng Phú, tỉnh Thanh Hóa" : NULL;
+  agency.phone = demo ? (char *) "0237 3865 123" : NULL;
   if (!motcua_store_set_agency (store, &agency, &error)
       || !ensure_user (store, "admin", _("Administrator"), MOTCUA_ROLE_ADMIN, &error)
       || (demo && !motcua_demo_setup (store, &error)))
@@ -758,6 +761,7 @@ command_act (Cli *cli, int argc, char **argv)
   g_autofree char *rating = NULL, *note = NULL, *number = NULL, *actor = NULL;
   g_autofree char *signer_name = NULL, *pin_file = NULL, *module = NULL;
   g_autoptr(MotcuaSigner) signer = NULL;
+  g_autofree char *authorization = NULL, *postal_address = NULL, *electronic_address = NULL;
   g_auto(GStrv) missing = NULL;
   g_auto(GStrv) attach = NULL;
   GOptionEntry entries[] = {
@@ -768,6 +772,9 @@ command_act (Cli *cli, int argc, char **argv)
     { "tracking", 0, 0, G_OPTION_ARG_STRING, &tracking, N_("Postal tracking number"), N_("NO") },
     { "recipient", 0, 0, G_OPTION_ARG_STRING, &recipient, N_("Name of who collects the result"), N_("NAME") },
     { "recipient-id", 0, 0, G_OPTION_ARG_STRING, &recipient_id, N_("ID number of who collects the result"), N_("N") },
+    { "authorization", 0, 0, G_OPTION_ARG_STRING, &authorization, N_("When someone else collects the result: their authorisation"), N_("TEXT") },
+    { "postal-address", 0, 0, G_OPTION_ARG_STRING, &postal_address, N_("Address the result is posted to (default: the applicant's)"), N_("ADDRESS") },
+    { "electronic-address", 0, 0, G_OPTION_ARG_STRING, &electronic_address, N_("E-mail or portal account the result is sent to (default: the applicant's e-mail)"), N_("ADDRESS") },
     { "to", 0, 0, G_OPTION_ARG_STRING, &to, N_("Unit or person the dossier is transferred to"), N_("WHO") },
     { "draft-type", 0, 0, G_OPTION_ARG_STRING, &draft_type, N_("result, supplement, refusal-withdrawal or apology"), N_("TYPE") },
     { "rating", 0, 0, G_OPTION_ARG_STRING, &rating, N_("satisfied, acceptable or unsatisfied"), N_("RATING") },
@@ -809,6 +816,9 @@ command_act (Cli *cli, int argc, char **argv)
   request.tracking = tracking;
   request.recipient_name = recipient;
   request.recipient_id_number = recipient_id;
+  request.authorization = authorization;
+  request.postal_address = postal_address;
+  request.electronic_address = electronic_address;
   request.to = to;
   request.draft_type = draft_type;
   request.rating = rating;
@@ -1555,6 +1565,8 @@ static const struct {
   { "verify", motcua_cli_command_verify, N_("Re-check every journal chain and signature") },
   { "trust", motcua_cli_command_trust, N_("Manage the trust anchors of approval signatures") },
   { "token", motcua_cli_command_token, N_("List the certificates on the signing tokens") },
+  { "slip", motcua_cli_command_slip, N_("Print a dossier's slip (Forms 01–05) to PDF") },
+  { "register-book", motcua_cli_command_register_book, N_("Print the tracking register (Form 06) of a period to PDF") },
 };
 
 static void

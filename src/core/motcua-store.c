@@ -2198,10 +2198,23 @@ apology_payload (MotcuaDossier *dossier, const MotcuaActionRequest *request, Jso
   return TRUE;
 }
 
+/* Whether the person collecting the result is the applicant (names compared without
+ * regard to case or surrounding spaces). */
 static gboolean
-return_payload (const MotcuaActionRequest *request, JsonObject *payload, GError **error)
+is_applicant (MotcuaDossier *dossier, const char *name)
+{
+  g_autofree char *a = g_utf8_casefold (dossier->applicant_name ? dossier->applicant_name : "", -1);
+  g_autofree char *b = g_utf8_casefold (name, -1);
+
+  return g_str_equal (g_strstrip (a), g_strstrip (b));
+}
+
+static gboolean
+return_payload (MotcuaDossier *dossier, const MotcuaActionRequest *request, JsonObject *payload, GError **error)
 {
   static const char * const methods[] = { "counter", "post", "electronic", NULL };
+  const char *postal_address = request->postal_address;
+  const char *electronic_address = request->electronic_address;
 
   if (!one_of (request->method, methods))
     {
@@ -2209,17 +2222,41 @@ return_payload (const MotcuaActionRequest *request, JsonObject *payload, GError 
                            _("Say how the result is returned: at the counter, by post or electronically."));
       return FALSE;
     }
-  if (g_str_equal (request->method, "counter")
-      && (!require (request->recipient_name, _("Returning at the counter needs the recipient's name."), error)
-          || !require (request->recipient_id_number, _("Returning at the counter needs the recipient's ID number."), error)))
-    return FALSE;
-  if (g_str_equal (request->method, "post")
-      && !require (request->tracking, _("Returning by post needs the postal tracking number."), error))
-    return FALSE;
+  if (g_str_equal (request->method, "counter"))
+    {
+      if (!require (request->recipient_name, _("Returning at the counter needs the recipient's name."), error)
+          || !require (request->recipient_id_number, _("Returning at the counter needs the recipient's ID number."), error))
+        return FALSE;
+      /* Someone else may collect the result only with the applicant's authorisation. */
+      if (!is_applicant (dossier, request->recipient_name)
+          && !require (request->authorization,
+                       _("The recipient is not the applicant: note their authorisation (e.g. the power of attorney)."),
+                       error))
+        return FALSE;
+    }
+  if (g_str_equal (request->method, "post"))
+    {
+      if (!require (request->tracking, _("Returning by post needs the postal tracking number."), error))
+        return FALSE;
+      if (is_blank (postal_address))
+        postal_address = dossier->applicant_address;
+      if (!require (postal_address, _("Returning by post needs the address the result is sent to."), error))
+        return FALSE;
+    }
+  /* An electronic result goes to the applicant's portal account; the e-mail it was also
+   * sent to is recorded when known. */
+  if (g_str_equal (request->method, "electronic") && is_blank (electronic_address))
+    electronic_address = dossier->applicant_email;
   add_member_string (payload, "method", request->method);
   add_member_string (payload, "tracking", request->tracking);
   add_member_string (payload, "recipient_name", request->recipient_name);
   add_member_string (payload, "recipient_id_number", request->recipient_id_number);
+  if (g_str_equal (request->method, "counter"))
+    add_member_string (payload, "authorization", request->authorization);
+  if (g_str_equal (request->method, "post"))
+    add_member_string (payload, "postal_address", postal_address);
+  if (g_str_equal (request->method, "electronic"))
+    add_member_string (payload, "electronic_address", electronic_address);
   return TRUE;
 }
 
@@ -2297,7 +2334,7 @@ build_action_payload (MotcuaStore *self, MotcuaDossier *dossier, MotcuaAction ac
     case MOTCUA_ACTION_APOLOGIZE:
       return apology_payload (dossier, request, payload, error);
     case MOTCUA_ACTION_RETURN:
-      return return_payload (request, payload, error);
+      return return_payload (dossier, request, payload, error);
     case MOTCUA_ACTION_SATISFACTION:
       if (!one_of (request->rating, ratings))
         {

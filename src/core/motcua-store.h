@@ -78,6 +78,9 @@ typedef struct {
   const char         *tracking;       /* return by post */
   const char         *recipient_name;
   const char         *recipient_id_number;
+  const char         *authorization;  /* return at the counter to someone else: their authorisation */
+  const char         *postal_address; /* return by post; the applicant's address when unset */
+  const char         *electronic_address; /* return electronically; the applicant's e-mail when unset */
   const char         *to;             /* transfer: unit or person */
   const char         *draft_type;     /* draft: result | supplement | refusal-withdrawal | apology */
   const char         *rating;         /* satisfaction: satisfied | acceptable | unsatisfied */

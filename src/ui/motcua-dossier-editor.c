@@ -19,6 +19,7 @@
 #include "motcua-dossier-editor.h"
 #include "motcua-error.h"
 #include "motcua-sign-dialog.h"
+#include "motcua-slip-button.h"
 #include "motcua-sync.h"
 #include "motcua-time.h"
 
@@ -156,6 +157,7 @@ struct _MotcuaDossierEditor
   GtkScrolledWindow   *scroller;
   GtkLabel            *code_label;
   GtkButton           *copy_code_button;
+  MotcuaSlipButton    *slip_button;
   GtkLabel            *status_label;
   GtkLabel            *procedure_label;
   GtkLabel            *step_label;
@@ -397,6 +399,7 @@ update_header (MotcuaDossierEditor *self, GDateTime *now, int minutes_per_day)
   g_autofree char *meta = NULL;
 
   gtk_label_set_text (self->code_label, motcua_dossier_get_code (dossier));
+  motcua_slip_button_set_dossier (self->slip_button, self->store, motcua_dossier_get_code (dossier));
   gtk_label_set_text (self->status_label, motcua_status_label (status));
   set_one_class (GTK_WIDGET (self->status_label), status_classes, status_color_class (status));
   gtk_label_set_text (self->procedure_label, motcua_dossier_get_procedure_name (dossier));
@@ -668,6 +671,9 @@ describe_payload (JsonObject *payload)
     append_line (text, _("Returned"), choice_label (return_methods, payload_string (payload, "method")));
   append_line (text, _("Tracking number"), payload_string (payload, "tracking"));
   append_line (text, _("Recipient"), payload_string (payload, "recipient_name"));
+  append_line (text, _("Authorisation"), payload_string (payload, "authorization"));
+  append_line (text, _("Posted to"), payload_string (payload, "postal_address"));
+  append_line (text, _("Sent to"), payload_string (payload, "electronic_address"));
   if (payload_string (payload, "draft_type") != NULL)
     append_line (text, _("Draft"), choice_label (draft_types, payload_string (payload, "draft_type")));
   if (payload_string (payload, "rating") != NULL)
@@ -1163,6 +1169,12 @@ update_return_rows (MotcuaDossierEditor *self)
     gtk_widget_set_visible (widget, g_strcmp0 (id, "counter") == 0);
   if ((widget = g_hash_table_lookup (self->fields, "tracking")) != NULL)
     gtk_widget_set_visible (widget, g_strcmp0 (id, "post") == 0);
+  if ((widget = g_hash_table_lookup (self->fields, "authorization")) != NULL)
+    gtk_widget_set_visible (widget, g_strcmp0 (id, "counter") == 0);
+  if ((widget = g_hash_table_lookup (self->fields, "postal_address")) != NULL)
+    gtk_widget_set_visible (widget, g_strcmp0 (id, "post") == 0);
+  if ((widget = g_hash_table_lookup (self->fields, "electronic_address")) != NULL)
+    gtk_widget_set_visible (widget, g_strcmp0 (id, "electronic") == 0);
 }
 
 static void
@@ -1174,7 +1186,11 @@ add_return_fields (MotcuaDossierEditor *self, AdwPreferencesGroup *group)
   add_entry (self, group, "recipient_name", _("Recipient's name"), motcua_dossier_get_applicant_name (self->dossier));
   add_entry (self, group, "recipient_id_number", _("Recipient's ID number"),
              motcua_dossier_get_applicant_id_number (self->dossier));
+  /* Someone else may collect the result with the applicant's authorisation. */
+  add_entry (self, group, "authorization", _("Authorisation (when someone else collects it)"), NULL);
   add_entry (self, group, "tracking", _("Postal tracking number"), NULL);
+  add_entry (self, group, "postal_address", _("Posted to"), motcua_dossier_get_applicant_address (self->dossier));
+  add_entry (self, group, "electronic_address", _("Sent to (e-mail or portal account, optional)"), NULL);
   g_signal_connect_swapped (method, "notify::selected", G_CALLBACK (update_return_rows), self);
 }
 
@@ -1677,6 +1693,9 @@ confirm_form (MotcuaDossierEditor *self)
   g_autofree char *tracking = field_text (self, "tracking");
   g_autofree char *recipient_name = field_text (self, "recipient_name");
   g_autofree char *recipient_id = field_text (self, "recipient_id_number");
+  g_autofree char *authorization = field_text (self, "authorization");
+  g_autofree char *postal_address = field_text (self, "postal_address");
+  g_autofree char *electronic_address = field_text (self, "electronic_address");
   g_autofree char *to = field_text (self, "to");
   g_autofree char *draft_type = field_text (self, "draft_type");
   g_autofree char *rating = field_text (self, "rating");
@@ -1696,6 +1715,9 @@ confirm_form (MotcuaDossierEditor *self)
   request.tracking = tracking;
   request.recipient_name = recipient_name;
   request.recipient_id_number = recipient_id;
+  request.authorization = authorization;
+  request.postal_address = postal_address;
+  request.electronic_address = electronic_address;
   request.to = to;
   request.draft_type = draft_type;
   request.rating = rating;
@@ -2230,12 +2252,14 @@ motcua_dossier_editor_class_init (MotcuaDossierEditorClass *klass)
   gtk_widget_class_set_css_name (widget_class, "dossiereditor");
   gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_GROUP);
 
+  g_type_ensure (MOTCUA_TYPE_SLIP_BUTTON);
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/motcua/Desk/motcua-dossier-editor.ui");
   gtk_widget_class_bind_template_child (widget_class, MotcuaDossierEditor, stack);
   gtk_widget_class_bind_template_child (widget_class, MotcuaDossierEditor, empty_page);
   gtk_widget_class_bind_template_child (widget_class, MotcuaDossierEditor, scroller);
   gtk_widget_class_bind_template_child (widget_class, MotcuaDossierEditor, code_label);
   gtk_widget_class_bind_template_child (widget_class, MotcuaDossierEditor, copy_code_button);
+  gtk_widget_class_bind_template_child (widget_class, MotcuaDossierEditor, slip_button);
   gtk_widget_class_bind_template_child (widget_class, MotcuaDossierEditor, status_label);
   gtk_widget_class_bind_template_child (widget_class, MotcuaDossierEditor, procedure_label);
   gtk_widget_class_bind_template_child (widget_class, MotcuaDossierEditor, step_label);

@@ -14,6 +14,7 @@
 #include "motcua-cccd.h"
 #include "motcua-fold.h"
 #include "motcua-receive-dialog.h"
+#include "motcua-slip-printer.h"
 #include "motcua-time.h"
 
 typedef enum {
@@ -80,6 +81,7 @@ struct _MotcuaReceiveDialog
   AdwPreferencesGroup *missing_group;
   AdwEntryRow         *reason_row;
   AdwStatusPage       *done_page;
+  GtkButton           *print_button;
   GtkLabel            *code_label;
   GtkButton           *open_button;
   GtkRevealer         *error_revealer;
@@ -1117,6 +1119,9 @@ show_done (MotcuaReceiveDialog *self, MotcuaDossier *dossier)
       break;
     }
   adw_status_page_set_description (self->done_page, description);
+  gtk_button_set_label (self->print_button, status == MOTCUA_STATUS_SUPPLEMENT ? _("_Print Supplement Request (Form 02)")
+                                            : status == MOTCUA_STATUS_REFUSED ? _("_Print Refusal (Form 03)")
+                                            : _("_Print Receipt (Form 01)"));
   adw_window_title_set_subtitle (self->window_title, self->issued_code);
   show_step (self, STEP_DONE);
 }
@@ -1262,6 +1267,40 @@ copy_code_action (GtkWidget *widget, const char *name, GVariant *parameter)
 
   if (self->issued_code != NULL)
     gdk_clipboard_set_text (gtk_widget_get_clipboard (widget), self->issued_code);
+}
+
+/* The slip the counter's outcome calls for: the receipt, the supplement request or the
+ * refusal, printed while the applicant is still at the counter. */
+const char *
+motcua_receive_dialog_get_slip_form (MotcuaReceiveDialog *self)
+{
+  g_autoptr(MotcuaDossier) dossier = NULL;
+
+  if (self->issued_code == NULL
+      || (dossier = motcua_store_get_dossier (self->store, self->issued_code, NULL)) == NULL)
+    return NULL;
+  switch (motcua_dossier_get_status (dossier))
+    {
+    case MOTCUA_STATUS_SUPPLEMENT: return "02";
+    case MOTCUA_STATUS_REFUSED:    return "03";
+    default:                       return "01";
+    }
+}
+
+static void
+print_slip_action (GtkWidget *widget, const char *name, GVariant *parameter)
+{
+  MotcuaReceiveDialog *self = MOTCUA_RECEIVE_DIALOG (widget);
+  const char *form = motcua_receive_dialog_get_slip_form (self);
+  g_autoptr(MotcuaSlipDocument) document = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (form == NULL)
+    return;
+  document = motcua_slip_printer_prepare (self->store, self->issued_code, form, &error);
+  if (document == NULL
+      || !motcua_slip_printer_run (GTK_WINDOW (self), document, GTK_PRINT_OPERATION_ACTION_PRINT_DIALOG, NULL, &error))
+    show_error (self, error->message);
 }
 
 /* ---- cancelling ------------------------------------------------------------------------------ */
@@ -1471,6 +1510,7 @@ motcua_receive_dialog_class_init (MotcuaReceiveDialogClass *klass)
   gtk_widget_class_bind_template_child (widget_class, MotcuaReceiveDialog, missing_group);
   gtk_widget_class_bind_template_child (widget_class, MotcuaReceiveDialog, reason_row);
   gtk_widget_class_bind_template_child (widget_class, MotcuaReceiveDialog, done_page);
+  gtk_widget_class_bind_template_child (widget_class, MotcuaReceiveDialog, print_button);
   gtk_widget_class_bind_template_child (widget_class, MotcuaReceiveDialog, code_label);
   gtk_widget_class_bind_template_child (widget_class, MotcuaReceiveDialog, open_button);
   gtk_widget_class_bind_template_child (widget_class, MotcuaReceiveDialog, error_revealer);
@@ -1504,6 +1544,7 @@ motcua_receive_dialog_class_init (MotcuaReceiveDialogClass *klass)
   gtk_widget_class_install_action (widget_class, "receive.open-dossier", NULL, open_dossier_action);
   gtk_widget_class_install_action (widget_class, "receive.another", NULL, another_action);
   gtk_widget_class_install_action (widget_class, "receive.copy-code", NULL, copy_code_action);
+  gtk_widget_class_install_action (widget_class, "receive.print-slip", NULL, print_slip_action);
   gtk_widget_class_install_action (widget_class, "receive.cancel", NULL, cancel_action);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "receive.cancel", NULL);

@@ -34,5 +34,7 @@ char       *motcua_receive_dialog_get_due_text          (MotcuaReceiveDialog *se
 const char *motcua_receive_dialog_get_step              (MotcuaReceiveDialog *self);
 /* The code of the dossier this dialog created, or NULL. */
 const char *motcua_receive_dialog_get_issued_code       (MotcuaReceiveDialog *self);
+/* The slip its "Print" button prints ("01", "02" or "03"), or NULL before a dossier exists. */
+const char *motcua_receive_dialog_get_slip_form         (MotcuaReceiveDialog *self);
 
 G_END_DECLS

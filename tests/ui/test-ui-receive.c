@@ -329,6 +329,10 @@ test_receive_complete (Fixture *f, gconstpointer data)
   assert_code (code);
   g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (widget (f, "code_label"))), ==, code);
   g_assert_true (gtk_label_get_selectable (GTK_LABEL (widget (f, "code_label"))));
+  /* The receipt (Form 01) is offered for printing right away. */
+  g_assert_cmpstr (motcua_receive_dialog_get_slip_form (f->dialog), ==, "01");
+  g_assert_true (gtk_widget_get_visible (widget (f, "print_button")));
+  g_assert_nonnull (strstr (gtk_button_get_label (GTK_BUTTON (widget (f, "print_button"))), "01"));
 
   dossier = stored (f, code);
   g_assert_cmpint (motcua_dossier_get_status (dossier), ==, MOTCUA_STATUS_RECEIVED);
@@ -397,6 +401,7 @@ test_request_supplement (Fixture *f, gconstpointer data)
   dossier = stored (f, motcua_receive_dialog_get_issued_code (f->dialog));
   g_assert_cmpint (motcua_dossier_get_status (dossier), ==, MOTCUA_STATUS_SUPPLEMENT);
   g_assert_null (motcua_dossier_get_due_at (dossier));
+  g_assert_cmpstr (motcua_receive_dialog_get_slip_form (f->dialog), ==, "02");
 
   /* Closing another way still announces the dossier, so the queue shows it. */
   gtk_window_close (GTK_WINDOW (f->dialog));
@@ -438,6 +443,8 @@ test_refuse (Fixture *f, gconstpointer data)
   dossier = stored (f, motcua_receive_dialog_get_issued_code (f->dialog));
   g_assert_cmpint (motcua_dossier_get_status (dossier), ==, MOTCUA_STATUS_REFUSED);
   g_assert_cmpint (count_dossiers (f), ==, before + 1);
+  g_assert_cmpstr (motcua_receive_dialog_get_slip_form (f->dialog), ==, "03");
+  g_assert_nonnull (strstr (gtk_button_get_label (GTK_BUTTON (widget (f, "print_button"))), "03"));
 
   /* "Receive Another" announces this one and starts over for the next applicant. */
   click (f, "another_button");
