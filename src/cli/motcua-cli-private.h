@@ -52,4 +52,12 @@ char        *motcua_cli_format_local      (const char   *iso);
 void         motcua_cli_print_padded      (const char   *text,
                                            glong         width);
 
+/* Command groups in their own files. */
+int          motcua_cli_command_user      (Cli          *cli,
+                                           int           argc,
+                                           char        **argv);
+int          motcua_cli_command_delegate  (Cli          *cli,
+                                           int           argc,
+                                           char        **argv);
+
 G_END_DECLS

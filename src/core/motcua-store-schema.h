@@ -219,4 +219,21 @@ static const char * const motcua_store_migrations[] = {
   "  last_server_seq INTEGER,"
   "  purged_at TEXT NOT NULL);"
   "CREATE INDEX purged_dossiers_code ON purged_dossiers (code);",
+
+  /* 5: users. Failed sign-ins are counted here, so that restarting the program does
+   * not reset the rate limit; a supervisor's signing authority lent to a deputy for
+   * some procedures (codes joined by commas) and days (inclusive, agency's dates). */
+  "ALTER TABLE users ADD COLUMN failed_attempts INTEGER NOT NULL DEFAULT 0;"
+  "ALTER TABLE users ADD COLUMN locked_until TEXT;"
+  "CREATE TABLE delegations ("
+  "  id INTEGER PRIMARY KEY,"
+  "  delegator TEXT NOT NULL REFERENCES users (username),"
+  "  deputy TEXT NOT NULL REFERENCES users (username),"
+  "  procedures TEXT NOT NULL,"
+  "  valid_from TEXT NOT NULL,"
+  "  valid_to TEXT NOT NULL,"
+  "  created_by TEXT NOT NULL,"
+  "  created_at TEXT NOT NULL,"
+  "  revoked_at TEXT);"
+  "CREATE INDEX delegations_deputy ON delegations (deputy);",
 };
