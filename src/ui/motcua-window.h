@@ -25,6 +25,10 @@ void          motcua_window_show_toast       (MotcuaWindow      *self,
  * Workstation…" does once a file is chosen; a toast tells the outcome. */
 void          motcua_window_back_up          (MotcuaWindow      *self,
                                               const char        *path);
+/* Hides the dossiers behind the unlock page of the signed-in user, as inactivity
+ * (the lock-after-minutes setting) and "Lock" do. */
+void          motcua_window_lock             (MotcuaWindow      *self);
+gboolean      motcua_window_is_locked        (MotcuaWindow      *self);
 
 /* The panes, for tests and the screenshot tool. */
 GtkWidget    *motcua_window_get_queue_pane   (MotcuaWindow      *self);
