@@ -215,6 +215,9 @@ motcua_sign_in_page_dispose (GObject *object)
 {
   MotcuaSignInPage *self = MOTCUA_SIGN_IN_PAGE (object);
 
+  /* The list unselects its rows as it goes: not a choice of user any more. */
+  if (self->users_list != NULL)
+    g_signal_handlers_disconnect_by_data (self->users_list, self);
   gtk_widget_dispose_template (GTK_WIDGET (self), MOTCUA_TYPE_SIGN_IN_PAGE);
   g_clear_object (&self->store);
   g_clear_pointer (&self->username, g_free);

@@ -4,8 +4,8 @@
 #include <string.h>
 
 #include "motcua-backup.h"
-#include "motcua-demo.h"
 #include "motcua-error.h"
+#include "motcua-first-run.h"
 #include "motcua-dossier-editor.h"
 #include "motcua-pdf-view.h"
 #include "motcua-queue-pane.h"
@@ -32,6 +32,7 @@ struct _MotcuaWindow
   GtkLabel            *user_label;
   MotcuaSyncIndicator *sync_indicator;
   MotcuaSignInPage    *sign_in_page;
+  MotcuaFirstRun      *first_run;
 
   /* Owned */
   MotcuaStore         *store;
@@ -313,14 +314,11 @@ switch_confirmed (AdwMessageDialog *dialog, const char *response, MotcuaWindow *
 static void
 request_switch_user (MotcuaWindow *self)
 {
-  gint64 pending = 0;
+  g_autofree char *server = motcua_store_get_state (self->store, "sync.server_url", NULL);
+  /* Without a server everything stays here anyway: nothing is "not yet sent". */
+  gint64 pending = server != NULL ? MAX (motcua_store_count_pending (self->store, NULL), 0) : 0;
   AdwMessageDialog *dialog;
 
-  if (self->sync != NULL)
-    {
-      motcua_sync_refresh_counts (self->sync);
-      pending = motcua_sync_get_pending (self->sync);
-    }
   if (pending == 0)
     {
       show_sign_in (self, NULL);
@@ -576,23 +574,10 @@ viewer_action (GtkWidget *widget, const char *name, GVariant *parameter)
   gtk_widget_activate_action (GTK_WIDGET (self->pdf_view), viewer_name, NULL);
 }
 
+/* The assistant made the profile and its administrator, now the current user. */
 static void
-start_demo_action (GtkWidget *widget, const char *name, GVariant *parameter)
+on_first_run_finished (MotcuaFirstRun *first_run, const char *username, MotcuaWindow *self)
 {
-  MotcuaWindow *self = MOTCUA_WINDOW (widget);
-  g_autoptr(GError) error = NULL;
-  MotcuaAgency agency = {
-    .code = (char *) "000.17.22.H56",
-    .name = (char *) "Ủy ban nhân dân xã Quảng Phú",
-  };
-
-  if (!motcua_store_set_agency (self->store, &agency, &error)
-      || !motcua_demo_setup (self->store, &error)
-      || !motcua_demo_generate (self->store, 500, 1, &error))
-    {
-      motcua_window_show_toast (self, error->message);
-      return;
-    }
   show_panes (self);
 }
 
@@ -742,6 +727,7 @@ motcua_window_class_init (MotcuaWindowClass *klass)
   g_type_ensure (MOTCUA_TYPE_PDF_VIEW);
   g_type_ensure (MOTCUA_TYPE_SYNC_INDICATOR);
   g_type_ensure (MOTCUA_TYPE_SIGN_IN_PAGE);
+  g_type_ensure (MOTCUA_TYPE_FIRST_RUN);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/motcua/Desk/motcua-window.ui");
   gtk_widget_class_bind_template_child (widget_class, MotcuaWindow, toast_overlay);
@@ -756,6 +742,7 @@ motcua_window_class_init (MotcuaWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, MotcuaWindow, user_label);
   gtk_widget_class_bind_template_child (widget_class, MotcuaWindow, sync_indicator);
   gtk_widget_class_bind_template_child (widget_class, MotcuaWindow, sign_in_page);
+  gtk_widget_class_bind_template_child (widget_class, MotcuaWindow, first_run);
   gtk_widget_class_bind_template_callback (widget_class, on_show_attention);
 
   gtk_widget_class_install_action (widget_class, "win.receive", NULL, receive_action);
@@ -767,7 +754,6 @@ motcua_window_class_init (MotcuaWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.zoom-out", NULL, viewer_action);
   gtk_widget_class_install_action (widget_class, "win.fit-width", NULL, viewer_action);
   gtk_widget_class_install_action (widget_class, "win.fit-page", NULL, viewer_action);
-  gtk_widget_class_install_action (widget_class, "win.start-demo", NULL, start_demo_action);
   gtk_widget_class_install_action (widget_class, "win.sync", NULL, sync_action);
   gtk_widget_class_install_action (widget_class, "win.fetch-attachments", NULL, fetch_attachments_action);
   gtk_widget_class_install_action (widget_class, "win.backup", NULL, backup_action);
@@ -807,6 +793,7 @@ motcua_window_init (MotcuaWindow *self)
 
   g_signal_connect_object (self->sign_in_page, "signed-in", G_CALLBACK (on_signed_in), self, 0);
   g_signal_connect_object (self->sign_in_page, "switch-user", G_CALLBACK (on_switch_user), self, 0);
+  g_signal_connect_object (self->first_run, "finished", G_CALLBACK (on_first_run_finished), self, 0);
   presence = gtk_event_controller_legacy_new ();
   gtk_event_controller_set_propagation_phase (presence, GTK_PHASE_CAPTURE);
   g_signal_connect (presence, "event", G_CALLBACK (on_any_event), self);
@@ -830,8 +817,11 @@ motcua_window_new (GtkApplication *app, MotcuaStore *store, const GError *open_e
     }
 
   self->store = g_object_ref (store);
-  if (!motcua_store_is_initialized (store))
-    gtk_stack_set_visible_child_name (self->stack, "setup");
+  if (motcua_first_run_is_needed (store))
+    {
+      motcua_first_run_start (self->first_run, store);
+      gtk_stack_set_visible_child_name (self->stack, "setup");
+    }
   else
     begin_session (self);
   return self;
