@@ -250,6 +250,8 @@ on_mode_toggled (MotcuaFirstRun *self)
 {
   gboolean demo = gtk_check_button_get_active (self->demo_check);
 
+  /* Focus leaves the group about to turn insensitive first. */
+  gtk_widget_grab_focus (demo ? GTK_WIDGET (self->demo_check) : GTK_WIDGET (self->connect_check));
   gtk_widget_set_sensitive (self->connect_group, !demo);
   gtk_widget_set_sensitive (self->demo_group, demo);
   show_error (self->mode_error, NULL);
