@@ -352,12 +352,33 @@ on_switch_user (MotcuaSignInPage *page, MotcuaWindow *self)
   request_switch_user (self);
 }
 
-/* Any input counts as presence; the check below runs twice a minute. */
-static gboolean
-on_any_event (GtkEventControllerLegacy *controller, GdkEvent *event, MotcuaWindow *self)
+/* Typing or moving the pointer counts as presence (a click comes with a move); the
+ * check below runs twice a minute. Plain observers: a legacy controller in the capture
+ * phase would see everything but disturbs buttons' keyboard activation. */
+static void
+note_presence (MotcuaWindow *self)
 {
   self->last_activity = g_get_monotonic_time ();
+}
+
+static gboolean
+on_key_pressed (MotcuaWindow *self)
+{
+  note_presence (self);
   return GDK_EVENT_PROPAGATE;
+}
+
+static void
+watch_presence (MotcuaWindow *self)
+{
+  GtkEventController *keys = gtk_event_controller_key_new ();
+  GtkEventController *motion = gtk_event_controller_motion_new ();
+
+  gtk_event_controller_set_propagation_phase (keys, GTK_PHASE_CAPTURE);
+  g_signal_connect_swapped (keys, "key-pressed", G_CALLBACK (on_key_pressed), self);
+  g_signal_connect_swapped (motion, "motion", G_CALLBACK (note_presence), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), keys);
+  gtk_widget_add_controller (GTK_WIDGET (self), motion);
 }
 
 static gboolean
@@ -776,8 +797,6 @@ motcua_window_class_init (MotcuaWindowClass *klass)
 static void
 motcua_window_init (MotcuaWindow *self)
 {
-  GtkEventController *presence;
-
   gtk_widget_init_template (GTK_WIDGET (self));
   self->settings = g_settings_new (APPLICATION_ID);
   self->cancellable = g_cancellable_new ();
@@ -794,10 +813,7 @@ motcua_window_init (MotcuaWindow *self)
   g_signal_connect_object (self->sign_in_page, "signed-in", G_CALLBACK (on_signed_in), self, 0);
   g_signal_connect_object (self->sign_in_page, "switch-user", G_CALLBACK (on_switch_user), self, 0);
   g_signal_connect_object (self->first_run, "finished", G_CALLBACK (on_first_run_finished), self, 0);
-  presence = gtk_event_controller_legacy_new ();
-  gtk_event_controller_set_propagation_phase (presence, GTK_PHASE_CAPTURE);
-  g_signal_connect (presence, "event", G_CALLBACK (on_any_event), self);
-  gtk_widget_add_controller (GTK_WIDGET (self), presence);
+  watch_presence (self);
   self->last_activity = g_get_monotonic_time ();
   self->idle_source = g_timeout_add_seconds (30, check_idle, self);
   set_session_actions (self, FALSE);
