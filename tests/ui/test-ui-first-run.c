@@ -40,13 +40,7 @@ fixture_set_up (Fixture *f, gconstpointer data)
   f->db = g_build_filename (f->dir, "office.db", NULL);
   f->store = motcua_store_open (f->db, &error);
   g_assert_no_error (error);
-  f->app = GTK_APPLICATION (adw_application_new ("io.github.motcua.Desk.TestFirstRun", G_APPLICATION_NON_UNIQUE));
-  g_application_register (G_APPLICATION (f->app), NULL, &error);
-  g_assert_no_error (error);
-  f->window = motcua_window_new (f->app, f->store, NULL);
-  gtk_window_set_default_size (GTK_WINDOW (f->window), 1366, 768);
-  gtk_window_present (GTK_WINDOW (f->window));
-  ui_test_iterate (200);
+  f->window = MOTCUA_WINDOW (ui_test_open_window (f->store, "io.github.motcua.Desk.TestFirstRun", &f->app));
 }
 
 static void
@@ -263,17 +257,7 @@ test_demo_office (Fixture *f, gconstpointer data)
 int
 main (int argc, char **argv)
 {
-  const char *localedir = g_getenv ("MOTCUA_LOCALEDIR");
-
-  g_setenv ("LANGUAGE", "vi", TRUE);
-  g_setenv ("MOTCUA_NOW", "2026-11-23T09:00:00+07:00", TRUE);
-  setlocale (LC_ALL, "");
-  bindtextdomain (GETTEXT_PACKAGE, localedir && *localedir ? localedir : LOCALEDIR);
-  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
-  textdomain (GETTEXT_PACKAGE);
-  gtk_test_init (&argc, &argv, NULL);
-  adw_init ();
-  motcua_ui_register_resources ();
+  ui_test_init_vietnamese (&argc, &argv);
 
   g_test_add ("/ui/first-run/connect-to-signed-in-window", Fixture, NULL, fixture_set_up,
               test_connect_to_signed_in_window, fixture_tear_down);

@@ -42,13 +42,7 @@ fixture_set_up (Fixture *f, gconstpointer data)
 
   f->store = motcua_store_open (f->db, &error);
   g_assert_no_error (error);
-  f->app = GTK_APPLICATION (adw_application_new ("io.github.motcua.Desk.TestSignIn", G_APPLICATION_NON_UNIQUE));
-  g_application_register (G_APPLICATION (f->app), NULL, &error);
-  g_assert_no_error (error);
-  f->window = motcua_window_new (f->app, f->store, NULL);
-  gtk_window_set_default_size (GTK_WINDOW (f->window), 1366, 768);
-  gtk_window_present (GTK_WINDOW (f->window));
-  ui_test_iterate (300);
+  f->window = MOTCUA_WINDOW (ui_test_open_window (f->store, "io.github.motcua.Desk.TestSignIn", &f->app));
 }
 
 static void
@@ -225,18 +219,7 @@ test_lock_and_switch_user (Fixture *f, gconstpointer data)
 int
 main (int argc, char **argv)
 {
-  const char *localedir = g_getenv ("MOTCUA_LOCALEDIR");
-
-  /* In Vietnamese, as a clerk sees it: the expected words go through the same catalog. */
-  g_setenv ("LANGUAGE", "vi", TRUE);
-  g_setenv ("MOTCUA_NOW", "2026-11-23T09:00:00+07:00", TRUE);
-  setlocale (LC_ALL, "");
-  bindtextdomain (GETTEXT_PACKAGE, localedir && *localedir ? localedir : LOCALEDIR);
-  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
-  textdomain (GETTEXT_PACKAGE);
-  gtk_test_init (&argc, &argv, NULL);
-  adw_init ();
-  motcua_ui_register_resources ();
+  ui_test_init_vietnamese (&argc, &argv);
 
   g_test_add ("/ui/sign-in/wrong-password-and-lockout", Fixture, NULL, fixture_set_up,
               test_sign_in_wrong_password_lockout, fixture_tear_down);
