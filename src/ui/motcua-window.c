@@ -381,14 +381,19 @@ watch_presence (MotcuaWindow *self)
   gtk_widget_add_controller (GTK_WIDGET (self), motion);
 }
 
+void
+motcua_window_check_idle (MotcuaWindow *self, gint64 now)
+{
+  guint minutes = g_settings_get_uint (self->settings, "lock-after-minutes");
+
+  if (minutes > 0 && now - self->last_activity >= (gint64) minutes * G_TIME_SPAN_MINUTE)
+    motcua_window_lock (self);
+}
+
 static gboolean
 check_idle (gpointer data)
 {
-  MotcuaWindow *self = data;
-  guint minutes = g_settings_get_uint (self->settings, "lock-after-minutes");
-
-  if (minutes > 0 && g_get_monotonic_time () - self->last_activity >= (gint64) minutes * G_TIME_SPAN_MINUTE)
-    motcua_window_lock (self);
+  motcua_window_check_idle (data, g_get_monotonic_time ());
   return G_SOURCE_CONTINUE;
 }
 

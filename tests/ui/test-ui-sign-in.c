@@ -153,6 +153,7 @@ test_lock_and_switch_user (Fixture *f, gconstpointer data)
   g_autofree char *user = NULL;
   g_autofree char *body = NULL;
   AdwMessageDialog *dialog = NULL;
+  g_autoptr(GSettings) settings = NULL;
   MotcuaReceiveRequest request = {
     .procedure_code = "1.004194",
     .applicant_name = "Quách Thị Yến",
@@ -162,6 +163,20 @@ test_lock_and_switch_user (Fixture *f, gconstpointer data)
 
   type_and_sign_in (f, MOTCUA_DEMO_PIN);
   g_assert_cmpstr (visible_page (f), ==, "panes");
+
+  /* Inactivity: nothing happens within the setting's minutes, nor ever with 0; after
+   * them the window locks. */
+  settings = g_settings_new ("io.github.motcua.Desk");
+  g_settings_set_uint (settings, "lock-after-minutes", 0);
+  motcua_window_check_idle (f->window, g_get_monotonic_time () + 60 * G_TIME_SPAN_MINUTE);
+  g_assert_false (motcua_window_is_locked (f->window));
+  g_settings_set_uint (settings, "lock-after-minutes", 10);
+  motcua_window_check_idle (f->window, g_get_monotonic_time () + 9 * G_TIME_SPAN_MINUTE);
+  g_assert_false (motcua_window_is_locked (f->window));
+  motcua_window_check_idle (f->window, g_get_monotonic_time () + 11 * G_TIME_SPAN_MINUTE);
+  g_assert_true (motcua_window_is_locked (f->window));
+  type_and_sign_in (f, MOTCUA_DEMO_PIN);
+  g_assert_false (motcua_window_is_locked (f->window));
 
   /* Locked: the dossiers are hidden, only the same user may unlock. */
   gtk_widget_activate_action (GTK_WIDGET (f->window), "win.lock", NULL);
