@@ -12,6 +12,7 @@
 
 #include "motcua-application.h"
 #include "motcua-demo.h"
+#include "motcua-dossier-editor.h"
 #include "motcua-sign-in-page.h"
 #include "motcua-store.h"
 #include "motcua-test-util.h"
@@ -231,6 +232,90 @@ test_lock_and_switch_user (Fixture *f, gconstpointer data)
                                                     "   WHERE applicant_name = 'Quách Thị Yến')"), >, 0);
 }
 
+static void
+cli_ok (Fixture *f, const char * const *args)
+{
+  g_autoptr(MotcuaTestCliResult) r = motcua_test_run_cli_env (NULL, f->db, args);
+
+  g_assert_true (motcua_test_expect_status (r, 0, args[0]));
+}
+
+#define CLI_OK(f, ...) cli_ok (f, (const char *[]) { __VA_ARGS__, NULL })
+
+static gboolean
+offers_action (GtkWidget *root, const char *action)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL; child = gtk_widget_get_next_sibling (child))
+    {
+      if (GTK_IS_ACTIONABLE (child)
+          && g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (child)), "editor.begin") == 0
+          && g_strcmp0 (g_variant_get_string (gtk_actionable_get_action_target_value (GTK_ACTIONABLE (child)), NULL),
+                        action) == 0)
+        return TRUE;
+      if (offers_action (child, action))
+        return TRUE;
+    }
+  return FALSE;
+}
+
+static gboolean
+has_row_saying (GtkWidget *root, const char *text)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL; child = gtk_widget_get_next_sibling (child))
+    {
+      if (ADW_IS_ACTION_ROW (child) && adw_action_row_get_subtitle (ADW_ACTION_ROW (child)) != NULL
+          && strstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (child)), text) != NULL)
+        return TRUE;
+      if (has_row_saying (child, text))
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/* A specialist signed in under a supervisor's delegation is offered "Approve", and the
+ * journal says on whose behalf the approval was made. */
+static void
+test_delegated_approval (Fixture *f, gconstpointer data)
+{
+  g_autoptr(MotcuaTestCliResult) r = motcua_test_run_cli (f->db, "--json", "receive", "--procedure", "1.004194",
+                                                          "--applicant-name", "Mạc Văn Tùng", NULL);
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(MotcuaDossier) approved = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *code = NULL;
+  g_autofree char *on_behalf = g_strdup_printf (_("%s, on behalf of %s"), "Hoàng Thị Mai", "Lê Thị Thu Hà");
+  GtkWidget *editor = motcua_window_get_editor (f->window);
+
+  g_assert_true (motcua_test_expect_status (r, 0, "receive"));
+  g_assert_true (json_parser_load_from_data (parser, r->out, -1, NULL));
+  code = g_strdup (json_object_get_string_member (json_node_get_object (json_parser_get_root (parser)), "code"));
+  CLI_OK (f, "act", code, "transfer", "--to", "specialist1");
+  CLI_OK (f, "act", code, "examine", "--as", "specialist1");
+  CLI_OK (f, "act", code, "draft", "--as", "specialist1");
+  CLI_OK (f, "act", code, "submit", "--as", "specialist1");
+
+  /* Without a delegation the specialist is not offered the approval. */
+  choose_user (f, "specialist2");
+  type_and_sign_in (f, MOTCUA_DEMO_PIN);
+  g_assert_cmpstr (visible_page (f), ==, "panes");
+  motcua_window_open_dossier (f->window, code);
+  ui_test_iterate (200);
+  g_assert_false (offers_action (editor, "approve"));
+
+  CLI_OK (f, "delegate", "add", "--from", "supervisor1", "--to", "specialist2", "--procedures", "1.004194",
+          "--from-date", "2026-11-23", "--to-date", "2026-11-27", "--as", "supervisor1");
+  motcua_dossier_editor_show_dossier (MOTCUA_DOSSIER_EDITOR (editor), code);
+  ui_test_iterate (200);
+  g_assert_true (offers_action (editor, "approve"));
+
+  /* The window's user acts: the approval is the deputy's, on the supervisor's behalf. */
+  approved = motcua_store_act (f->store, code, MOTCUA_ACTION_APPROVE, NULL, &error);
+  g_assert_no_error (error);
+  motcua_dossier_editor_show_dossier (MOTCUA_DOSSIER_EDITOR (editor), code);
+  ui_test_iterate (200);
+  g_assert_true (has_row_saying (editor, on_behalf));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -240,5 +325,7 @@ main (int argc, char **argv)
               test_sign_in_wrong_password_lockout, fixture_tear_down);
   g_test_add ("/ui/sign-in/lock-and-switch-user", Fixture, NULL, fixture_set_up,
               test_lock_and_switch_user, fixture_tear_down);
+  g_test_add ("/ui/sign-in/delegated-approval", Fixture, NULL, fixture_set_up,
+              test_delegated_approval, fixture_tear_down);
   return g_test_run ();
 }
