@@ -219,6 +219,15 @@ enrol (MotcuaFirstRun *self, const char *url, const char *code, const char *ca_f
   g_task_run_in_thread (task, enrol_in_thread);
 }
 
+/* MOTCUA_DEMO_SERVER moves the local server elsewhere (tests use a free port). */
+static const char *
+demo_server_url (void)
+{
+  const char *url = g_getenv ("MOTCUA_DEMO_SERVER");
+
+  return url && *url ? url : MOTCUA_FIRST_RUN_DEMO_SERVER;
+}
+
 static void
 mode_next (MotcuaFirstRun *self)
 {
@@ -231,7 +240,7 @@ mode_next (MotcuaFirstRun *self)
     {
       self->kind = *demo_code != '\0' ? SETUP_DEMO_SERVER : SETUP_DEMO;
       if (self->kind == SETUP_DEMO_SERVER)
-        enrol (self, MOTCUA_FIRST_RUN_DEMO_SERVER, demo_code, NULL);
+        enrol (self, demo_server_url (), demo_code, NULL);
       else
         show_agency_page (self);
       return;

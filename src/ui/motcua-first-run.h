@@ -14,7 +14,8 @@
 
 G_BEGIN_DECLS
 
-/* Where the demo looks for the local reference server (scripts/run starts it there). */
+/* Where the demo looks for the local reference server (scripts/run starts it there);
+ * MOTCUA_DEMO_SERVER overrides it. */
 #define MOTCUA_FIRST_RUN_DEMO_SERVER "http://127.0.0.1:8470/"
 
 #define MOTCUA_TYPE_FIRST_RUN (motcua_first_run_get_type ())

@@ -254,6 +254,45 @@ test_demo_office (Fixture *f, gconstpointer data)
   g_assert_cmpint (motcua_test_store_int (f->store, "SELECT count(*) FROM dossiers"), >, 0);
 }
 
+/* The demo office on the local reference server: enrolled with its code, the server's
+ * agency, the demo's staff and catalog, and the administrator signed in, synced. */
+static void
+test_demo_on_local_server (Fixture *f, gconstpointer data)
+{
+  g_autofree char *code = motcua_test_server_enrolment_code (f->server, MOTCUA_TEST_AGENCY);
+  g_autofree char *server = NULL;
+  g_autoptr(MotcuaAgency) agency = NULL;
+
+  g_setenv ("MOTCUA_DEMO_SERVER", motcua_test_server_get_url (f->server), TRUE);
+  gtk_check_button_set_active (GTK_CHECK_BUTTON (find (f, "demo_check")), TRUE);
+  set_text (f, "demo_code_row", "SAI0-MA00-DANG-KY0");
+  click (f, "mode_next");
+  g_assert_true (wait_until (mode_settled, f, 20000));
+  g_assert_nonnull (shown_error (f, "mode_error"));
+  assert_nothing_made (f);
+
+  set_text (f, "demo_code_row", code);
+  click (f, "mode_next");
+  g_assert_true (wait_until (mode_settled, f, 20000));
+  g_assert_null (shown_error (f, "mode_error"));
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (find (f, "agency_name_row"))), ==, MOTCUA_TEST_AGENCY_NAME);
+  click (f, "agency_next");
+  set_text (f, "full_name_row", "Đặng Văn Quản");
+  set_text (f, "password_row", "Quan-tri-2026");
+  set_text (f, "confirm_row", "Quan-tri-2026");
+  click (f, "finish_button");
+  g_unsetenv ("MOTCUA_DEMO_SERVER");
+
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (GTK_STACK (find (f, "stack"))), ==, "panes");
+  server = motcua_store_get_state (f->store, "sync.server_url", NULL);
+  g_assert_nonnull (server);
+  agency = motcua_store_get_agency (f->store, NULL);
+  g_assert_cmpstr (agency->code, ==, MOTCUA_TEST_AGENCY);
+  g_assert_cmpint (motcua_test_store_int (f->store, "SELECT count(*) FROM users"), ==, 6);
+  g_assert_cmpint (motcua_test_store_int (f->store, "SELECT count(*) FROM procedures"), >, 0);
+  g_assert_true (wait_until (synced, f, 20000));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -262,5 +301,7 @@ main (int argc, char **argv)
   g_test_add ("/ui/first-run/connect-to-signed-in-window", Fixture, NULL, fixture_set_up,
               test_connect_to_signed_in_window, fixture_tear_down);
   g_test_add ("/ui/first-run/demo-office", Fixture, NULL, fixture_set_up, test_demo_office, fixture_tear_down);
+  g_test_add ("/ui/first-run/demo-on-local-server", Fixture, NULL, fixture_set_up, test_demo_on_local_server,
+              fixture_tear_down);
   return g_test_run ();
 }
