@@ -354,6 +354,7 @@ test_delegation (Fixture *f, gconstpointer data)
        "--procedures", "2.000815," TAM_TRU, "--from-date", "2026-11-23", "--to-date", "2026-11-23",
        "--as", "supervisor1");
   CLI (f, 0, NULL, "act", code, "approve", "--as", "specialist2");
+  CLI (f, 0, "on behalf of Lê Thị Thu Hà", "show", code);
   event = last_event (f, code, &payload);
   g_assert_cmpstr (event->kind, ==, "approve");
   g_assert_cmpstr (event->actor, ==, "specialist2");

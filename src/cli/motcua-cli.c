@@ -11,6 +11,7 @@
 #include "motcua-demo.h"
 #include "motcua-error.h"
 #include "motcua-store.h"
+#include "motcua-store-users.h"
 #include "motcua-sync.h"
 #include "motcua-time.h"
 #include "motcua-cli.h"
@@ -578,6 +579,17 @@ handovers_to_json (GPtrArray *handovers)
   return json_builder_get_root (builder);
 }
 
+/* An approval under delegation names the supervisor it was made for. */
+static void
+print_on_behalf (MotcuaEvent *event)
+{
+  g_autoptr(JsonObject) payload = motcua_event_parse_payload (event, NULL);
+  const char *delegator = motcua_payload_delegator_name (payload);
+
+  if (delegator != NULL)
+    g_print (_("  on behalf of %s"), delegator);
+}
+
 static void
 print_show_text (MotcuaDossier *dossier, GPtrArray *events, GPtrArray *handovers)
 {
@@ -632,7 +644,9 @@ print_show_text (MotcuaDossier *dossier, GPtrArray *events, GPtrArray *handovers
       g_print ("    %2" G_GINT64_FORMAT ". %s  ", event->seq, at);
       motcua_cli_print_padded (motcua_event_kind_label (event->kind), 34);
       motcua_cli_print_padded (event->actor, 12);
-      g_print ("%s\n", timing);
+      g_print ("%s", timing);
+      print_on_behalf (event);
+      g_print ("\n");
     }
 }
 
