@@ -44,6 +44,8 @@ struct _MotcuaWindow
   gboolean             session_open;   /* panes shown at least once */
   gint64               last_activity;  /* monotonic µs of the last input */
   guint                idle_source;
+  GPtrArray           *hidden_dialogs; /* GtkWindow: open over the panes when locked */
+  char                *hidden_for;     /* the user they were open for */
 };
 
 G_DEFINE_FINAL_TYPE (MotcuaWindow, motcua_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -195,6 +197,7 @@ fetch_attachments_action (GtkWidget *widget, const char *name, GVariant *paramet
 }
 
 static void set_session_actions (MotcuaWindow *self, gboolean open);
+static void restore_dialogs     (MotcuaWindow *self);
 
 static void
 show_panes (MotcuaWindow *self)
@@ -210,6 +213,7 @@ show_panes (MotcuaWindow *self)
     motcua_dossier_editor_show_dossier (self->editor, motcua_dossier_editor_get_code (self->editor));
   update_identity (self);
   gtk_stack_set_visible_child_name (self->stack, "panes");
+  restore_dialogs (self);
   set_session_actions (self, TRUE);
   self->last_activity = g_get_monotonic_time ();
   start_sync (self);
@@ -244,10 +248,52 @@ on_signed_in (MotcuaSignInPage *page, const char *username, MotcuaWindow *self)
   show_panes (self);
 }
 
+/* A reception dialog left open holds a citizen's data: it hides with the panes and
+ * comes back, as it was, when the session goes on. */
+static void
+hide_dialogs (MotcuaWindow *self)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWindow) window = g_list_model_get_item (toplevels, i);
+
+      if (gtk_window_get_transient_for (window) == GTK_WINDOW (self) && gtk_widget_get_visible (GTK_WIDGET (window)))
+        g_ptr_array_add (self->hidden_dialogs, g_object_ref (window));
+    }
+  for (guint i = 0; i < self->hidden_dialogs->len; i++)
+    gtk_widget_set_visible (g_ptr_array_index (self->hidden_dialogs, i), FALSE);
+  if (self->hidden_for == NULL)
+    self->hidden_for = motcua_store_get_current_user (self->store, NULL);
+}
+
+/* Back for the same user; another user does not inherit someone's half-filled form. */
+static void
+restore_dialogs (MotcuaWindow *self)
+{
+  g_autofree char *current = motcua_store_get_current_user (self->store, NULL);
+  gboolean same_user = g_strcmp0 (current, self->hidden_for) == 0;
+
+  for (guint i = 0; i < self->hidden_dialogs->len; i++)
+    {
+      GtkWindow *dialog = g_ptr_array_index (self->hidden_dialogs, i);
+
+      if (same_user)
+        gtk_window_present (dialog);
+      else
+        gtk_window_destroy (dialog);
+    }
+  g_ptr_array_set_size (self->hidden_dialogs, 0);
+  g_clear_pointer (&self->hidden_for, g_free);
+}
+
 static void
 show_sign_in (MotcuaWindow *self, const char *locked_user)
 {
   /* Nothing of the dossiers shows while the page is up; drafts stay in the editor. */
+  if (self->session_open)
+    hide_dialogs (self);
   motcua_sign_in_page_set_store (self->sign_in_page, self->store);
   if (locked_user != NULL)
     motcua_sign_in_page_unlock (self->sign_in_page, locked_user);
@@ -708,6 +754,8 @@ motcua_window_dispose (GObject *object)
   g_clear_object (&self->sync);
   g_clear_object (&self->store);
   g_clear_object (&self->settings);
+  g_clear_pointer (&self->hidden_dialogs, g_ptr_array_unref);
+  g_clear_pointer (&self->hidden_for, g_free);
   G_OBJECT_CLASS (motcua_window_parent_class)->dispose (object);
 }
 
@@ -805,6 +853,7 @@ motcua_window_init (MotcuaWindow *self)
   gtk_widget_init_template (GTK_WIDGET (self));
   self->settings = g_settings_new (APPLICATION_ID);
   self->cancellable = g_cancellable_new ();
+  self->hidden_dialogs = g_ptr_array_new_with_free_func (g_object_unref);
   restore_state (self);
 
   g_signal_connect_object (self->queue_pane, "dossier-selected", G_CALLBACK (on_dossier_selected), self, 0);

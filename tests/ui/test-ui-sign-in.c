@@ -13,6 +13,7 @@
 #include "motcua-application.h"
 #include "motcua-demo.h"
 #include "motcua-dossier-editor.h"
+#include "motcua-receive-dialog.h"
 #include "motcua-sign-in-page.h"
 #include "motcua-store.h"
 #include "motcua-test-util.h"
@@ -100,6 +101,22 @@ choose_user (Fixture *f, const char *username)
   ui_test_iterate (20);
 }
 
+/* The reception dialog open over the window, visible or not; NULL when there is none. */
+static GtkWindow *
+receive_dialog (Fixture *f)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWindow) window = g_list_model_get_item (toplevels, i);
+
+      if (MOTCUA_IS_RECEIVE_DIALOG (window))
+        return window;
+    }
+  return NULL;
+}
+
 static char *
 current_user (Fixture *f)
 {
@@ -179,9 +196,15 @@ test_lock_and_switch_user (Fixture *f, gconstpointer data)
   type_and_sign_in (f, MOTCUA_DEMO_PIN);
   g_assert_false (motcua_window_is_locked (f->window));
 
-  /* Locked: the dossiers are hidden, only the same user may unlock. */
+  /* Locked: the dossiers are hidden, and a reception form left open with them; only
+   * the same user may unlock, and finds the form again. */
+  gtk_widget_activate_action (GTK_WIDGET (f->window), "win.receive", NULL);
+  ui_test_iterate (100);
+  g_assert_nonnull (receive_dialog (f));
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (receive_dialog (f))));
   gtk_widget_activate_action (GTK_WIDGET (f->window), "win.lock", NULL);
   ui_test_iterate (50);
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (receive_dialog (f))));
   g_assert_true (motcua_window_is_locked (f->window));
   g_assert_false (gtk_widget_get_mapped (find (f, "queue_pane")));
   g_assert_false (gtk_widget_get_visible (find (f, "users_list")));
@@ -192,6 +215,7 @@ test_lock_and_switch_user (Fixture *f, gconstpointer data)
   type_and_sign_in (f, MOTCUA_DEMO_PIN);
   g_assert_false (motcua_window_is_locked (f->window));
   g_assert_true (gtk_widget_get_mapped (find (f, "queue_pane")));
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (receive_dialog (f))));
 
   /* Work waiting for the server (which is away): switching asks first and says how
    * much waits. */
@@ -216,6 +240,7 @@ test_lock_and_switch_user (Fixture *f, gconstpointer data)
   g_assert_cmpstr (visible_page (f), ==, "panes");
   adw_message_dialog_response (dialog, "switch");
   ui_test_iterate (100);
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (receive_dialog (f))));
 
   g_assert_cmpstr (visible_page (f), ==, "sign-in");
   g_assert_true (gtk_widget_get_visible (find (f, "users_list")));
@@ -224,6 +249,9 @@ test_lock_and_switch_user (Fixture *f, gconstpointer data)
   g_assert_cmpstr (visible_page (f), ==, "panes");
   user = current_user (f);
   g_assert_cmpstr (user, ==, "supervisor1");
+  /* Another user does not inherit the clerk's half-filled form. */
+  ui_test_iterate (50);
+  g_assert_null (receive_dialog (f));
   g_assert_nonnull (strstr (gtk_label_get_text (GTK_LABEL (find (f, "user_label"))), "Lê Thị Thu Hà"));
   /* Nothing was lost: the same work still waits, and is still the clerk's. */
   g_assert_cmpint (motcua_store_count_pending (f->store, NULL), ==, pending);
