@@ -854,7 +854,7 @@ test_json_everywhere (Fixture       *f,
   check_prints_json (f->db, (const char *[]) { "--json", "list", NULL }, failures);
   check_prints_json (f->db, (const char *[]) { "--json", "calendar", "due", "--from", "2026-11-23 09:00",
                                                "--amount", "2", NULL }, failures);
-  check_prints_json (f->db, (const char *[]) { "--json", "user", "add", "clerk3", "--role", "clerk",
+  check_prints_json (f->db, (const char *[]) { "--json", "user", "add", "clerk3", "--role", "clerk", "--as", "admin",
                                                "--full-name", "Hà Văn Em", NULL }, failures);
   check_prints_json (f->db, (const char *[]) { "--json", "user", "list", NULL }, failures);
   check_prints_json (f->db, (const char *[]) { "--json", "check", NULL }, failures);

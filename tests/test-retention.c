@@ -592,7 +592,10 @@ test_migration (Fixture       *f,
   g_autoptr(GError) error = NULL;
   gint64 dossiers = motcua_test_store_int (f->store, "SELECT count(*) FROM dossiers");
 
-  exec_sql (f, "DROP TABLE purged_dossiers; PRAGMA user_version = 3");
+  exec_sql (f, "DROP TABLE purged_dossiers; PRAGMA user_version = 3;"
+              /* and what later migrations added */
+              "ALTER TABLE users DROP COLUMN failed_attempts; ALTER TABLE users DROP COLUMN locked_until;"
+              "DROP TABLE delegations;");
   g_clear_object (&f->store);
   f->store = motcua_store_open (f->path, &error);
   g_assert_no_error (error);

@@ -1433,6 +1433,8 @@ test_tally (Fixture       *f,
                                        /* and what later migrations added */
                                        "DROP TABLE set_aside_events; DROP TABLE uploaded_blobs;"
                                        "DROP TABLE purged_dossiers;"
+                                       "ALTER TABLE users DROP COLUMN failed_attempts;"
+                                       "ALTER TABLE users DROP COLUMN locked_until; DROP TABLE delegations;"
                                        "PRAGMA user_version = 1"));
   g_clear_object (&f->store);
   f->store = motcua_store_open (f->path, &error);

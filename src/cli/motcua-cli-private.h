@@ -81,5 +81,12 @@ void         motcua_cli_describe_token    (Cli          *cli,
 /* motcua-cli-slip.c */
 int          motcua_cli_command_slip          (Cli *cli, int argc, char **argv);
 int          motcua_cli_command_register_book (Cli *cli, int argc, char **argv);
+/* Command groups in their own files. */
+int          motcua_cli_command_user      (Cli          *cli,
+                                           int           argc,
+                                           char        **argv);
+int          motcua_cli_command_delegate  (Cli          *cli,
+                                           int           argc,
+                                           char        **argv);
 
 G_END_DECLS

@@ -12,6 +12,7 @@
 #include "motcua-error.h"
 #include "motcua-stats.h"
 #include "motcua-store.h"
+#include "motcua-store-users.h"
 #include "motcua-sync.h"
 #include "motcua-time.h"
 #include "motcua-cli.h"
@@ -157,10 +158,12 @@ command_init (Cli *cli, int argc, char **argv)
   g_autofree char *agency_code = NULL;
   g_autofree char *agency_name = NULL;
   gboolean demo = FALSE;
+  gboolean demo_pin = FALSE;
   GOptionEntry entries[] = {
     { "agency-code", 0, 0, G_OPTION_ARG_STRING, &agency_code, N_("Agency identifier, e.g. 000.17.22.H56"), N_("CODE") },
     { "agency-name", 0, 0, G_OPTION_ARG_STRING, &agency_name, N_("Agency name"), N_("NAME") },
     { "demo", 0, 0, G_OPTION_ARG_NONE, &demo, N_("Demo agency, staff and procedure catalog"), NULL },
+    { "demo-pin", 0, 0, G_OPTION_ARG_NONE, &demo_pin, N_("Give every user the demo PIN 123456"), NULL },
     { NULL }
   };
   g_autoptr(MotcuaStore) store = NULL;
@@ -181,7 +184,8 @@ command_init (Cli *cli, int argc, char **argv)
   agency.phone = demo ? (char *) "0237 3865 123" : NULL;
   if (!motcua_store_set_agency (store, &agency, &error)
       || !ensure_user (store, "admin", _("Administrator"), MOTCUA_ROLE_ADMIN, &error)
-      || (demo && !motcua_demo_setup (store, &error)))
+      || (demo && !motcua_demo_setup (store, &error))
+      || (demo_pin && !motcua_demo_set_passwords (store, &error)))
     return motcua_cli_report_error (cli, error);
   if (!demo)
     {
@@ -579,6 +583,17 @@ handovers_to_json (GPtrArray *handovers)
   return json_builder_get_root (builder);
 }
 
+/* An approval under delegation names the supervisor it was made for. */
+static void
+print_on_behalf (MotcuaEvent *event)
+{
+  g_autoptr(JsonObject) payload = motcua_event_parse_payload (event, NULL);
+  const char *delegator = motcua_payload_delegator_name (payload);
+
+  if (delegator != NULL)
+    g_print (_("  on behalf of %s"), delegator);
+}
+
 static void
 print_show_text (MotcuaDossier *dossier, GPtrArray *events, GPtrArray *handovers)
 {
@@ -633,7 +648,9 @@ print_show_text (MotcuaDossier *dossier, GPtrArray *events, GPtrArray *handovers
       g_print ("    %2" G_GINT64_FORMAT ". %s  ", event->seq, at);
       motcua_cli_print_padded (motcua_event_kind_label (event->kind), 34);
       motcua_cli_print_padded (event->actor, 12);
-      g_print ("%s\n", timing);
+      g_print ("%s", timing);
+      print_on_behalf (event);
+      g_print ("\n");
     }
 }
 
@@ -895,81 +912,6 @@ command_calendar (Cli *cli, int argc, char **argv)
 }
 
 /* ---- users and checks --------------------------------------------------------------- */
-
-static int
-command_user (Cli *cli, int argc, char **argv)
-{
-  g_autofree char *full_name = NULL, *role_text = NULL;
-  GOptionEntry entries[] = {
-    { "full-name", 0, 0, G_OPTION_ARG_STRING, &full_name, N_("Full name"), N_("NAME") },
-    { "role", 0, 0, G_OPTION_ARG_STRING, &role_text, N_("clerk, specialist, supervisor or admin"), N_("ROLE") },
-    { NULL }
-  };
-  g_autoptr(MotcuaStore) store = NULL;
-  g_autoptr(GError) error = NULL;
-  MotcuaRole role;
-  int status;
-
-  if (!motcua_cli_parse_options ("user", "add USERNAME | list", _("Manage the workstation's users."), entries, &argc, &argv, &status))
-    return status;
-  if ((store = motcua_cli_open_store (cli, &error)) == NULL)
-    return motcua_cli_report_error (cli, error);
-
-  if (argc == 3 && g_str_equal (argv[1], "add"))
-    {
-      if (!motcua_role_from_string (role_text, &role))
-        return motcua_cli_usage_error (_("The role must be clerk, specialist, supervisor or admin."));
-      if (!motcua_store_add_user (store, argv[2], full_name ? full_name : argv[2], role, &error))
-        return motcua_cli_report_error (cli, error);
-      if (cli->json)
-        motcua_cli_print_json_member ("added", argv[2], 0);
-      else
-        g_print (_("User %s (%s) added.\n"), argv[2], motcua_role_label (role));
-      return EXIT_SUCCESS;
-    }
-  if (argc == 2 && g_str_equal (argv[1], "list"))
-    {
-      g_autoptr(GPtrArray) users = motcua_store_list_users (store, &error);
-
-      if (users == NULL)
-        return motcua_cli_report_error (cli, error);
-      if (cli->json)
-        {
-          g_autoptr(JsonBuilder) builder = json_builder_new ();
-          g_autoptr(JsonNode) root = NULL;
-
-          json_builder_begin_array (builder);
-          for (guint i = 0; i < users->len; i++)
-            {
-              MotcuaUser *user = g_ptr_array_index (users, i);
-
-              json_builder_begin_object (builder);
-              json_builder_set_member_name (builder, "username");
-              json_builder_add_string_value (builder, user->username);
-              json_builder_set_member_name (builder, "full_name");
-              json_builder_add_string_value (builder, user->full_name);
-              json_builder_set_member_name (builder, "role");
-              json_builder_add_string_value (builder, motcua_role_to_string (user->role));
-              json_builder_set_member_name (builder, "disabled");
-              json_builder_add_boolean_value (builder, user->disabled);
-              json_builder_end_object (builder);
-            }
-          json_builder_end_array (builder);
-          root = json_builder_get_root (builder);
-          motcua_cli_print_json (root);
-          return EXIT_SUCCESS;
-        }
-      for (guint i = 0; i < users->len; i++)
-        {
-          MotcuaUser *user = g_ptr_array_index (users, i);
-          motcua_cli_print_padded (user->username, 16);
-          motcua_cli_print_padded (motcua_role_label (user->role), 20);
-          g_print ("%s%s\n", user->full_name, user->disabled ? _(" (disabled)") : "");
-        }
-      return EXIT_SUCCESS;
-    }
-  return motcua_cli_usage_error (_("Use “motcua user add USERNAME --role ROLE” or “motcua user list”."));
-}
 
 static int
 command_check (Cli *cli, int argc, char **argv)
@@ -1554,7 +1496,8 @@ static const struct {
   { "show", command_show, N_("Show a dossier and its journal") },
   { "act", command_act, N_("Take an action on a dossier") },
   { "calendar", command_calendar, N_("Compute a due date with the working-time calendar") },
-  { "user", command_user, N_("Add or list users") },
+  { "user", motcua_cli_command_user, N_("Add, list, disable users and set their passwords") },
+  { "delegate", motcua_cli_command_delegate, N_("Delegate a supervisor's signing authority") },
   { "check", command_check, N_("Check every dossier against its journal") },
   { "purge", command_purge, N_("Remove long-finished, synced dossiers from this workstation") },
   { "register", command_register, N_("Register this workstation with the server") },

@@ -8,6 +8,7 @@
 #include "motcua-demo.h"
 #include "motcua-demo-names.h"
 #include "motcua-error.h"
+#include "motcua-store-users.h"
 #include "motcua-time.h"
 
 #define DOSSIERS_PER_TRANSACTION 5000
@@ -41,6 +42,22 @@ motcua_demo_setup (MotcuaStore *store, GError **error)
         return FALSE;
     }
   return motcua_store_set_state (store, "current_user", "clerk1", error);
+}
+
+/* Every user of the demo profile, the administrator too, gets the demo PIN. */
+gboolean
+motcua_demo_set_passwords (MotcuaStore *store, GError **error)
+{
+  g_autoptr(GPtrArray) users = motcua_store_list_users (store, error);
+
+  for (guint i = 0; users != NULL && i < users->len; i++)
+    {
+      MotcuaUser *user = g_ptr_array_index (users, i);
+
+      if (!motcua_store_set_password (store, user->username, MOTCUA_DEMO_PIN, error))
+        return FALSE;
+    }
+  return users != NULL;
 }
 
 /* ---- one dossier's life ------------------------------------------------------- */

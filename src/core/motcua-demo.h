@@ -13,6 +13,11 @@ G_BEGIN_DECLS
  * the signed-in user. The agency must already be set. */
 gboolean motcua_demo_setup    (MotcuaStore *store,
                                GError     **error);
+/* The documented demo PIN (README, "Run"): with motcua_demo_set_passwords() every user
+ * of a demo profile signs in with it. */
+#define MOTCUA_DEMO_PIN "123456"
+gboolean motcua_demo_set_passwords (MotcuaStore *store,
+                                    GError     **error);
 /* @n_dossiers dossiers received over the year before now, in every status, with a
  * realistic mix of channels, procedures, supplements, apologies and late ones. */
 gboolean motcua_demo_generate (MotcuaStore *store,

@@ -320,8 +320,12 @@ motcua_signer_open_pkcs12 (const char *path, const char *password, GError **erro
                    _("%s is not a PKCS#12 (.p12) file."), path);
       return NULL;
     }
-  rc = gnutls_pkcs12_simple_parse (pkcs12, password ? password : "", &key, &chain, &chain_length,
-                                   NULL, NULL, NULL, 0);
+  /* The MAC first: decrypting with a wrong password only sometimes fails as such; as
+   * often the garbage it makes fails as ASN.1, which would read as a damaged file. */
+  rc = gnutls_pkcs12_verify_mac (pkcs12, password ? password : "");
+  if (rc >= 0 || rc == GNUTLS_E_UNKNOWN_HASH_ALGORITHM || rc == GNUTLS_E_INVALID_REQUEST)
+    rc = gnutls_pkcs12_simple_parse (pkcs12, password ? password : "", &key, &chain, &chain_length,
+                                     NULL, NULL, NULL, 0);
   gnutls_pkcs12_deinit (pkcs12);
   if (rc < 0)
     {

@@ -1,7 +1,7 @@
 /* motcua-stats.c: the supervisors' indicators, as SQL aggregates.
  *
  * Received and finished dossiers are summed from the per-day sums the triggers of
- * migration 7 keep (or, for one staff member, from the rows); the open dossiers a
+ * migration 6 keep (or, for one staff member, from the rows); the open dossiers a
  * period's end finds come from the rows. Times are ISO 8601 text with the agency's
  * offset, so within one agency they sort as they happened and a period is a range of
  * text: [from 00:00, day after to 00:00).

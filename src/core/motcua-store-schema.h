@@ -6,7 +6,7 @@
 #pragma once
 
 /* What one dossier row adds to (SIGN 1) or takes from (SIGN -1) the per-day sums of
- * migration 7, inside a trigger on `dossiers` (ROW is NEW or OLD). */
+ * migration 6, inside a trigger on `dossiers` (ROW is NEW or OLD). */
 #define STATS_DAYS_ADD(ROW, SIGN) \
   "  INSERT INTO stats_received_days" \
   "    SELECT substr (" #ROW ".received_at, 1, 10), COALESCE (" #ROW ".agency_code, ''), " #ROW ".procedure_code," \
@@ -247,7 +247,23 @@ static const char * const motcua_store_migrations[] = {
   "  purged_at TEXT NOT NULL);"
   "CREATE INDEX purged_dossiers_code ON purged_dossiers (code);",
 
-  /* 7: statistics. The supervisors' dashboard must show a year of a province (half a
+  /* 5: users. Failed sign-ins are counted here, so that restarting the program does
+   * not reset the rate limit; a supervisor's signing authority lent to a deputy for
+   * some procedures (codes joined by commas) and days (inclusive, agency's dates). */
+  "ALTER TABLE users ADD COLUMN failed_attempts INTEGER NOT NULL DEFAULT 0;"
+  "ALTER TABLE users ADD COLUMN locked_until TEXT;"
+  "CREATE TABLE delegations ("
+  "  id INTEGER PRIMARY KEY,"
+  "  delegator TEXT NOT NULL REFERENCES users (username),"
+  "  deputy TEXT NOT NULL REFERENCES users (username),"
+  "  procedures TEXT NOT NULL,"
+  "  valid_from TEXT NOT NULL,"
+  "  valid_to TEXT NOT NULL,"
+  "  created_by TEXT NOT NULL,"
+  "  created_at TEXT NOT NULL,"
+  "  revoked_at TEXT);"
+  "CREATE INDEX delegations_deputy ON delegations (deputy);",
+  /* 6: statistics. The supervisors' dashboard must show a year of a province (half a
    * million dossiers) at once, so per-day sums are kept by triggers, as dossier_tally
    * keeps the queue's counts: dossiers received per day, agency, procedure and channel,
    * and dossiers finished per day, agency and procedure (withdrawn ones are never

@@ -12,6 +12,7 @@
 #include "motcua-fold.h"
 #include "motcua-sqlite.h"
 #include "motcua-store.h"
+#include "motcua-store-users.h"
 #include "motcua-store-schema.h"
 #include "motcua-time.h"
 
@@ -203,6 +204,26 @@ exec (MotcuaStore *self, const char *sql, GError **error)
   if (rc != SQLITE_OK)
     return fail (self, rc, error);
   return TRUE;
+}
+
+/* For the store's companion files (motcua-store-users.c): the same cached statements
+ * and the same words for SQLite's errors. */
+sqlite3_stmt *
+motcua_store_prepare (MotcuaStore *self, const char *sql, GError **error)
+{
+  return prepare (self, sql, error);
+}
+
+gboolean
+motcua_store_step_done (MotcuaStore *self, sqlite3_stmt *stmt, GError **error)
+{
+  return step_done (self, stmt, error);
+}
+
+gboolean
+motcua_store_rows_done (MotcuaStore *self, sqlite3_stmt *stmt, int rc, GError **error)
+{
+  return rows_done (self, stmt, rc, error);
 }
 
 /* ---- transactions ---------------------------------------------------------- */
@@ -2377,8 +2398,10 @@ motcua_store_act (MotcuaStore               *self,
   g_autoptr(JsonObject) payload = json_object_new ();
   g_autoptr(MotcuaEvent) event = NULL;
   g_autoptr(GBytes) signature = NULL;
+  g_autoptr(MotcuaDelegation) delegation = NULL;
   MotcuaWorkflowState state;
   MotcuaDossier *result;
+  MotcuaRole role;
 
   if (request == NULL)
     request = &empty;
@@ -2393,9 +2416,16 @@ motcua_store_act (MotcuaStore               *self,
   if ((dossier = motcua_store_get_dossier (self, code, error)) == NULL)
     goto failed;
   motcua_dossier_get_workflow_state (dossier, &state);
-  if (!motcua_workflow_check (&state, action, actor->role, now, error)
+  if (!motcua_store_effective_role (self, actor, action, motcua_dossier_get_procedure_code (dossier), now,
+                                    &role, &delegation, error)
+      || !motcua_workflow_check (&state, action, role, now, error)
       || !build_action_payload (self, dossier, action, request, now, payload, error))
     goto failed;
+  /* Under delegation the event carries the authority exercised (a supervisor's, which
+   * the server's table accepts) and, in its payload, on whose behalf. */
+  actor->role = role;
+  if (delegation != NULL)
+    motcua_delegation_add_to_payload (delegation, payload);
 
   if (action == MOTCUA_ACTION_APPROVE && !motcua_approval_seal (self, request->signer, payload, &signature, error))
     goto failed;

@@ -17,7 +17,7 @@
 
 G_BEGIN_DECLS
 
-#define MOTCUA_STORE_SCHEMA_VERSION 5
+#define MOTCUA_STORE_SCHEMA_VERSION 6
 
 typedef struct {
   char   *code;
@@ -450,6 +450,20 @@ typedef struct {
 
 GPtrArray      *motcua_store_get_handovers     (MotcuaStore       *self,
                                                 MotcuaDossier     *dossier,
+                                                GError           **error);
+
+/* For the store's companion files: a cached statement (reset, bindings cleared), a
+ * statement run to its end, and the end of a row loop, each reporting SQLite's
+ * errors the way the store does. */
+sqlite3_stmt   *motcua_store_prepare           (MotcuaStore       *self,
+                                                const char        *sql,
+                                                GError           **error);
+gboolean        motcua_store_step_done         (MotcuaStore       *self,
+                                                sqlite3_stmt      *stmt,
+                                                GError           **error);
+gboolean        motcua_store_rows_done         (MotcuaStore       *self,
+                                                sqlite3_stmt      *stmt,
+                                                int                rc,
                                                 GError           **error);
 
 G_END_DECLS

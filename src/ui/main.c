@@ -31,6 +31,9 @@ main (int argc, char **argv)
   const char *localedir = g_getenv ("MOTCUA_LOCALEDIR");
 
   apply_language_preference ();
+  /* In the window, whoever signed in acts: the command line's MOTCUA_USER must not
+   * speak for them. */
+  g_unsetenv ("MOTCUA_USER");
   setlocale (LC_ALL, "");
   bindtextdomain (GETTEXT_PACKAGE, localedir && *localedir ? localedir : LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");

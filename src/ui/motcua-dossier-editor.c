@@ -20,6 +20,7 @@
 #include "motcua-error.h"
 #include "motcua-sign-dialog.h"
 #include "motcua-slip-button.h"
+#include "motcua-store-users.h"
 #include "motcua-sync.h"
 #include "motcua-time.h"
 
@@ -702,6 +703,18 @@ describe_actor (GHashTable *users, const MotcuaEvent *event)
   return g_strdup_printf ("%s (%s)", full_name ? full_name : event->actor, role_text);
 }
 
+/* An approval under delegation names the deputy and the supervisor they stood in for. */
+static char *
+describe_actor_on_behalf (GHashTable *users, const MotcuaEvent *event, JsonObject *payload)
+{
+  const char *delegator = motcua_payload_delegator_name (payload);
+  const char *full_name = g_hash_table_lookup (users, event->actor);
+
+  if (delegator == NULL)
+    return describe_actor (users, event);
+  return g_strdup_printf (_("%s, on behalf of %s"), full_name ? full_name : event->actor, delegator);
+}
+
 static GtkWidget *
 timing_badge_new (const MotcuaHandover *handover)
 {
@@ -747,7 +760,7 @@ event_row_new (const MotcuaEvent *event, GHashTable *users, const MotcuaHandover
   GtkWidget *row = adw_action_row_new ();
   g_autoptr(JsonObject) payload = motcua_event_parse_payload (event, NULL);
   g_autofree char *when = format_time (event->confirmed_at);
-  g_autofree char *who = describe_actor (users, event);
+  g_autofree char *who = describe_actor_on_behalf (users, event, payload);
   g_autofree char *details = payload ? describe_payload (payload) : g_strdup ("");
   g_autofree char *subtitle = NULL;
 
@@ -946,6 +959,24 @@ current_role (MotcuaDossierEditor *self, gboolean *signed_in)
   return *signed_in ? user->role : MOTCUA_ROLE_NONE;
 }
 
+/* A deputy may approve this dossier under a supervisor's delegation in force. */
+static guint32
+delegated_approval (MotcuaDossierEditor *self, const MotcuaWorkflowState *state, GDateTime *now)
+{
+  g_autofree char *username = motcua_store_get_current_user (self->store, NULL);
+  g_autoptr(MotcuaUser) user = username ? motcua_store_get_user (self->store, username, NULL) : NULL;
+  g_autoptr(MotcuaDelegation) delegation = NULL;
+  MotcuaRole role;
+
+  if (user == NULL || user->disabled
+      || !motcua_store_effective_role (self->store, user, MOTCUA_ACTION_APPROVE,
+                                       motcua_dossier_get_procedure_code (self->dossier), now, &role, &delegation,
+                                       NULL)
+      || delegation == NULL)
+    return 0;
+  return motcua_workflow_allowed_actions (state, role, now) & (1u << MOTCUA_ACTION_APPROVE);
+}
+
 static GtkWidget *
 action_button_new (const ActionForm *form, gboolean suggested)
 {
@@ -970,6 +1001,7 @@ update_actions (MotcuaDossierEditor *self, GDateTime *now)
 
   motcua_dossier_get_workflow_state (self->dossier, &state);
   self->allowed = motcua_workflow_allowed_actions (&state, role, now);
+  self->allowed |= delegated_approval (self, &state, now);
 
   remove_all_children (GTK_WIDGET (self->actions_flow));
   for (guint i = 0; i < G_N_ELEMENTS (action_forms); i++)

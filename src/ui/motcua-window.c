@@ -7,6 +7,7 @@
 #include "motcua-dashboard-window.h"
 #include "motcua-demo.h"
 #include "motcua-error.h"
+#include "motcua-first-run.h"
 #include "motcua-dossier-editor.h"
 #include "motcua-pdf-view.h"
 #include "motcua-preferences-window.h"
@@ -14,6 +15,8 @@
 #include "motcua-receive-dialog.h"
 #include "motcua-restore-flow.h"
 #include "motcua-application.h"
+#include "motcua-sign-in-page.h"
+#include "motcua-store-users.h"
 #include "motcua-sync-indicator.h"
 #include "motcua-window.h"
 
@@ -33,12 +36,21 @@ struct _MotcuaWindow
   AdwStatusPage       *error_page;
   GtkLabel            *user_label;
   MotcuaSyncIndicator *sync_indicator;
+  MotcuaSignInPage    *sign_in_page;
+  MotcuaFirstRun      *first_run;
 
   /* Owned */
   MotcuaStore         *store;
   MotcuaSync          *sync;
   GSettings           *settings;
   GCancellable        *cancellable;
+
+  /* Who is at the keyboard */
+  gboolean             session_open;   /* panes shown at least once */
+  gint64               last_activity;  /* monotonic µs of the last input */
+  guint                idle_source;
+  GPtrArray           *hidden_dialogs; /* GtkWindow: open over the panes when locked */
+  char                *hidden_for;     /* the user they were open for */
 };
 
 G_DEFINE_FINAL_TYPE (MotcuaWindow, motcua_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -189,14 +201,252 @@ fetch_attachments_action (GtkWidget *widget, const char *name, GVariant *paramet
   g_task_run_in_thread (task, fetch_all_in_thread);
 }
 
+static void set_session_actions (MotcuaWindow *self, gboolean open);
+static void restore_dialogs     (MotcuaWindow *self);
+
 static void
 show_panes (MotcuaWindow *self)
 {
-  motcua_queue_pane_set_store (self->queue_pane, self->store);
-  motcua_dossier_editor_set_store (self->editor, self->store);
+  if (!self->session_open)
+    {
+      motcua_queue_pane_set_store (self->queue_pane, self->store);
+      motcua_dossier_editor_set_store (self->editor, self->store);
+      self->session_open = TRUE;
+    }
+  else if (motcua_dossier_editor_get_code (self->editor) != NULL)
+    /* Another user may take other actions: the open dossier offers theirs. */
+    motcua_dossier_editor_show_dossier (self->editor, motcua_dossier_editor_get_code (self->editor));
   update_identity (self);
   gtk_stack_set_visible_child_name (self->stack, "panes");
+  restore_dialogs (self);
+  set_session_actions (self, TRUE);
+  self->last_activity = g_get_monotonic_time ();
   start_sync (self);
+}
+
+/* ---- who is at the keyboard ---------------------------------------------------- */
+
+static void
+set_session_actions (MotcuaWindow *self, gboolean open)
+{
+  static const char * const actions[] = {
+    "win.receive", "win.search", "win.next-dossier", "win.previous-dossier", "win.open-attachment",
+    "win.backup", "win.fetch-attachments", "win.lock", "win.switch-user",
+    "win.dashboard", "win.preferences", "win.restore",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (actions); i++)
+    gtk_widget_action_set_enabled (GTK_WIDGET (self), actions[i], open);
+}
+
+/* The signed-in user is the workstation's current user: every action of the editor,
+ * the reception dialog and the command line is then theirs. */
+static void
+on_signed_in (MotcuaSignInPage *page, const char *username, MotcuaWindow *self)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!motcua_store_set_state (self->store, "current_user", username, &error))
+    {
+      motcua_window_show_toast (self, error->message);
+      return;
+    }
+  show_panes (self);
+}
+
+/* A reception dialog left open holds a citizen's data: it hides with the panes and
+ * comes back, as it was, when the session goes on. */
+static void
+hide_dialogs (MotcuaWindow *self)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWindow) window = g_list_model_get_item (toplevels, i);
+
+      if (gtk_window_get_transient_for (window) == GTK_WINDOW (self) && gtk_widget_get_visible (GTK_WIDGET (window)))
+        g_ptr_array_add (self->hidden_dialogs, g_object_ref (window));
+    }
+  for (guint i = 0; i < self->hidden_dialogs->len; i++)
+    gtk_widget_set_visible (g_ptr_array_index (self->hidden_dialogs, i), FALSE);
+  if (self->hidden_for == NULL)
+    self->hidden_for = motcua_store_get_current_user (self->store, NULL);
+}
+
+/* Back for the same user; another user does not inherit someone's half-filled form. */
+static void
+restore_dialogs (MotcuaWindow *self)
+{
+  g_autofree char *current = motcua_store_get_current_user (self->store, NULL);
+  gboolean same_user = g_strcmp0 (current, self->hidden_for) == 0;
+
+  for (guint i = 0; i < self->hidden_dialogs->len; i++)
+    {
+      GtkWindow *dialog = g_ptr_array_index (self->hidden_dialogs, i);
+
+      if (same_user)
+        gtk_window_present (dialog);
+      else
+        gtk_window_destroy (dialog);
+    }
+  g_ptr_array_set_size (self->hidden_dialogs, 0);
+  g_clear_pointer (&self->hidden_for, g_free);
+}
+
+static void
+show_sign_in (MotcuaWindow *self, const char *locked_user)
+{
+  /* Nothing of the dossiers shows while the page is up; drafts stay in the editor. */
+  if (self->session_open)
+    hide_dialogs (self);
+  motcua_sign_in_page_set_store (self->sign_in_page, self->store);
+  if (locked_user != NULL)
+    motcua_sign_in_page_unlock (self->sign_in_page, locked_user);
+  else
+    {
+      g_autofree char *current = motcua_store_get_current_user (self->store, NULL);
+      motcua_sign_in_page_choose (self->sign_in_page, current);
+    }
+  set_session_actions (self, FALSE);
+  gtk_stack_set_visible_child_name (self->stack, "sign-in");
+  motcua_sign_in_page_focus (self->sign_in_page);
+}
+
+void
+motcua_window_lock (MotcuaWindow *self)
+{
+  g_autofree char *current = NULL;
+
+  g_return_if_fail (MOTCUA_IS_WINDOW (self));
+  if (!self->session_open || g_strcmp0 (gtk_stack_get_visible_child_name (self->stack), "panes") != 0)
+    return;
+  current = motcua_store_get_current_user (self->store, NULL);
+  show_sign_in (self, current);
+}
+
+gboolean
+motcua_window_is_locked (MotcuaWindow *self)
+{
+  return g_strcmp0 (gtk_stack_get_visible_child_name (self->stack), "sign-in") == 0;
+}
+
+/* A profile made before passwords (or a demo without the demo PIN) has its current
+ * user without one: it opens straight into the window, as it always did. Otherwise
+ * someone signs in. */
+static void
+begin_session (MotcuaWindow *self)
+{
+  g_autofree char *current = motcua_store_get_current_user (self->store, NULL);
+  g_autoptr(MotcuaUser) user = current ? motcua_store_get_user (self->store, current, NULL) : NULL;
+  gboolean has_password = TRUE;
+
+  if (user != NULL && !user->disabled
+      && motcua_store_user_has_password (self->store, current, &has_password, NULL) && !has_password)
+    show_panes (self);
+  else
+    show_sign_in (self, NULL);
+}
+
+static void
+lock_action (GtkWidget *widget, const char *name, GVariant *parameter)
+{
+  motcua_window_lock (MOTCUA_WINDOW (widget));
+}
+
+static void
+switch_confirmed (AdwMessageDialog *dialog, const char *response, MotcuaWindow *self)
+{
+  if (g_strcmp0 (response, "switch") == 0)
+    show_sign_in (self, NULL);
+}
+
+/* Work not yet sent belongs to the workstation, not to the user: it stays, and goes
+ * at the next sync whoever signs in. Asked first, so nobody fears losing it. */
+static void
+request_switch_user (MotcuaWindow *self)
+{
+  g_autofree char *server = motcua_store_get_state (self->store, "sync.server_url", NULL);
+  /* Without a server everything stays here anyway: nothing is "not yet sent". */
+  gint64 pending = server != NULL ? MAX (motcua_store_count_pending (self->store, NULL), 0) : 0;
+  AdwMessageDialog *dialog;
+
+  if (pending == 0)
+    {
+      show_sign_in (self, NULL);
+      return;
+    }
+  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (self), _("Switch User?"), NULL));
+  adw_message_dialog_format_body (dialog,
+                                  ngettext ("%lld action is not yet sent to the server. It stays on this workstation "
+                                            "and will be sent at the next sync, whoever signs in.",
+                                            "%lld actions are not yet sent to the server. They stay on this "
+                                            "workstation and will be sent at the next sync, whoever signs in.",
+                                            (unsigned long) pending),
+                                  (long long) pending);
+  adw_message_dialog_add_responses (dialog, "cancel", _("_Cancel"), "switch", _("_Switch User"), NULL);
+  adw_message_dialog_set_response_appearance (dialog, "switch", ADW_RESPONSE_SUGGESTED);
+  adw_message_dialog_set_default_response (dialog, "switch");
+  adw_message_dialog_set_close_response (dialog, "cancel");
+  g_signal_connect_object (dialog, "response", G_CALLBACK (switch_confirmed), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+switch_user_action (GtkWidget *widget, const char *name, GVariant *parameter)
+{
+  request_switch_user (MOTCUA_WINDOW (widget));
+}
+
+static void
+on_switch_user (MotcuaSignInPage *page, MotcuaWindow *self)
+{
+  request_switch_user (self);
+}
+
+/* Typing or moving the pointer counts as presence (a click comes with a move); the
+ * check below runs twice a minute. Plain observers: a legacy controller in the capture
+ * phase would see everything but disturbs buttons' keyboard activation. */
+static void
+note_presence (MotcuaWindow *self)
+{
+  self->last_activity = g_get_monotonic_time ();
+}
+
+static gboolean
+on_key_pressed (MotcuaWindow *self)
+{
+  note_presence (self);
+  return GDK_EVENT_PROPAGATE;
+}
+
+static void
+watch_presence (MotcuaWindow *self)
+{
+  GtkEventController *keys = gtk_event_controller_key_new ();
+  GtkEventController *motion = gtk_event_controller_motion_new ();
+
+  gtk_event_controller_set_propagation_phase (keys, GTK_PHASE_CAPTURE);
+  g_signal_connect_swapped (keys, "key-pressed", G_CALLBACK (on_key_pressed), self);
+  g_signal_connect_swapped (motion, "motion", G_CALLBACK (note_presence), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), keys);
+  gtk_widget_add_controller (GTK_WIDGET (self), motion);
+}
+
+void
+motcua_window_check_idle (MotcuaWindow *self, gint64 now)
+{
+  guint minutes = g_settings_get_uint (self->settings, "lock-after-minutes");
+
+  if (minutes > 0 && now - self->last_activity >= (gint64) minutes * G_TIME_SPAN_MINUTE)
+    motcua_window_lock (self);
+}
+
+static gboolean
+check_idle (gpointer data)
+{
+  motcua_window_check_idle (data, g_get_monotonic_time ());
+  return G_SOURCE_CONTINUE;
 }
 
 /* ---- signals from the panes ---------------------------------------------------- */
@@ -405,23 +655,10 @@ viewer_action (GtkWidget *widget, const char *name, GVariant *parameter)
   gtk_widget_activate_action (GTK_WIDGET (self->pdf_view), viewer_name, NULL);
 }
 
+/* The assistant made the profile and its administrator, now the current user. */
 static void
-start_demo_action (GtkWidget *widget, const char *name, GVariant *parameter)
+on_first_run_finished (MotcuaFirstRun *first_run, const char *username, MotcuaWindow *self)
 {
-  MotcuaWindow *self = MOTCUA_WINDOW (widget);
-  g_autoptr(GError) error = NULL;
-  MotcuaAgency agency = {
-    .code = (char *) "000.17.22.H56",
-    .name = (char *) "Ủy ban nhân dân xã Quảng Phú",
-  };
-
-  if (!motcua_store_set_agency (self->store, &agency, &error)
-      || !motcua_demo_setup (self->store, &error)
-      || !motcua_demo_generate (self->store, 500, 1, &error))
-    {
-      motcua_window_show_toast (self, error->message);
-      return;
-    }
   show_panes (self);
 }
 
@@ -562,6 +799,7 @@ release_profile (gpointer user_data)
   g_clear_object (&self->sync);
   motcua_queue_pane_set_store (self->queue_pane, NULL);
   motcua_dossier_editor_set_store (self->editor, NULL);
+  self->session_open = FALSE;
   motcua_pdf_view_clear (self->pdf_view);
   if (MOTCUA_IS_APPLICATION (app))
     motcua_application_set_store (MOTCUA_APPLICATION (app), NULL);
@@ -585,10 +823,14 @@ reopen_profile (gpointer user_data, const char *path)
     }
   if (MOTCUA_IS_APPLICATION (app))
     motcua_application_set_store (MOTCUA_APPLICATION (app), self->store);
-  if (motcua_store_is_initialized (self->store))
-    show_panes (self);
+  /* The restored profile has its own users: whoever works on must sign in to it. */
+  if (motcua_first_run_is_needed (self->store))
+    {
+      motcua_first_run_start (self->first_run, self->store);
+      gtk_stack_set_visible_child_name (self->stack, "setup");
+    }
   else
-    gtk_stack_set_visible_child_name (self->stack, "setup");
+    begin_session (self);
 }
 
 void
@@ -634,11 +876,14 @@ motcua_window_dispose (GObject *object)
   MotcuaWindow *self = (MotcuaWindow *) object;
 
   g_cancellable_cancel (self->cancellable);
+  g_clear_handle_id (&self->idle_source, g_source_remove);
   gtk_widget_dispose_template (GTK_WIDGET (self), MOTCUA_TYPE_WINDOW);
   g_clear_object (&self->cancellable);
   g_clear_object (&self->sync);
   g_clear_object (&self->store);
   g_clear_object (&self->settings);
+  g_clear_pointer (&self->hidden_dialogs, g_ptr_array_unref);
+  g_clear_pointer (&self->hidden_for, g_free);
   G_OBJECT_CLASS (motcua_window_parent_class)->dispose (object);
 }
 
@@ -683,6 +928,8 @@ motcua_window_class_init (MotcuaWindowClass *klass)
   g_type_ensure (MOTCUA_TYPE_DOSSIER_EDITOR);
   g_type_ensure (MOTCUA_TYPE_PDF_VIEW);
   g_type_ensure (MOTCUA_TYPE_SYNC_INDICATOR);
+  g_type_ensure (MOTCUA_TYPE_SIGN_IN_PAGE);
+  g_type_ensure (MOTCUA_TYPE_FIRST_RUN);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/motcua/Desk/motcua-window.ui");
   gtk_widget_class_bind_template_child (widget_class, MotcuaWindow, toast_overlay);
@@ -696,6 +943,8 @@ motcua_window_class_init (MotcuaWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, MotcuaWindow, error_page);
   gtk_widget_class_bind_template_child (widget_class, MotcuaWindow, user_label);
   gtk_widget_class_bind_template_child (widget_class, MotcuaWindow, sync_indicator);
+  gtk_widget_class_bind_template_child (widget_class, MotcuaWindow, sign_in_page);
+  gtk_widget_class_bind_template_child (widget_class, MotcuaWindow, first_run);
   gtk_widget_class_bind_template_callback (widget_class, on_show_attention);
 
   gtk_widget_class_install_action (widget_class, "win.receive", NULL, receive_action);
@@ -707,13 +956,14 @@ motcua_window_class_init (MotcuaWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.zoom-out", NULL, viewer_action);
   gtk_widget_class_install_action (widget_class, "win.fit-width", NULL, viewer_action);
   gtk_widget_class_install_action (widget_class, "win.fit-page", NULL, viewer_action);
-  gtk_widget_class_install_action (widget_class, "win.start-demo", NULL, start_demo_action);
   gtk_widget_class_install_action (widget_class, "win.sync", NULL, sync_action);
   gtk_widget_class_install_action (widget_class, "win.fetch-attachments", NULL, fetch_attachments_action);
   gtk_widget_class_install_action (widget_class, "win.backup", NULL, backup_action);
   gtk_widget_class_install_action (widget_class, "win.dashboard", NULL, dashboard_action);
   gtk_widget_class_install_action (widget_class, "win.restore", NULL, restore_action);
   gtk_widget_class_install_action (widget_class, "win.preferences", NULL, preferences_action);
+  gtk_widget_class_install_action (widget_class, "win.lock", NULL, lock_action);
+  gtk_widget_class_install_action (widget_class, "win.switch-user", NULL, switch_user_action);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_n, GDK_CONTROL_MASK, "win.receive", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK, "win.search", NULL);
@@ -726,6 +976,7 @@ motcua_window_class_init (MotcuaWindowClass *klass)
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_0, GDK_CONTROL_MASK, "win.fit-width", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_r, GDK_CONTROL_MASK, "win.sync", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_comma, GDK_CONTROL_MASK, "win.preferences", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_l, GDK_CONTROL_MASK, "win.lock", NULL);
 }
 
 static void
@@ -734,6 +985,7 @@ motcua_window_init (MotcuaWindow *self)
   gtk_widget_init_template (GTK_WIDGET (self));
   self->settings = g_settings_new (APPLICATION_ID);
   self->cancellable = g_cancellable_new ();
+  self->hidden_dialogs = g_ptr_array_new_with_free_func (g_object_unref);
   restore_state (self);
 
   g_signal_connect_object (self->queue_pane, "dossier-selected", G_CALLBACK (on_dossier_selected), self, 0);
@@ -743,6 +995,14 @@ motcua_window_init (MotcuaWindow *self)
   g_signal_connect_object (self->editor, "toast", G_CALLBACK (on_editor_toast), self, 0);
   g_signal_connect (self, "notify::default-width", G_CALLBACK (on_width_changed), NULL);
   on_width_changed (self);
+
+  g_signal_connect_object (self->sign_in_page, "signed-in", G_CALLBACK (on_signed_in), self, 0);
+  g_signal_connect_object (self->sign_in_page, "switch-user", G_CALLBACK (on_switch_user), self, 0);
+  g_signal_connect_object (self->first_run, "finished", G_CALLBACK (on_first_run_finished), self, 0);
+  watch_presence (self);
+  self->last_activity = g_get_monotonic_time ();
+  self->idle_source = g_timeout_add_seconds (30, check_idle, self);
+  set_session_actions (self, FALSE);
 }
 
 MotcuaWindow *
@@ -759,9 +1019,12 @@ motcua_window_new (GtkApplication *app, MotcuaStore *store, const GError *open_e
     }
 
   self->store = g_object_ref (store);
-  if (!motcua_store_is_initialized (store))
-    gtk_stack_set_visible_child_name (self->stack, "setup");
+  if (motcua_first_run_is_needed (store))
+    {
+      motcua_first_run_start (self->first_run, store);
+      gtk_stack_set_visible_child_name (self->stack, "setup");
+    }
   else
-    show_panes (self);
+    begin_session (self);
   return self;
 }

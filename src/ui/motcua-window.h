@@ -28,6 +28,14 @@ void          motcua_window_back_up          (MotcuaWindow      *self,
 /* The menu's restore, once a file is chosen: inspects it, asks, then restores. */
 void          motcua_window_restore_from     (MotcuaWindow      *self,
                                               const char        *path);
+/* Hides the dossiers behind the unlock page of the signed-in user, as inactivity
+ * (the lock-after-minutes setting) and "Lock" do. */
+void          motcua_window_lock             (MotcuaWindow      *self);
+gboolean      motcua_window_is_locked        (MotcuaWindow      *self);
+/* The inactivity check the window runs twice a minute, as if it were @now (monotonic
+ * µs): locks when the last input is lock-after-minutes old (0 never locks). */
+void          motcua_window_check_idle       (MotcuaWindow      *self,
+                                              gint64             now);
 
 /* The panes, for tests and the screenshot tool. */
 GtkWidget    *motcua_window_get_queue_pane   (MotcuaWindow      *self);

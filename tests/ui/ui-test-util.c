@@ -2,6 +2,11 @@
 
 #include <adwaita.h>
 
+#include <glib/gi18n.h>
+#include <locale.h>
+
+#include "motcua-application.h"
+#include "motcua-window.h"
 #include "ui-test-util.h"
 
 void
@@ -86,4 +91,36 @@ ui_test_answer_message_dialog (const char *response)
   adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), response);
   gtk_window_destroy (dialog);
   ui_test_iterate (50);
+}
+
+void
+ui_test_init_vietnamese (int *argc, char ***argv)
+{
+  const char *localedir = g_getenv ("MOTCUA_LOCALEDIR");
+
+  g_setenv ("LANGUAGE", "vi", TRUE);
+  g_setenv ("MOTCUA_NOW", "2026-11-23T09:00:00+07:00", TRUE);
+  setlocale (LC_ALL, "");
+  bindtextdomain (GETTEXT_PACKAGE, localedir && *localedir ? localedir : LOCALEDIR);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
+  gtk_test_init (argc, argv, NULL);
+  adw_init ();
+  motcua_ui_register_resources ();
+}
+
+GtkWidget *
+ui_test_open_window (MotcuaStore *store, const char *app_id, GtkApplication **app)
+{
+  g_autoptr(GError) error = NULL;
+  MotcuaWindow *window;
+
+  *app = GTK_APPLICATION (adw_application_new (app_id, G_APPLICATION_NON_UNIQUE));
+  g_application_register (G_APPLICATION (*app), NULL, &error);
+  g_assert_no_error (error);
+  window = motcua_window_new (*app, store, NULL);
+  gtk_window_set_default_size (GTK_WINDOW (window), 1366, 768);
+  gtk_window_present (GTK_WINDOW (window));
+  ui_test_iterate (300);
+  return GTK_WIDGET (window);
 }

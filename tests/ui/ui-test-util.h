@@ -4,6 +4,8 @@
 
 #include <gtk/gtk.h>
 
+#include "motcua-store.h"
+
 G_BEGIN_DECLS
 
 /* Runs the main loop for at least one iteration and @ms milliseconds. */
@@ -22,5 +24,15 @@ GtkWidget *ui_test_find_by_name (GtkWidget  *root,
 GtkWindow *ui_test_find_message_dialog (void);
 /* Gives the message dialog on screen @response, as its button would, and closes it. */
 void       ui_test_answer_message_dialog (const char *response);
+
+/* GTK and libadwaita set up for a test in Vietnamese, as a clerk sees the window (the
+ * expected words go through the same catalog), with the clock pinned to Monday
+ * 23 November 2026 09:00 in Vietnam and the window's resources registered. */
+void       ui_test_init_vietnamese (int        *argc,
+                                    char     ***argv);
+/* A registered application @app_id and a presented 1366×768 window on @store. */
+GtkWidget *ui_test_open_window  (MotcuaStore     *store,
+                                 const char      *app_id,
+                                 GtkApplication **app);
 
 G_END_DECLS
