@@ -7,6 +7,7 @@
 
 #include "motcua-office-hours.h"
 #include "motcua-preferences-window.h"
+#include "motcua-print-settings.h"
 #include "motcua-secret.h"
 #include "motcua-sync.h"
 
@@ -544,7 +545,8 @@ on_trust_anchors_clear (MotcuaPreferencesWindow *self)
 char *
 motcua_preferences_print_settings_path (void)
 {
-  return g_build_filename (g_get_user_config_dir (), "motcua", "print-settings.ini", NULL);
+  /* The slips' file: what is set here is what the next print dialog starts from. */
+  return motcua_print_settings_get_path ();
 }
 
 /* What is saved, or new settings and A4 portrait. */
