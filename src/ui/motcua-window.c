@@ -226,6 +226,23 @@ show_panes (MotcuaWindow *self)
 
 /* ---- who is at the keyboard ---------------------------------------------------- */
 
+/* The office's settings and a restore over the whole profile are an administrator's;
+ * the indicators are for supervisors (and administrators). The menu only offers what
+ * the signed-in user may do. */
+static void
+set_role_actions (MotcuaWindow *self)
+{
+  g_autofree char *username = motcua_store_get_current_user (self->store, NULL);
+  g_autoptr(MotcuaUser) user = username ? motcua_store_get_user (self->store, username, NULL) : NULL;
+  MotcuaRole role = user != NULL && !user->disabled ? user->role : MOTCUA_ROLE_NONE;
+  gboolean admin = (role & MOTCUA_ROLE_ADMIN) != 0;
+
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.preferences", admin);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.restore", admin);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.dashboard",
+                                 admin || (role & MOTCUA_ROLE_SUPERVISOR) != 0);
+}
+
 static void
 set_session_actions (MotcuaWindow *self, gboolean open)
 {
@@ -237,6 +254,8 @@ set_session_actions (MotcuaWindow *self, gboolean open)
 
   for (guint i = 0; i < G_N_ELEMENTS (actions); i++)
     gtk_widget_action_set_enabled (GTK_WIDGET (self), actions[i], open);
+  if (open)
+    set_role_actions (self);
 }
 
 /* The signed-in user is the workstation's current user: every action of the editor,

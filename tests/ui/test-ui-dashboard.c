@@ -152,6 +152,8 @@ test_opens_from_the_menu (Fixture *f, gconstpointer data)
 
   g_application_register (G_APPLICATION (app), NULL, &error);
   g_assert_no_error (error);
+  /* The dashboard is a supervisor's. */
+  g_assert_true (motcua_store_set_state (f->store, "current_user", "supervisor1", &error));
   window = motcua_window_new (app, f->store, NULL);
   gtk_window_present (GTK_WINDOW (window));
   ui_test_iterate (300);

@@ -79,6 +79,8 @@ fixture_set_up (Fixture *f, gconstpointer data)
                                                  G_APPLICATION_NON_UNIQUE));
   g_application_register (G_APPLICATION (f->app), NULL, &error);
   g_assert_no_error (error);
+  /* The office's settings are an administrator's. */
+  g_assert_true (motcua_store_set_state (f->store, "current_user", "admin", &error));
   f->window = motcua_window_new (f->app, f->store, NULL);
   gtk_window_set_default_size (GTK_WINDOW (f->window), 1366, 768);
   gtk_window_present (GTK_WINDOW (f->window));

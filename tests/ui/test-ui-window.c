@@ -107,6 +107,14 @@ test_opens_on_the_queue (Fixture *f, gconstpointer data)
   gtk_widget_activate_action (GTK_WIDGET (f->window), "win.next-dossier", NULL);
   ui_test_iterate (200);
   g_assert_nonnull (motcua_dossier_editor_get_code (editor));
+
+  /* A clerk (the demo's current user) is offered neither the supervisors' dashboard
+   * nor the administrator's preferences and restore. */
+  gtk_widget_activate_action (GTK_WIDGET (f->window), "win.dashboard", NULL);
+  gtk_widget_activate_action (GTK_WIDGET (f->window), "win.preferences", NULL);
+  gtk_widget_activate_action (GTK_WIDGET (f->window), "win.restore", NULL);
+  ui_test_iterate (100);
+  g_assert_cmpuint (g_list_model_get_n_items (gtk_window_get_toplevels ()), ==, 1);
 }
 
 static MotcuaReceiveDialog *
