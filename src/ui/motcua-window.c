@@ -313,12 +313,46 @@ restore_dialogs (MotcuaWindow *self)
   g_clear_pointer (&self->hidden_for, g_free);
 }
 
+static void on_switch_user        (MotcuaSignInPage *page,
+                                   MotcuaWindow     *self);
+static void on_first_run_finished (MotcuaFirstRun   *first_run,
+                                   const char       *username,
+                                   MotcuaWindow     *self);
+
+/* The sign-in page and the first-run assistant are made when first needed: most
+ * windows open on a profile whose user needs no password, and building pages nobody
+ * sees would only delay the first frame. */
+static void
+ensure_sign_in_page (MotcuaWindow *self)
+{
+  if (self->sign_in_page != NULL)
+    return;
+  self->sign_in_page = MOTCUA_SIGN_IN_PAGE (motcua_sign_in_page_new ());
+  g_signal_connect_object (self->sign_in_page, "signed-in", G_CALLBACK (on_signed_in), self, 0);
+  g_signal_connect_object (self->sign_in_page, "switch-user", G_CALLBACK (on_switch_user), self, 0);
+  gtk_stack_add_named (self->stack, GTK_WIDGET (self->sign_in_page), "sign-in");
+}
+
+static void
+show_first_run (MotcuaWindow *self)
+{
+  if (self->first_run == NULL)
+    {
+      self->first_run = MOTCUA_FIRST_RUN (motcua_first_run_new ());
+      g_signal_connect_object (self->first_run, "finished", G_CALLBACK (on_first_run_finished), self, 0);
+      gtk_stack_add_named (self->stack, GTK_WIDGET (self->first_run), "setup");
+    }
+  motcua_first_run_start (self->first_run, self->store);
+  gtk_stack_set_visible_child_name (self->stack, "setup");
+}
+
 static void
 show_sign_in (MotcuaWindow *self, const char *locked_user)
 {
   /* Nothing of the dossiers shows while the page is up; drafts stay in the editor. */
   if (self->session_open)
     hide_dialogs (self);
+  ensure_sign_in_page (self);
   motcua_sign_in_page_set_store (self->sign_in_page, self->store);
   if (locked_user != NULL)
     motcua_sign_in_page_unlock (self->sign_in_page, locked_user);
@@ -844,10 +878,7 @@ reopen_profile (gpointer user_data, const char *path)
     motcua_application_set_store (MOTCUA_APPLICATION (app), self->store);
   /* The restored profile has its own users: whoever works on must sign in to it. */
   if (motcua_first_run_is_needed (self->store))
-    {
-      motcua_first_run_start (self->first_run, self->store);
-      gtk_stack_set_visible_child_name (self->stack, "setup");
-    }
+    show_first_run (self);
   else
     begin_session (self);
 }
@@ -962,8 +993,6 @@ motcua_window_class_init (MotcuaWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, MotcuaWindow, error_page);
   gtk_widget_class_bind_template_child (widget_class, MotcuaWindow, user_label);
   gtk_widget_class_bind_template_child (widget_class, MotcuaWindow, sync_indicator);
-  gtk_widget_class_bind_template_child (widget_class, MotcuaWindow, sign_in_page);
-  gtk_widget_class_bind_template_child (widget_class, MotcuaWindow, first_run);
   gtk_widget_class_bind_template_callback (widget_class, on_show_attention);
 
   gtk_widget_class_install_action (widget_class, "win.receive", NULL, receive_action);
@@ -1015,9 +1044,6 @@ motcua_window_init (MotcuaWindow *self)
   g_signal_connect (self, "notify::default-width", G_CALLBACK (on_width_changed), NULL);
   on_width_changed (self);
 
-  g_signal_connect_object (self->sign_in_page, "signed-in", G_CALLBACK (on_signed_in), self, 0);
-  g_signal_connect_object (self->sign_in_page, "switch-user", G_CALLBACK (on_switch_user), self, 0);
-  g_signal_connect_object (self->first_run, "finished", G_CALLBACK (on_first_run_finished), self, 0);
   watch_presence (self);
   self->last_activity = g_get_monotonic_time ();
   self->idle_source = g_timeout_add_seconds (30, check_idle, self);
@@ -1039,10 +1065,7 @@ motcua_window_new (GtkApplication *app, MotcuaStore *store, const GError *open_e
 
   self->store = g_object_ref (store);
   if (motcua_first_run_is_needed (store))
-    {
-      motcua_first_run_start (self->first_run, store);
-      gtk_stack_set_visible_child_name (self->stack, "setup");
-    }
+    show_first_run (self);
   else
     begin_session (self);
   return self;

@@ -136,7 +136,7 @@ test_sign_in_wrong_password_lockout (Fixture *f, gconstpointer data)
    * (clerk1) already chosen, and shows no dossier. */
   g_assert_cmpstr (visible_page (f), ==, "sign-in");
   g_assert_false (gtk_widget_get_mapped (find (f, "queue_pane")));
-  g_assert_cmpstr (motcua_sign_in_page_get_username (MOTCUA_SIGN_IN_PAGE (find (f, "sign_in_page"))), ==, "clerk1");
+  g_assert_cmpstr (motcua_sign_in_page_get_username (MOTCUA_SIGN_IN_PAGE (gtk_stack_get_child_by_name (GTK_STACK (find (f, "stack")), "sign-in"))), ==, "clerk1");
   g_assert_false (gtk_widget_is_sensitive (find (f, "receive_button")));
 
   type_and_sign_in (f, "000000");
