@@ -128,17 +128,6 @@ parse_date (const char *text, GDate *date)
 }
 
 /* The form of the set that is the register (scope "register"). */
-static const char *
-register_form (MotcuaSlipSet *set)
-{
-  const char * const *forms = motcua_slip_set_get_forms (set);
-
-  for (guint i = 0; forms[i] != NULL; i++)
-    if (g_str_equal (motcua_slip_set_get_form_scope (set, forms[i]), "register"))
-      return forms[i];
-  return NULL;
-}
-
 int
 motcua_cli_command_register_book (Cli *cli, int argc, char **argv)
 {
@@ -169,7 +158,7 @@ motcua_cli_command_register_book (Cli *cli, int argc, char **argv)
 
   if (!open_set (cli, &options, &store, &set, &error))
     return motcua_cli_report_error (cli, error);
-  if ((form = register_form (set)) == NULL)
+  if ((form = motcua_slip_set_get_register_form (set)) == NULL)
     {
       g_autofree char *message = g_strdup_printf (_("The form set “%s” has no tracking register."),
                                                   motcua_slip_set_get_id (set));

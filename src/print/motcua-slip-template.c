@@ -682,3 +682,14 @@ motcua_slip_set_get_label (MotcuaSlipSet *self, const char *group, const char *k
   labels = json_object_get_object_member (self->labels, group);
   return json_object_get_string_member_with_default (labels, key, NULL);
 }
+
+const char *
+motcua_slip_set_get_register_form (MotcuaSlipSet *self)
+{
+  const char * const *forms = motcua_slip_set_get_forms (self);
+
+  for (guint i = 0; forms[i] != NULL; i++)
+    if (g_str_equal (motcua_slip_set_get_form_scope (self, forms[i]), "register"))
+      return forms[i];
+  return NULL;
+}

@@ -49,6 +49,8 @@ const char    *motcua_slip_set_get_form_name  (MotcuaSlipSet  *self,
 /* "dossier" or "register". */
 const char    *motcua_slip_set_get_form_scope (MotcuaSlipSet  *self,
                                                const char     *form);
+/* The set's register form ("06"), or NULL when it has none. */
+const char    *motcua_slip_set_get_register_form (MotcuaSlipSet *self);
 /* The set's wording for a code: group "document_kind", key "certified_copy" → "Bản
  * sao chứng thực". NULL when the set has none. */
 const char    *motcua_slip_set_get_label      (MotcuaSlipSet  *self,

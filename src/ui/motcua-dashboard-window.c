@@ -7,6 +7,7 @@
 #include "motcua-chart.h"
 #include "motcua-dashboard-window.h"
 #include "motcua-error.h"
+#include "motcua-slip-printer.h"
 #include "motcua-stats-report.h"
 #include "motcua-time.h"
 
@@ -302,6 +303,7 @@ show_stats (MotcuaDashboardWindow *self, MotcuaStats *stats)
     motcua_chart_set_stats (self->charts[t], stats);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "dashboard.export-csv", TRUE);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "dashboard.export-pdf", TRUE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "dashboard.print-register", TRUE);
 }
 
 static void
@@ -683,6 +685,36 @@ export_action (GtkWidget *widget, const char *name, GVariant *parameter)
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
 }
 
+/* The tracking register (Form 06) of the dossiers received in the period shown: the
+ * print dialog offers the printers and "Print to File" for a PDF. */
+gboolean
+motcua_dashboard_window_print_register (MotcuaDashboardWindow   *self,
+                                        GtkPrintOperationAction  action,
+                                        const char              *export_filename,
+                                        GError                 **error)
+{
+  g_autoptr(MotcuaSlipDocument) document = NULL;
+
+  if (self->stats == NULL)
+    {
+      g_set_error_literal (error, MOTCUA_ERROR, MOTCUA_ERROR_FAILED, _("The figures are still being counted."));
+      return FALSE;
+    }
+  document = motcua_slip_printer_prepare_register (self->store, &self->stats->from, &self->stats->to, error);
+  return document != NULL
+         && motcua_slip_printer_run (GTK_WINDOW (self), document, action, export_filename, error);
+}
+
+static void
+print_register_action (GtkWidget *widget, const char *name, GVariant *parameter)
+{
+  MotcuaDashboardWindow *self = MOTCUA_DASHBOARD_WINDOW (widget);
+  g_autoptr(GError) error = NULL;
+
+  if (!motcua_dashboard_window_print_register (self, GTK_PRINT_OPERATION_ACTION_PRINT_DIALOG, NULL, &error))
+    adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (error->message));
+}
+
 /* The figures as the database holds them now (work goes on while the window is open). */
 static void
 refresh_action (GtkWidget *widget, const char *name, GVariant *parameter)
@@ -863,6 +895,7 @@ motcua_dashboard_window_class_init (MotcuaDashboardWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "dashboard.export-csv", NULL, export_action);
   gtk_widget_class_install_action (widget_class, "dashboard.export-pdf", NULL, export_action);
   gtk_widget_class_install_action (widget_class, "dashboard.refresh", NULL, refresh_action);
+  gtk_widget_class_install_action (widget_class, "dashboard.print-register", NULL, print_register_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F5, 0, "dashboard.refresh", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "window.close", NULL);
 }
@@ -877,6 +910,7 @@ motcua_dashboard_window_init (MotcuaDashboardWindow *self)
   add_sections (self);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "dashboard.export-csv", FALSE);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "dashboard.export-pdf", FALSE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "dashboard.print-register", FALSE);
 
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->from_entry), GTK_ACCESSIBLE_PROPERTY_LABEL,
                                   _("First day"), -1);

@@ -63,5 +63,10 @@ gboolean               motcua_dashboard_window_export_csv   (MotcuaDashboardWind
 gboolean               motcua_dashboard_window_export_pdf   (MotcuaDashboardWindow  *self,
                                                              const char             *path,
                                                              GError                **error);
+/* Form 06 of the period shown: PRINT_DIALOG asks, EXPORT writes @export_filename. */
+gboolean               motcua_dashboard_window_print_register (MotcuaDashboardWindow   *self,
+                                                             GtkPrintOperationAction  action,
+                                                             const char              *export_filename,
+                                                             GError                 **error);
 
 G_END_DECLS

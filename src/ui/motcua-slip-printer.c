@@ -3,6 +3,7 @@
 #include <glib/gi18n.h>
 #include <adwaita.h>
 
+#include "motcua-error.h"
 #include "motcua-print-settings.h"
 #include "motcua-slip-data.h"
 #include "motcua-slip-printer.h"
@@ -50,6 +51,26 @@ motcua_slip_printer_prepare (MotcuaStore *store, const char *code, const char *f
   g_autoptr(MotcuaSlipData) data = NULL;
 
   if (set == NULL || (data = motcua_slip_data_new_for_dossier (store, set, code, NULL, error)) == NULL)
+    return NULL;
+  return motcua_slip_document_new (set, form, data, error);
+}
+
+MotcuaSlipDocument *
+motcua_slip_printer_prepare_register (MotcuaStore *store, GDate *from, GDate *to, GError **error)
+{
+  g_autoptr(MotcuaSlipSet) set = motcua_slip_set_load_for_store (store, NULL, NULL, error);
+  g_autoptr(MotcuaSlipData) data = NULL;
+  const char *form;
+
+  if (set == NULL)
+    return NULL;
+  if ((form = motcua_slip_set_get_register_form (set)) == NULL)
+    {
+      g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_NOT_FOUND,
+                   _("The form set %s has no tracking register."), motcua_slip_set_get_id (set));
+      return NULL;
+    }
+  if ((data = motcua_slip_data_new_for_register (store, set, from, to, NULL, error)) == NULL)
     return NULL;
   return motcua_slip_document_new (set, form, data, error);
 }

@@ -29,6 +29,11 @@ MotcuaSlipDocument *motcua_slip_printer_prepare    (MotcuaStore             *sto
                                                     const char              *code,
                                                     const char              *form,
                                                     GError                 **error);
+/* The tracking register (Form 06) of the dossiers received from @from to @to. */
+MotcuaSlipDocument *motcua_slip_printer_prepare_register (MotcuaStore       *store,
+                                                    GDate                   *from,
+                                                    GDate                   *to,
+                                                    GError                 **error);
 /* PRINT_DIALOG shows the dialog and returns at once (errors then go to a dialog on
  * @parent); EXPORT writes @export_filename and returns when it is written. */
 gboolean            motcua_slip_printer_run        (GtkWindow               *parent,

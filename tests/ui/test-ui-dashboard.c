@@ -298,6 +298,22 @@ test_exports (Fixture *f, gconstpointer data)
   received = motcua_stats_format_count (stats->received);
   g_assert_nonnull (strstr (text, received));
 
+  /* The period's tracking register (Form 06), through the print operation. */
+  {
+    g_autofree char *register_path = g_build_filename (f->dir, "so-theo-doi.pdf", NULL);
+    g_autofree char *register_text = NULL;
+    int register_pages = 0;
+
+    g_assert_cmpint (stats->received, >, 0);
+    g_assert_true (motcua_dashboard_window_print_register (f->dashboard, GTK_PRINT_OPERATION_ACTION_EXPORT,
+                                                           register_path, &error));
+    g_assert_no_error (error);
+    register_text = pdf_text (register_path, &register_pages);
+    g_assert_cmpint (register_pages, >=, 1);
+    g_assert_nonnull (strstr (register_text, "SỔ THEO DÕI HỒ SƠ"));
+    g_assert_nonnull (strstr (register_text, "Mã hồ sơ"));
+  }
+
   /* Nowhere to write: a clear error, nothing else. */
   g_assert_false (motcua_dashboard_window_export_pdf (f->dashboard, "/nonexistent/motcua/bao-cao.pdf", &error));
   g_assert_nonnull (error);
