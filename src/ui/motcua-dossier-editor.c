@@ -17,6 +17,7 @@
 #include "motcua-approval.h"
 #include "motcua-digitize.h"
 #include "motcua-dossier-editor.h"
+#include "motcua-fold.h"
 #include "motcua-error.h"
 #include "motcua-sign-dialog.h"
 #include "motcua-slip-button.h"
@@ -240,17 +241,6 @@ set_one_class (GtkWidget *widget, const char * const *family, const char *css_cl
     gtk_widget_add_css_class (widget, css_class);
 }
 
-static gboolean
-is_blank (const char *text)
-{
-  if (text == NULL)
-    return TRUE;
-  for (; *text; text = g_utf8_next_char (text))
-    if (!g_unichar_isspace (g_utf8_get_char (text)))
-      return FALSE;
-  return TRUE;
-}
-
 static char *
 format_time (const char *iso)
 {
@@ -429,8 +419,8 @@ update_header (MotcuaDossierEditor *self, GDateTime *now, int minutes_per_day)
 static void
 set_applicant_row (AdwActionRow *row, const char *what, const char *value)
 {
-  gtk_widget_set_visible (GTK_WIDGET (row), !is_blank (value));
-  if (!is_blank (value))
+  gtk_widget_set_visible (GTK_WIDGET (row), !motcua_text_is_blank (value));
+  if (!motcua_text_is_blank (value))
     set_row_text (row, value, what);
 }
 
@@ -605,7 +595,7 @@ on_attachment_row_activated (GtkListBox *list, GtkListBoxRow *row, MotcuaDossier
 static void
 append_line (GString *text, const char *label, const char *value)
 {
-  if (is_blank (value))
+  if (motcua_text_is_blank (value))
     return;
   if (text->len > 0)
     g_string_append_c (text, '\n');
@@ -1424,7 +1414,7 @@ draft_to_json (MotcuaDossierEditor *self)
   gboolean empty = TRUE;
 
   json_builder_begin_object (builder);
-  if (!is_blank (notes))
+  if (!motcua_text_is_blank (notes))
     {
       json_builder_set_member_name (builder, "notes");
       json_builder_add_string_value (builder, notes);
@@ -1532,7 +1522,7 @@ restore_draft (MotcuaDossierEditor *self)
   self->restoring = TRUE;
   gtk_text_buffer_set_text (gtk_text_view_get_buffer (self->notes_view), "", -1);
 
-  if (!is_blank (json) && json_parser_load_from_data (parser, json, -1, NULL)
+  if (!motcua_text_is_blank (json) && json_parser_load_from_data (parser, json, -1, NULL)
       && JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
     draft = json_node_get_object (json_parser_get_root (parser));
   if (draft != NULL && payload_string (draft, "notes") != NULL)
@@ -1631,7 +1621,7 @@ field_text (MotcuaDossierEditor *self, const char *name)
   if (widget == NULL || !gtk_widget_get_visible (widget))
     return NULL;
   value = get_field_value (widget);
-  if (is_blank (value))
+  if (motcua_text_is_blank (value))
     return NULL;
   return g_strdup (g_strstrip (value));
 }
@@ -1653,7 +1643,7 @@ collect_missing (MotcuaDossierEditor *self)
     {
       g_auto(GStrv) lines = g_strsplit (other, "\n", -1);
       for (guint i = 0; lines[i] != NULL; i++)
-        if (!is_blank (lines[i]))
+        if (!motcua_text_is_blank (lines[i]))
           g_ptr_array_add (missing, g_strdup (g_strstrip (lines[i])));
     }
   g_ptr_array_add (missing, NULL);

@@ -549,56 +549,13 @@ motcua_preferences_print_settings_path (void)
   return motcua_print_settings_get_path ();
 }
 
-/* What is saved, or new settings and A4 portrait. */
-static void
-load_print_settings (GtkPrintSettings **settings, GtkPageSetup **page_setup)
-{
-  g_autofree char *path = motcua_preferences_print_settings_path ();
-  g_autoptr(GKeyFile) key_file = g_key_file_new ();
-
-  *settings = NULL;
-  *page_setup = NULL;
-  if (g_key_file_load_from_file (key_file, path, G_KEY_FILE_KEEP_COMMENTS, NULL))
-    {
-      *settings = gtk_print_settings_new_from_key_file (key_file, NULL, NULL);
-      *page_setup = gtk_page_setup_new_from_key_file (key_file, NULL, NULL);
-    }
-  if (*settings == NULL)
-    *settings = gtk_print_settings_new ();
-  if (*page_setup == NULL)
-    {
-      g_autoptr(GtkPaperSize) a4 = gtk_paper_size_new (GTK_PAPER_NAME_A4);
-
-      *page_setup = gtk_page_setup_new ();
-      gtk_page_setup_set_paper_size_and_default_margins (*page_setup, a4);
-    }
-}
-
-static gboolean
-save_print_settings (GtkPrintSettings *settings, GtkPageSetup *page_setup, GError **error)
-{
-  g_autofree char *path = motcua_preferences_print_settings_path ();
-  g_autofree char *dir = g_path_get_dirname (path);
-  g_autoptr(GKeyFile) key_file = g_key_file_new ();
-
-  if (g_mkdir_with_parents (dir, 0700) != 0)
-    {
-      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (errno), _("Could not create %s"), dir);
-      return FALSE;
-    }
-  gtk_print_settings_to_key_file (settings, key_file, NULL);
-  gtk_page_setup_to_key_file (page_setup, key_file, NULL);
-  return g_key_file_save_to_file (key_file, path, error);
-}
-
 static void
 show_printing (MotcuaPreferencesWindow *self)
 {
-  g_autoptr(GtkPrintSettings) settings = NULL;
-  g_autoptr(GtkPageSetup) page_setup = NULL;
+  g_autoptr(GtkPrintSettings) settings = motcua_print_settings_load ();
+  g_autoptr(GtkPageSetup) page_setup = motcua_print_settings_load_page_setup ();
   g_autofree char *paper = NULL;
 
-  load_print_settings (&settings, &page_setup);
   set_row_text (self->printer_row, gtk_print_settings_get_printer (settings));
   paper = g_strdup_printf ("%s, %s", gtk_paper_size_get_display_name (gtk_page_setup_get_paper_size (page_setup)),
                            gtk_page_setup_get_orientation (page_setup) == GTK_PAGE_ORIENTATION_LANDSCAPE
@@ -609,14 +566,14 @@ show_printing (MotcuaPreferencesWindow *self)
 static void
 on_printer_apply (MotcuaPreferencesWindow *self)
 {
-  g_autoptr(GtkPrintSettings) settings = NULL;
-  g_autoptr(GtkPageSetup) page_setup = NULL;
+  g_autoptr(GtkPrintSettings) settings = motcua_print_settings_load ();
+  /* Written out too, so that the file holds the paper this page shows. */
+  g_autoptr(GtkPageSetup) page_setup = motcua_print_settings_load_page_setup ();
   g_autoptr(GError) error = NULL;
   g_autofree char *printer = row_text (self->printer_row);
 
-  load_print_settings (&settings, &page_setup);
   gtk_print_settings_set_printer (settings, *printer ? printer : NULL);
-  if (!save_print_settings (settings, page_setup, &error))
+  if (!motcua_print_settings_save_full (settings, page_setup, &error))
     toast (self, error->message);
   else
     toast (self, *printer ? _("Printer saved") : _("Slips go to the system's default printer"));
@@ -626,14 +583,11 @@ static void
 page_setup_done (GtkPageSetup *page_setup, gpointer user_data)
 {
   g_autoptr(MotcuaPreferencesWindow) self = user_data;
-  g_autoptr(GtkPrintSettings) settings = NULL;
-  g_autoptr(GtkPageSetup) previous = NULL;
   g_autoptr(GError) error = NULL;
 
-  load_print_settings (&settings, &previous);
   if (page_setup == NULL)
     return;
-  if (!save_print_settings (settings, page_setup, &error))
+  if (!motcua_print_settings_save_page_setup (page_setup, &error))
     toast (self, error->message);
   show_printing (self);
 }
@@ -641,10 +595,9 @@ page_setup_done (GtkPageSetup *page_setup, gpointer user_data)
 static void
 on_page_setup (MotcuaPreferencesWindow *self)
 {
-  g_autoptr(GtkPrintSettings) settings = NULL;
-  g_autoptr(GtkPageSetup) page_setup = NULL;
+  g_autoptr(GtkPrintSettings) settings = motcua_print_settings_load ();
+  g_autoptr(GtkPageSetup) page_setup = motcua_print_settings_load_page_setup ();
 
-  load_print_settings (&settings, &page_setup);
   gtk_print_run_page_setup_dialog_async (GTK_WINDOW (self), page_setup, settings, page_setup_done,
                                          g_object_ref (self));
 }

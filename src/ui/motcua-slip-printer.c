@@ -131,9 +131,11 @@ new_operation (MotcuaSlipDocument *document)
 {
   GtkPrintOperation *operation = gtk_print_operation_new ();
   g_autoptr(GtkPrintSettings) settings = motcua_print_settings_load ();
-  g_autoptr(GtkPageSetup) setup = gtk_page_setup_new ();
+  g_autoptr(GtkPageSetup) setup = motcua_print_settings_load_page_setup ();
   g_autoptr(GtkPaperSize) a4 = gtk_paper_size_new (GTK_PAPER_NAME_A4);
 
+  /* The office's page setup (chosen in Preferences), on A4 whatever it says: the
+   * slips are A4 forms. */
   gtk_page_setup_set_paper_size (setup, a4);
   gtk_print_operation_set_default_page_setup (operation, setup);
   gtk_print_operation_set_print_settings (operation, settings);
