@@ -51,10 +51,12 @@ set_fallback_notice (char **notice, const GError *keyring_error)
 {
   if (notice == NULL)
     return;
+  /* D-Bus's own reason ("Failed to execute child process “dbus-launch”"…) means
+   * nothing to a clerk: it goes to the log, the notice says what it means for them. */
+  g_debug ("No Secret Service: %s", keyring_error ? keyring_error->message : "none answered");
   g_free (*notice);
-  *notice = g_strdup_printf (_("No desktop keyring answered (%s), so the device token is kept in the profile's "
-                               "database: protect that file and its backups."),
-                             keyring_error ? keyring_error->message : _("no Secret Service"));
+  *notice = g_strdup (_("No desktop keyring answered, so the device token is kept in the profile's "
+                        "database: protect that file and its backups."));
 }
 
 /* In the keyring, replacing this profile's tokens of other servers. */
