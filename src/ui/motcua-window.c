@@ -125,7 +125,6 @@ start_sync (MotcuaWindow *self)
   self->sync = motcua_sync_new (self->store);
   motcua_sync_indicator_set_sync (self->sync_indicator, self->sync);
   g_signal_connect_object (self->sync, "journal-changed", G_CALLBACK (on_synced), self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (self->sync, "notify::attention", G_CALLBACK (on_synced), self, G_CONNECT_SWAPPED);
   motcua_sync_start_auto (self->sync);
 }
 
