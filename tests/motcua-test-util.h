@@ -40,6 +40,12 @@ char                *motcua_test_table_digest    (const char          *db_path,
 gint64               motcua_test_store_int       (MotcuaStore         *store,
                                                   const char          *sql);
 
+/* What migration 7 (the dossiers' last actor) added, for the tests that make a
+ * database older than it is: SQL to run before lowering PRAGMA user_version. */
+#define MOTCUA_TEST_UNDO_MIGRATION_7 \
+  "DROP TRIGGER events_last_actor_insert; DROP TRIGGER events_last_actor_delete;" \
+  "DROP INDEX dossiers_mine; ALTER TABLE dossiers DROP COLUMN last_actor;"
+
 /* A new store at @path for @agency with three staff (clerk "Nguyễn Thị Lan",
  * spec "Lê Văn Hùng", boss "Phạm Minh Đức") and the demo catalog. */
 MotcuaStore         *motcua_test_open_office     (const char          *path,

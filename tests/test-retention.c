@@ -595,7 +595,8 @@ test_migration (Fixture       *f,
   exec_sql (f, "DROP TABLE purged_dossiers; PRAGMA user_version = 3;"
               /* and what later migrations added */
               "ALTER TABLE users DROP COLUMN failed_attempts; ALTER TABLE users DROP COLUMN locked_until;"
-              "DROP TABLE delegations;");
+              "DROP TABLE delegations;"
+              MOTCUA_TEST_UNDO_MIGRATION_7);
   g_clear_object (&f->store);
   f->store = motcua_store_open (f->path, &error);
   g_assert_no_error (error);

@@ -1435,6 +1435,7 @@ test_tally (Fixture       *f,
                                        "DROP TABLE purged_dossiers;"
                                        "ALTER TABLE users DROP COLUMN failed_attempts;"
                                        "ALTER TABLE users DROP COLUMN locked_until; DROP TABLE delegations;"
+                                       MOTCUA_TEST_UNDO_MIGRATION_7
                                        "PRAGMA user_version = 1"));
   g_clear_object (&f->store);
   f->store = motcua_store_open (f->path, &error);
@@ -1449,6 +1450,68 @@ test_tally (Fixture       *f,
                                        "UPDATE dossier_tally SET n = n + 1 WHERE status = 2"));
   g_assert_false (motcua_store_verify_folds (f->store, &n_checked, &error));
   g_assert_error (error, MOTCUA_ERROR, MOTCUA_ERROR_DATABASE_CORRUPT);
+}
+
+/* The last actor the queue's "mine" reads follows the journal through the workflow, a
+ * removed event and the migration that added it, and `check` catches it when it drifts. */
+#define LAST_ACTOR_DIFFERENCES \
+  "SELECT count(*) FROM dossiers WHERE last_actor IS NOT" \
+  " (SELECT actor FROM events WHERE events.dossier_uid = dossiers.uid ORDER BY seq DESC LIMIT 1)"
+
+static char *
+first_dossier_code (Fixture *f)
+{
+  sqlite3_stmt *stmt = NULL;
+  char *code;
+
+  g_assert_cmpint (sqlite3_prepare_v2 (motcua_store_get_db (f->store), "SELECT code FROM dossiers ORDER BY id LIMIT 1",
+                                       -1, &stmt, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  code = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+  sqlite3_finalize (stmt);
+  return code;
+}
+
+static void
+test_last_actor (Fixture       *f,
+                 gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *code = NULL;
+  guint n_checked = 0;
+
+  make_mixed_dossiers (f);
+  g_assert_cmpint (motcua_test_store_int (f->store, "SELECT count(*) FROM dossiers WHERE last_actor IS NULL"), ==, 0);
+  g_assert_cmpint (motcua_test_store_int (f->store, LAST_ACTOR_DIFFERENCES), ==, 0);
+  /* The dossier "spec" transferred and "boss" stopped is the boss's now. */
+  g_assert_cmpint (motcua_test_store_int (f->store, "SELECT count(*) FROM dossiers WHERE last_actor = 'boss'"), >=, 1);
+
+  /* An older database gains the column from its journal when it is opened. */
+  g_assert_true (motcua_test_exec_sql (motcua_store_get_db (f->store),
+                                       MOTCUA_TEST_UNDO_MIGRATION_7
+                                       "PRAGMA user_version = 6"));
+  g_clear_object (&f->store);
+  f->store = motcua_store_open (f->path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (motcua_test_store_int (f->store, "PRAGMA user_version"), ==, MOTCUA_STORE_SCHEMA_VERSION);
+  g_assert_cmpint (motcua_test_store_int (f->store, "SELECT count(*) FROM dossiers WHERE last_actor IS NULL"), ==, 0);
+  g_assert_cmpint (motcua_test_store_int (f->store, LAST_ACTOR_DIFFERENCES), ==, 0);
+  g_assert_true (motcua_store_verify_folds (f->store, &n_checked, &error));
+  g_assert_no_error (error);
+
+  /* An event leaving the journal (as sync sets events aside) hands the dossier back. */
+  g_assert_true (motcua_test_exec_sql (motcua_store_get_db (f->store),
+                                       "DELETE FROM events WHERE actor = 'boss' AND kind = 'stop'"));
+  g_assert_cmpint (motcua_test_store_int (f->store, "SELECT count(*) FROM dossiers WHERE last_actor = 'boss'"), ==, 0);
+  g_assert_cmpint (motcua_test_store_int (f->store, LAST_ACTOR_DIFFERENCES), ==, 0);
+
+  /* A last actor that drifted from the journal is reported as damage, naming the dossier. */
+  g_assert_true (motcua_test_exec_sql (motcua_store_get_db (f->store),
+                                       "UPDATE dossiers SET last_actor = 'nobody' WHERE id = (SELECT min (id) FROM dossiers)"));
+  code = first_dossier_code (f);
+  g_assert_false (motcua_store_verify_folds (f->store, &n_checked, &error));
+  g_assert_error (error, MOTCUA_ERROR, MOTCUA_ERROR_DATABASE_CORRUPT);
+  g_assert_nonnull (strstr (error->message, code));
 }
 
 /* ---- listing ------------------------------------------------------------------ */
@@ -2181,6 +2244,7 @@ main (int    argc,
   ADD ("fold/rebuild-and-tamper", test_fold);
   ADD ("fold/tampered-unfolded-payload", test_fold_tampered_unfolded_payload);
   ADD ("fold/tally", test_tally);
+  ADD ("fold/last-actor", test_last_actor);
   ADD ("list/filters-and-order", test_list);
   ADD ("list/other-zone", test_list_other_zone);
   ADD ("atomicity", test_atomicity);

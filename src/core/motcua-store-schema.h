@@ -32,6 +32,14 @@
   "      satisfied = satisfied + excluded.satisfied, acceptable = acceptable + excluded.acceptable," \
   "      unsatisfied = unsatisfied + excluded.unsatisfied;"
 
+/* Migration 7: the dossier of the event ROW (NEW or OLD) takes the actor of its
+ * journal's newest event, inside a trigger on `events`. */
+#define LAST_ACTOR_OF(ROW) \
+  "(SELECT actor FROM events WHERE dossier_uid = " #ROW ".dossier_uid ORDER BY seq DESC LIMIT 1)"
+#define LAST_ACTOR_FOLLOWS(ROW) \
+  "  UPDATE dossiers SET last_actor = " LAST_ACTOR_OF (ROW) \
+  "    WHERE uid = " #ROW ".dossier_uid AND last_actor IS NOT " LAST_ACTOR_OF (ROW) ";"
+
 static const char * const motcua_store_migrations[] = {
   /* 1: the first schema */
   "CREATE TABLE state ("
@@ -323,5 +331,22 @@ static const char * const motcua_store_migrations[] = {
   "  OR OLD.agency_code IS NOT NEW.agency_code BEGIN"
   STATS_DAYS_ADD (OLD, -1)
   STATS_DAYS_ADD (NEW, 1)
+  "END;",
+
+  /* 7: who acted last on each dossier. The queue's "mine" view holds the open dossiers
+   * assigned to the clerk or last acted on by them; read from the journal, that was an
+   * index search per open dossier, a tenth of a second at 200,000 dossiers on every
+   * first frame. The triggers keep it as the journal's newest event says, whoever
+   * writes the events (the workflow, a sync round, a set-aside, a purge), and only
+   * write the row when it changes. The partial index answers the view's count alone. */
+  "ALTER TABLE dossiers ADD COLUMN last_actor TEXT;"
+  "UPDATE dossiers SET last_actor = (SELECT actor FROM events WHERE events.dossier_uid = dossiers.uid"
+  "                                  ORDER BY seq DESC LIMIT 1);"
+  "CREATE INDEX dossiers_mine ON dossiers (status, assignee, last_actor) WHERE status IN (1, 2, 4, 5, 6, 9);"
+  "CREATE TRIGGER events_last_actor_insert AFTER INSERT ON events BEGIN"
+  LAST_ACTOR_FOLLOWS (NEW)
+  "END;"
+  "CREATE TRIGGER events_last_actor_delete AFTER DELETE ON events BEGIN"
+  LAST_ACTOR_FOLLOWS (OLD)
   "END;",
 };

@@ -2705,6 +2705,30 @@ verify_tally (MotcuaStore *self, GError **error)
   return TRUE;
 }
 
+/* The last actor the triggers keep (the queue's "mine") must be the journal's. */
+static gboolean
+verify_last_actors (MotcuaStore *self, GError **error)
+{
+  sqlite3_stmt *stmt = prepare (self,
+    "SELECT code FROM dossiers WHERE last_actor IS NOT"
+    " (SELECT actor FROM events WHERE events.dossier_uid = dossiers.uid ORDER BY seq DESC LIMIT 1) LIMIT 1", error);
+  int rc;
+
+  if (stmt == NULL)
+    return FALSE;
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    {
+      g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_DATABASE_CORRUPT,
+                   _("Dossier %s does not name the last person who acted on it as its journal does."),
+                   (const char *) sqlite3_column_text (stmt, 0));
+      sqlite3_reset (stmt);
+      return FALSE;
+    }
+  sqlite3_reset (stmt);
+  return rc == SQLITE_DONE || fail (self, rc, error);
+}
+
 gboolean
 motcua_store_verify_folds (MotcuaStore *self, guint *n_checked, GError **error)
 {
@@ -2714,7 +2738,8 @@ motcua_store_verify_folds (MotcuaStore *self, guint *n_checked, GError **error)
 
   if (n_checked != NULL)
     *n_checked = 0;
-  if (stmt == NULL || !quick_check (self, error) || !verify_tally (self, error))
+  if (stmt == NULL || !quick_check (self, error) || !verify_tally (self, error)
+      || !verify_last_actors (self, error))
     return FALSE;
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {

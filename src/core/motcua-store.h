@@ -17,7 +17,7 @@
 
 G_BEGIN_DECLS
 
-#define MOTCUA_STORE_SCHEMA_VERSION 6
+#define MOTCUA_STORE_SCHEMA_VERSION 7
 
 typedef struct {
   char   *code;
