@@ -1060,6 +1060,74 @@ motcua_sync_register (MotcuaStore  *store,
   return save_registration (store, round.base_url, device_id, token, ca_path, json_node_get_object (agency), error);
 }
 
+/* ---- enrolment in a worker thread ----------------------------------------------------- */
+
+typedef struct {
+  char *db_path;
+  char *server_url;
+  char *code;
+  char *ca_file;
+} Enrolment;
+
+static void
+enrolment_free (Enrolment *enrolment)
+{
+  g_free (enrolment->db_path);
+  g_free (enrolment->server_url);
+  g_free (enrolment->code);
+  g_free (enrolment->ca_file);
+  g_free (enrolment);
+}
+
+/* On a connection of its own: the caller's stays in its thread. */
+static void
+register_in_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
+{
+  Enrolment *enrolment = task_data;
+  GError *error = NULL;
+  g_autoptr(MotcuaStore) store = motcua_store_open (enrolment->db_path, &error);
+
+  if (store != NULL
+      && motcua_sync_register (store, enrolment->server_url, enrolment->code, NULL, enrolment->ca_file,
+                               cancellable, &error))
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
+}
+
+void
+motcua_sync_register_async (MotcuaStore         *store,
+                            const char          *server_url,
+                            const char          *code,
+                            const char          *ca_file,
+                            GCancellable        *cancellable,
+                            GAsyncReadyCallback  callback,
+                            gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (NULL, cancellable, callback, user_data);
+  Enrolment *enrolment = g_new0 (Enrolment, 1);
+
+  g_return_if_fail (MOTCUA_IS_STORE (store));
+
+  enrolment->db_path = g_strdup (motcua_store_get_path (store));
+  enrolment->server_url = g_strdup (server_url);
+  enrolment->code = g_strdup (code);
+  enrolment->ca_file = ca_file && *ca_file ? g_strdup (ca_file) : NULL;
+  g_task_set_source_tag (task, motcua_sync_register_async);
+  g_task_set_task_data (task, enrolment, (GDestroyNotify) enrolment_free);
+  g_task_run_in_thread (task, register_in_thread);
+}
+
+gboolean
+motcua_sync_register_finish (GAsyncResult  *result,
+                             GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, NULL), FALSE);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == motcua_sync_register_async, FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
 /* ---- step 1: is the server there? ------------------------------------------------------- */
 
 static gboolean

@@ -62,6 +62,18 @@ gboolean         motcua_sync_register          (MotcuaStore         *store,
                                                 const char          *ca_file,
                                                 GCancellable        *cancellable,
                                                 GError             **error);
+/* The same in a worker thread, on a connection of its own to @store's file, so that
+ * a window's connection stays in the main thread while the request is under way. A
+ * blank @ca_file means the system's trust. */
+void             motcua_sync_register_async    (MotcuaStore         *store,
+                                                const char          *server_url,
+                                                const char          *code,
+                                                const char          *ca_file,
+                                                GCancellable        *cancellable,
+                                                GAsyncReadyCallback  callback,
+                                                gpointer             user_data);
+gboolean         motcua_sync_register_finish   (GAsyncResult        *result,
+                                                GError             **error);
 
 /* One round (protocol.md, "A round, as the workstation runs it") in the calling
  * thread, on its own connection. FALSE with @error when the round stopped early

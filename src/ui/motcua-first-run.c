@@ -141,39 +141,6 @@ agency_back (MotcuaFirstRun *self)
 
 /* ---- step 1: connect or demo --------------------------------------------------------- */
 
-typedef struct {
-  char *db_path;
-  char *url;
-  char *code;
-  char *ca_file;
-} Enrolment;
-
-static void
-enrolment_free (Enrolment *enrolment)
-{
-  g_free (enrolment->db_path);
-  g_free (enrolment->url);
-  g_free (enrolment->code);
-  g_free (enrolment->ca_file);
-  g_free (enrolment);
-}
-
-/* On a connection of its own: the window's stays on the main thread. */
-static void
-enrol_in_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
-{
-  Enrolment *enrolment = task_data;
-  GError *error = NULL;
-  g_autoptr(MotcuaStore) store = motcua_store_open (enrolment->db_path, &error);
-
-  if (store != NULL
-      && motcua_sync_register (store, enrolment->url, enrolment->code, NULL,
-                               *enrolment->ca_file ? enrolment->ca_file : NULL, cancellable, &error))
-    g_task_return_boolean (task, TRUE);
-  else
-    g_task_return_error (task, error);
-}
-
 static void
 set_busy (MotcuaFirstRun *self, gboolean busy)
 {
@@ -186,10 +153,10 @@ set_busy (MotcuaFirstRun *self, gboolean busy)
 static void
 enrolled (GObject *source, GAsyncResult *result, gpointer user_data)
 {
-  MotcuaFirstRun *self = MOTCUA_FIRST_RUN (source);
+  g_autoptr(MotcuaFirstRun) self = user_data;
   g_autoptr(GError) error = NULL;
 
-  if (!g_task_propagate_boolean (G_TASK (result), &error))
+  if (!motcua_sync_register_finish (result, &error))
     {
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         return;
@@ -205,18 +172,9 @@ enrolled (GObject *source, GAsyncResult *result, gpointer user_data)
 static void
 enrol (MotcuaFirstRun *self, const char *url, const char *code, const char *ca_file)
 {
-  Enrolment *enrolment = g_new0 (Enrolment, 1);
-  g_autoptr(GTask) task = g_task_new (self, self->cancellable, enrolled, NULL);
-
-  enrolment->db_path = g_strdup (motcua_store_get_path (self->store));
-  enrolment->url = g_strdup (url);
-  enrolment->code = g_strdup (code);
-  enrolment->ca_file = g_strdup (ca_file ? ca_file : "");
-  g_task_set_source_tag (task, enrol);
-  g_task_set_task_data (task, enrolment, (GDestroyNotify) enrolment_free);
   set_busy (self, TRUE);
   show_error (self->mode_error, NULL);
-  g_task_run_in_thread (task, enrol_in_thread);
+  motcua_sync_register_async (self->store, url, code, ca_file, self->cancellable, enrolled, g_object_ref (self));
 }
 
 /* MOTCUA_DEMO_SERVER moves the local server elsewhere (tests use a free port). */

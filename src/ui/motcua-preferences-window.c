@@ -257,39 +257,6 @@ load_server (MotcuaPreferencesWindow *self)
   probe_keyring (self);
 }
 
-typedef struct {
-  char *db_path;
-  char *server_url;
-  char *code;
-  char *ca_file;
-} Registration;
-
-static void
-registration_free (Registration *registration)
-{
-  g_free (registration->db_path);
-  g_free (registration->server_url);
-  g_free (registration->code);
-  g_free (registration->ca_file);
-  g_free (registration);
-}
-
-/* On a connection of its own: enrolment is a blocking HTTP request. */
-static void
-register_in_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
-{
-  Registration *registration = task_data;
-  GError *error = NULL;
-  g_autoptr(MotcuaStore) store = motcua_store_open (registration->db_path, &error);
-
-  if (store != NULL
-      && motcua_sync_register (store, registration->server_url, registration->code, NULL, registration->ca_file,
-                               cancellable, &error))
-    g_task_return_boolean (task, TRUE);
-  else
-    g_task_return_error (task, error);
-}
-
 static void
 registered (GObject *source, GAsyncResult *result, gpointer user_data)
 {
@@ -300,7 +267,7 @@ registered (GObject *source, GAsyncResult *result, gpointer user_data)
 
   if (self == NULL)
     return;
-  if (!g_task_propagate_boolean (G_TASK (result), &error))
+  if (!motcua_sync_register_finish (result, &error))
     {
       if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         {
@@ -322,18 +289,13 @@ registered (GObject *source, GAsyncResult *result, gpointer user_data)
 static void
 start_registration (MotcuaPreferencesWindow *self)
 {
-  Registration *registration = g_new0 (Registration, 1);
-  g_autoptr(GTask) task = g_task_new (NULL, self->cancellable, registered, weak_self (self));
+  g_autofree char *server_url = row_text (self->server_url_row);
+  g_autofree char *code = row_text (self->enrolment_code_row);
 
-  registration->db_path = g_strdup (motcua_store_get_path (self->store));
-  registration->server_url = row_text (self->server_url_row);
-  registration->code = row_text (self->enrolment_code_row);
-  registration->ca_file = g_strdup (self->ca_file);
   gtk_widget_set_sensitive (self->register_button, FALSE);
   toast (self, _("Registering with the server…"));
-  g_task_set_source_tag (task, start_registration);
-  g_task_set_task_data (task, registration, (GDestroyNotify) registration_free);
-  g_task_run_in_thread (task, register_in_thread);
+  motcua_sync_register_async (self->store, server_url, code, self->ca_file, self->cancellable, registered,
+                              weak_self (self));
 }
 
 static void
