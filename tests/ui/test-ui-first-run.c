@@ -59,11 +59,7 @@ fixture_tear_down (Fixture *f, gconstpointer data)
 static GtkWidget *
 find (Fixture *f, const char *id)
 {
-  GtkWidget *widget = ui_test_find_by_id (GTK_WIDGET (f->window), id);
-
-  if (widget == NULL)
-    g_error ("No widget “%s” in the window", id);
-  return widget;
+  return ui_test_require_by_id (GTK_WIDGET (f->window), id);
 }
 
 static void

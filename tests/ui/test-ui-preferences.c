@@ -75,16 +75,9 @@ fixture_set_up (Fixture *f, gconstpointer data)
 
   f->store = motcua_store_open (f->db, &error);
   g_assert_no_error (error);
-  f->app = GTK_APPLICATION (adw_application_new ("io.github.motcua.Desk.TestPreferences",
-                                                 G_APPLICATION_NON_UNIQUE));
-  g_application_register (G_APPLICATION (f->app), NULL, &error);
-  g_assert_no_error (error);
   /* The office's settings are an administrator's. */
   g_assert_true (motcua_store_set_state (f->store, "current_user", "admin", &error));
-  f->window = motcua_window_new (f->app, f->store, NULL);
-  gtk_window_set_default_size (GTK_WINDOW (f->window), 1366, 768);
-  gtk_window_present (GTK_WINDOW (f->window));
-  ui_test_iterate (200);
+  f->window = MOTCUA_WINDOW (ui_test_open_window (f->store, "io.github.motcua.Desk.TestPreferences", &f->app));
 
   /* As the menu and Ctrl+comma open it. */
   gtk_widget_activate_action (GTK_WIDGET (f->window), "win.preferences", NULL);

@@ -86,13 +86,7 @@ fixture_set_up (Fixture *f, gconstpointer data)
   g_setenv ("MOTCUA_USER", "supervisor1", TRUE);
   f->store = motcua_store_open (f->db, &error);
   g_assert_no_error (error);
-  f->app = GTK_APPLICATION (adw_application_new ("io.github.motcua.Desk.TestSign", G_APPLICATION_NON_UNIQUE));
-  g_application_register (G_APPLICATION (f->app), NULL, &error);
-  g_assert_no_error (error);
-  f->window = motcua_window_new (f->app, f->store, NULL);
-  gtk_window_set_default_size (GTK_WINDOW (f->window), 1366, 768);
-  gtk_window_present (GTK_WINDOW (f->window));
-  ui_test_iterate (300);
+  f->window = MOTCUA_WINDOW (ui_test_open_window (f->store, "io.github.motcua.Desk.TestSign", &f->app));
 }
 
 static void

@@ -62,6 +62,16 @@ ui_test_find_by_id (GtkWidget *root, const char *id)
 }
 
 GtkWidget *
+ui_test_require_by_id (GtkWidget *root, const char *id)
+{
+  GtkWidget *widget = ui_test_find_by_id (root, id);
+
+  if (widget == NULL)
+    g_error ("No widget “%s” in the window", id);
+  return widget;
+}
+
+GtkWidget *
 ui_test_find_by_name (GtkWidget *root, const char *name)
 {
   return find (root, has_name, name);

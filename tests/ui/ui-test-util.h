@@ -17,6 +17,9 @@ gboolean   ui_test_wait_until   (gboolean  (*ready) (gpointer data),
 /* Template children keep their ids from the .ui file. */
 GtkWidget *ui_test_find_by_id   (GtkWidget  *root,
                                  const char *id);
+/* The same, failing the test when there is none. */
+GtkWidget *ui_test_require_by_id (GtkWidget  *root,
+                                  const char *id);
 /* Rows made at run time are found by widget name ("document-0"). */
 GtkWidget *ui_test_find_by_name (GtkWidget  *root,
                                  const char *name);
