@@ -4,6 +4,7 @@
 #include <glib/gstdio.h>
 
 #include "motcua-test-util.h"
+#include "motcua-demo.h"
 #include "motcua-time.h"
 
 /* ---- files ------------------------------------------------------------------ */
@@ -131,6 +132,20 @@ motcua_test_open_office (const char         *path,
   g_assert_true (motcua_store_add_user (store, "spec", "Lê Văn Hùng", MOTCUA_ROLE_SPECIALIST, &error));
   g_assert_true (motcua_store_add_user (store, "boss", "Phạm Minh Đức", MOTCUA_ROLE_SUPERVISOR, &error));
   g_assert_true (motcua_store_import_catalog (store, catalog, &error));
+  g_assert_no_error (error);
+  return store;
+}
+
+MotcuaStore *
+motcua_test_open_demo_office (const char         *path,
+                              const MotcuaAgency *agency)
+{
+  g_autoptr(GError) error = NULL;
+  MotcuaStore *store = motcua_store_open (path, &error);
+
+  g_assert_no_error (error);
+  g_assert_true (motcua_store_set_agency (store, agency, &error));
+  g_assert_true (motcua_demo_setup (store, &error));
   g_assert_no_error (error);
   return store;
 }

@@ -50,6 +50,10 @@ gint64               motcua_test_store_int       (MotcuaStore         *store,
  * spec "Lê Văn Hùng", boss "Phạm Minh Đức") and the demo catalog. */
 MotcuaStore         *motcua_test_open_office     (const char          *path,
                                                   const MotcuaAgency  *agency);
+/* A new store at @path for @agency set up as `motcua init --demo` does: the demo
+ * catalog, staff and their PINs. */
+MotcuaStore         *motcua_test_open_demo_office (const char         *path,
+                                                   const MotcuaAgency *agency);
 
 /* ---- time ------------------------------------------------------------------- */
 

@@ -391,10 +391,7 @@ make_office (void)
 
   test_dir = motcua_test_make_temp_dir ("motcua-dossier-list-XXXXXX");
   path = g_build_filename (test_dir, "office.db", NULL);
-  store = motcua_store_open (path, &error);
-  g_assert_no_error (error);
-  g_assert_true (motcua_store_set_agency (store, &agency, &error));
-  g_assert_true (motcua_demo_setup (store, &error));
+  store = motcua_test_open_demo_office (path, &agency);
   g_assert_true (motcua_demo_generate (store, N_DOSSIERS, 1, &error));
   g_assert_no_error (error);
   /* The demo never syncs; a few rejected events give "needs attention" its second half. */

@@ -184,10 +184,7 @@ make_office (void)
 
   test_dir = motcua_test_make_temp_dir ("motcua-stats-XXXXXX");
   db_path = g_build_filename (test_dir, "motcua.db", NULL);
-  store = motcua_store_open (db_path, &error);
-  g_assert_no_error (error);
-  g_assert_true (motcua_store_set_agency (store, &agency, &error));
-  g_assert_true (motcua_demo_setup (store, &error));
+  store = motcua_test_open_demo_office (db_path, &agency);
   g_assert_true (motcua_store_add_user (store, TESTER, "Đặng Thị Kiểm", MOTCUA_ROLE_CLERK, &error));
   g_assert_true (motcua_demo_generate (store, DEMO_DOSSIERS, 766, &error));
   g_assert_no_error (error);

@@ -32,10 +32,7 @@ profile_new (void)
 
   profile->dir = motcua_test_make_temp_dir ("motcua-secret-ws-XXXXXX");
   profile->db = g_build_filename (profile->dir, "motcua.db", NULL);
-  profile->store = motcua_store_open (profile->db, &error);
-  g_assert_no_error (error);
-  g_assert_true (motcua_store_set_agency (profile->store, &agency, &error));
-  g_assert_true (motcua_demo_setup (profile->store, &error));
+  profile->store = motcua_test_open_demo_office (profile->db, &agency);
   return profile;
 }
 

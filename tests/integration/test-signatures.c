@@ -71,10 +71,7 @@ workstation_new (gboolean trusting)
 
   ws->dir = motcua_test_make_temp_dir ("motcua-sign-ws-XXXXXX");
   ws->db = g_build_filename (ws->dir, "motcua.db", NULL);
-  ws->store = motcua_store_open (ws->db, &error);
-  g_assert_no_error (error);
-  g_assert_true (motcua_store_set_agency (ws->store, &agency, &error));
-  g_assert_true (motcua_demo_setup (ws->store, &error));
+  ws->store = motcua_test_open_demo_office (ws->db, &agency);
   if (trusting)
     g_assert_true (motcua_approval_add_trust_file (ws->store, ca, NULL, &error));
   g_assert_no_error (error);

@@ -42,10 +42,7 @@ workstation_new (void)
 
   ws->dir = motcua_test_make_temp_dir ("motcua-sync-ws-XXXXXX");
   ws->db = g_build_filename (ws->dir, "motcua.db", NULL);
-  ws->store = motcua_store_open (ws->db, &error);
-  g_assert_no_error (error);
-  g_assert_true (motcua_store_set_agency (ws->store, &agency, &error));
-  g_assert_true (motcua_demo_setup (ws->store, &error));
+  ws->store = motcua_test_open_demo_office (ws->db, &agency);
   g_assert_no_error (error);
   ws->sync = motcua_sync_new (ws->store);
   return ws;
