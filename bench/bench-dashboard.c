@@ -250,7 +250,6 @@ main (int argc, char **argv)
 {
   const char *env_dossiers = g_getenv ("MOTCUA_BENCH_DOSSIERS");
   const char *env_rounds = g_getenv ("MOTCUA_BENCH_ROUNDS");
-  const char *env_db = g_getenv ("MOTCUA_BENCH_DB");
   guint n_dossiers = env_dossiers ? atoi (env_dossiers) : DEFAULT_DOSSIERS;
   guint rounds = MAX (env_rounds ? atoi (env_rounds) : DEFAULT_ROUNDS, 1);
   g_autofree char *dir = NULL;
@@ -258,20 +257,8 @@ main (int argc, char **argv)
   gboolean ok;
 
   setlocale (LC_ALL, "");
-  if (g_getenv ("MOTCUA_CLI") == NULL)
-    {
-      g_printerr ("MOTCUA_CLI must name the motcua command line\n");
-      return 1;
-    }
-  g_setenv ("MOTCUA_NOW", NOW, TRUE);
-  if (env_db != NULL && *env_db != '\0')
-    db = g_strdup (env_db);
-  else
-    {
-      dir = g_dir_make_tmp ("motcua-bench-dashboard-XXXXXX", NULL);
-      db = g_build_filename (dir, "office.db", NULL);
-    }
-  bench_office_make (NOW, db, n_dossiers);
+  if ((db = bench_office_prepare (NOW, "dashboard", n_dossiers, &dir)) == NULL)
+    return 1;
 
   printf ("Dashboard benchmarks at %u dossiers\n", n_dossiers);
   fflush (stdout);
@@ -282,9 +269,7 @@ main (int argc, char **argv)
   bench_cli (db, rounds);
 
   if (dir != NULL)
-    {
-      bench_office_remove_tree (dir);
-    }
+    bench_office_remove_tree (dir);
   printf ("%s\n", ok ? "PASS" : "FAIL");
   return ok ? 0 : 1;
 }

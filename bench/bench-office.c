@@ -99,3 +99,28 @@ bench_office_make (const char *now, const char *db, guint n_dossiers)
   bench_office_run_cli (now, db, "demo-data", "--dossiers", count, NULL);
   printf ("  done in %.1f s\n", (g_get_monotonic_time () - start) / 1e6);
 }
+
+char *
+bench_office_prepare (const char *now, const char *name, guint n_dossiers, char **dir)
+{
+  const char *env_db = g_getenv ("MOTCUA_BENCH_DB");
+  g_autofree char *template = g_strdup_printf ("motcua-bench-%s-XXXXXX", name);
+  char *db;
+
+  *dir = NULL;
+  if (g_getenv ("MOTCUA_CLI") == NULL)
+    {
+      g_printerr ("MOTCUA_CLI must name the motcua command line\n");
+      return NULL;
+    }
+  g_setenv ("MOTCUA_NOW", now, TRUE);
+  if (env_db != NULL && *env_db != '\0')
+    db = g_strdup (env_db);
+  else
+    {
+      *dir = g_dir_make_tmp (template, NULL);
+      db = g_build_filename (*dir, "office.db", NULL);
+    }
+  bench_office_make (now, db, n_dossiers);
+  return db;
+}

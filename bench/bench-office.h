@@ -20,6 +20,14 @@ void   bench_office_run_cli         (const char *now,
 void   bench_office_make            (const char *now,
                                      const char *db,
                                      guint       n_dossiers);
+/* What every window benchmark does first: checks $MOTCUA_CLI is set, pins the clock
+ * to @now, and makes the office ($MOTCUA_BENCH_DB, else "office.db" in a new folder
+ * named after @name, returned in @dir for bench_office_remove_tree()). NULL, with the
+ * reason printed, when $MOTCUA_CLI is missing. */
+char  *bench_office_prepare         (const char *now,
+                                     const char *name,
+                                     guint       n_dossiers,
+                                     char      **dir);
 /* The database file and its -wal, -shm and -journal companions. */
 void   bench_office_remove_database (const char *db);
 void   bench_office_remove_tree     (const char *path);

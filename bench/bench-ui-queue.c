@@ -413,7 +413,6 @@ main (int argc, char **argv)
 {
   const char *env_dossiers = g_getenv ("MOTCUA_BENCH_DOSSIERS");
   const char *env_rounds = g_getenv ("MOTCUA_BENCH_ROUNDS");
-  const char *env_db = g_getenv ("MOTCUA_BENCH_DB");
   guint n_dossiers = env_dossiers ? atoi (env_dossiers) : DEFAULT_DOSSIERS;
   guint rounds = env_rounds ? atoi (env_rounds) : DEFAULT_ROUNDS;
   g_autofree char *self_path = g_file_read_link ("/proc/self/exe", NULL);
@@ -427,20 +426,8 @@ main (int argc, char **argv)
   if (argc >= 3 && g_str_equal (argv[1], "--child-queue"))
     return run_child (argv[2]);
 
-  if (g_getenv ("MOTCUA_CLI") == NULL)
-    {
-      g_printerr ("MOTCUA_CLI must name the motcua command line\n");
-      return 1;
-    }
-  g_setenv ("MOTCUA_NOW", NOW, TRUE);
-  if (env_db != NULL && *env_db != '\0')
-    db = g_strdup (env_db);
-  else
-    {
-      dir = g_dir_make_tmp ("motcua-bench-queue-XXXXXX", NULL);
-      db = g_build_filename (dir, "office.db", NULL);
-    }
-  bench_office_make (NOW, db, n_dossiers);
+  if ((db = bench_office_prepare (NOW, "queue", n_dossiers, &dir)) == NULL)
+    return 1;
 
   printf ("Queue benchmarks at %u dossiers\n", n_dossiers);
   fflush (stdout);
