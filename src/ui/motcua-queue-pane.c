@@ -1236,12 +1236,14 @@ motcua_queue_pane_set_store (MotcuaQueuePane *self, MotcuaStore *store)
   self->minutes_per_day = agency && agency->minutes_per_day > 0 ? agency->minutes_per_day : 480;
   update_now (self);
   self->list = motcua_dossier_list_new (store);
-  /* Before anything else: the worker counts while the rows and the window are built. */
-  start_counting (self);
   motcua_dossier_list_set_query (self->list, motcua_queue_pane_get_filter (self), selected_sort (self),
                                  gtk_editable_get_text (GTK_EDITABLE (self->search_entry)));
   self->slots = queue_slots_new (G_LIST_MODEL (self->list));
   gtk_single_selection_set_model (self->selection, G_LIST_MODEL (self->slots));
+  /* The worker counts while the window is realised and the rows are built, which takes
+   * far longer than counting. It starts once the first page is read: two connections
+   * reading the same file at once make that read, on this thread, twice as slow. */
+  start_counting (self);
   update_empty_state (self);
   if (self->tick_id == 0)
     self->tick_id = g_timeout_add_seconds (TICK_SECONDS, tick, self);
