@@ -128,21 +128,9 @@ user_add (MotcuaStore *store, const char *username, const char *full_name, Motcu
 {
   g_autofree char *password = NULL;
 
-  /* The password is read and judged first, so a refused one adds no user. */
-  if (password_file != NULL
-      && ((password = read_password (password_file, error)) == NULL
-          || !motcua_auth_check_strength (password, error)))
+  if (password_file != NULL && (password = read_password (password_file, error)) == NULL)
     return FALSE;
-  if (!motcua_store_begin (store, error))
-    return FALSE;
-  if (!motcua_store_add_user (store, username, full_name, role, error)
-      || (password != NULL && !motcua_store_set_password (store, username, password, error))
-      || !motcua_store_commit (store, error))
-    {
-      motcua_store_rollback (store);
-      return FALSE;
-    }
-  return TRUE;
+  return motcua_store_create_user (store, username, full_name, role, password, error);
 }
 
 /* The sentence each administrative change prints when done. */

@@ -238,6 +238,27 @@ out:
 }
 
 gboolean
+motcua_store_create_user (MotcuaStore *self, const char *username, const char *full_name, MotcuaRole role,
+                          const char *password, GError **error)
+{
+  g_return_val_if_fail (MOTCUA_IS_STORE (self), FALSE);
+
+  /* The password is judged first, so a refused one adds no user. */
+  if (password != NULL && !motcua_auth_check_strength (password, error))
+    return FALSE;
+  if (!motcua_store_begin (self, error))
+    return FALSE;
+  if (!motcua_store_add_user (self, username, full_name, role, error)
+      || (password != NULL && !motcua_store_set_password (self, username, password, error))
+      || !motcua_store_commit (self, error))
+    {
+      motcua_store_rollback (self);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
 motcua_store_set_user_disabled (MotcuaStore *self, const char *username, gboolean disabled, GError **error)
 {
   sqlite3_stmt *stmt = motcua_store_prepare (self, "UPDATE users SET disabled = ? WHERE username = ?", error);

@@ -52,6 +52,14 @@ MotcuaUser *motcua_store_authenticate        (MotcuaStore       *self,
                                               const char        *password,
                                               GDateTime         *now,
                                               GError           **error);
+/* Adds @username with @role and, when not NULL, its password, all or nothing: a
+ * password too weak to accept adds no user. */
+gboolean    motcua_store_create_user         (MotcuaStore       *self,
+                                              const char        *username,
+                                              const char        *full_name,
+                                              MotcuaRole         role,
+                                              const char        *password,
+                                              GError           **error);
 gboolean    motcua_store_set_user_disabled   (MotcuaStore       *self,
                                               const char        *username,
                                               gboolean           disabled,
