@@ -10,6 +10,7 @@
 #include "motcua-print-settings.h"
 #include "motcua-secret.h"
 #include "motcua-sync.h"
+#include "motcua-users-page.h"
 
 struct _MotcuaPreferencesWindow
 {
@@ -699,6 +700,7 @@ motcua_preferences_window_new (GtkWindow *parent, MotcuaStore *store)
   show_signing (self);
   show_printing (self);
   load_security (self);
+  adw_preferences_window_add (ADW_PREFERENCES_WINDOW (self), ADW_PREFERENCES_PAGE (motcua_users_page_new (store)));
   self->loading = FALSE;
   g_signal_connect_swapped (self->language_row, "notify::selected", G_CALLBACK (on_language_selected), self);
   return self;

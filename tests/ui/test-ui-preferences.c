@@ -5,6 +5,9 @@
  * motcua-server while events wait asks first, keeps every event and registers with a
  * new enrolment code; lock, retention, language and printer settings land where the
  * rest of the application reads them, and the language applies when the program starts.
+ * The Users page adds an account (refusing a weak password, a mistyped repeat and a
+ * user name already taken), disables and enables it, and sets its password, and the
+ * core's sign-in agrees after each step.
  */
 
 #include <glib/gstdio.h>
@@ -14,6 +17,7 @@
 #include "motcua-application.h"
 #include "motcua-preferences-window.h"
 #include "motcua-store.h"
+#include "motcua-store-users.h"
 #include "motcua-test-util.h"
 #include "motcua-window.h"
 #include "ui-test-util.h"
@@ -316,6 +320,120 @@ test_settings (Fixture *f, gconstpointer data)
   g_assert_nonnull (strstr (contents, "[Page Setup]"));
 }
 
+/* ---- users -------------------------------------------------------------------------------- */
+
+static GtkWidget *
+named (GtkWidget *root, const char *name)
+{
+  GtkWidget *widget = ui_test_find_by_name (root, name);
+
+  g_assert_nonnull (widget);
+  return widget;
+}
+
+static AdwMessageDialog *
+open_form (GtkWidget *button)
+{
+  GtkWindow *dialog;
+
+  g_signal_emit_by_name (button, "clicked");
+  ui_test_iterate (50);
+  dialog = ui_test_find_message_dialog ();
+  g_assert_nonnull (dialog);
+  return ADW_MESSAGE_DIALOG (dialog);
+}
+
+static void
+fill (AdwMessageDialog *dialog, const char *name, const char *text)
+{
+  gtk_editable_set_text (GTK_EDITABLE (named (GTK_WIDGET (dialog), name)), text);
+}
+
+static const char *
+problem (AdwMessageDialog *dialog)
+{
+  return gtk_label_get_text (GTK_LABEL (named (GTK_WIDGET (dialog), "problem")));
+}
+
+static void
+assert_signs_in (Fixture *f, const char *username, const char *password, gboolean expected)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MotcuaUser) user = motcua_store_authenticate (f->store, username, password, NULL, &error);
+
+  g_assert_true ((user != NULL) == expected);
+}
+
+static void
+test_users (Fixture *f, gconstpointer data)
+{
+  GtkWidget *prefs = GTK_WIDGET (f->preferences);
+  AdwMessageDialog *dialog;
+  GtkWidget *row, *enabled;
+  g_autoptr(MotcuaUser) added = NULL;
+  g_autoptr(MotcuaUser) disabled = NULL;
+
+  adw_preferences_window_set_visible_page_name (ADW_PREFERENCES_WINDOW (f->preferences), "users");
+  ui_test_iterate (50);
+  /* The administrator signed in cannot disable their own account. */
+  g_assert_false (gtk_widget_get_sensitive (named (named (prefs, "user-admin"), "enabled")));
+
+  dialog = open_form (child (f, "add_button"));
+  fill (dialog, "new-username", "clerk3");
+  fill (dialog, "new-full-name", "Lò Thị Mai");
+  adw_combo_row_set_selected (ADW_COMBO_ROW (named (GTK_WIDGET (dialog), "new-role")), 0);
+  fill (dialog, "password", "mai1");
+  fill (dialog, "password-again", "mai1");
+  g_assert_false (adw_message_dialog_get_response_enabled (dialog, "accept"));
+  g_assert_cmpstr (problem (dialog), ==, "A password or PIN needs at least 6 characters.");
+  fill (dialog, "password", "maimai2026");
+  fill (dialog, "password-again", "maimai2025");
+  g_assert_false (adw_message_dialog_get_response_enabled (dialog, "accept"));
+  g_assert_cmpstr (problem (dialog), ==, "The two passwords differ: type the same one twice.");
+  /* A disabled "accept" answered anyway adds nobody. */
+  adw_message_dialog_response (dialog, "accept");
+  g_assert_null (motcua_store_get_user (f->store, "clerk3", NULL));
+  fill (dialog, "password-again", "maimai2026");
+  g_assert_true (adw_message_dialog_get_response_enabled (dialog, "accept"));
+  g_assert_cmpstr (problem (dialog), ==, "");
+  ui_test_answer_message_dialog ("accept");
+
+  added = motcua_store_get_user (f->store, "clerk3", NULL);
+  g_assert_nonnull (added);
+  g_assert_cmpstr (added->full_name, ==, "Lò Thị Mai");
+  g_assert_cmpint (added->role, ==, MOTCUA_ROLE_CLERK);
+  assert_signs_in (f, "clerk3", "maimai2026", TRUE);
+  row = named (prefs, "user-clerk3");
+  g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), ==, "clerk3 · reception clerk");
+
+  /* The same user name again is refused before anything is written. */
+  dialog = open_form (child (f, "add_button"));
+  fill (dialog, "new-username", "clerk3");
+  fill (dialog, "new-full-name", "Người khác");
+  fill (dialog, "password", "khac123456");
+  fill (dialog, "password-again", "khac123456");
+  g_assert_false (adw_message_dialog_get_response_enabled (dialog, "accept"));
+  g_assert_cmpstr (problem (dialog), ==, "A user named clerk3 already exists.");
+  ui_test_answer_message_dialog ("cancel");
+
+  enabled = named (row, "enabled");
+  gtk_switch_set_active (GTK_SWITCH (enabled), FALSE);
+  disabled = motcua_store_get_user (f->store, "clerk3", NULL);
+  g_assert_true (disabled->disabled);
+  assert_signs_in (f, "clerk3", "maimai2026", FALSE);
+  g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), ==, "clerk3 · reception clerk · disabled");
+  gtk_switch_set_active (GTK_SWITCH (enabled), TRUE);
+  assert_signs_in (f, "clerk3", "maimai2026", TRUE);
+
+  dialog = open_form (named (row, "set-password"));
+  g_assert_null (ui_test_find_by_name (GTK_WIDGET (dialog), "new-username"));
+  fill (dialog, "password", "mai-moi-2027");
+  fill (dialog, "password-again", "mai-moi-2027");
+  ui_test_answer_message_dialog ("accept");
+  assert_signs_in (f, "clerk3", "mai-moi-2027", TRUE);
+  assert_signs_in (f, "clerk3", "maimai2026", FALSE);
+}
+
 /* `motcua-desk --help` in a fresh process: its options come translated when the
  * setting says Vietnamese, in English when it follows a C system. */
 static char *
@@ -370,6 +488,7 @@ main (int argc, char **argv)
   g_test_add ("/preferences/office", Fixture, NULL, fixture_set_up, test_office, fixture_tear_down);
   g_test_add ("/preferences/change-server", Fixture, NULL, fixture_set_up, test_change_server, fixture_tear_down);
   g_test_add ("/preferences/settings", Fixture, NULL, fixture_set_up, test_settings, fixture_tear_down);
+  g_test_add ("/preferences/users", Fixture, NULL, fixture_set_up, test_users, fixture_tear_down);
   g_test_add_func ("/preferences/language-at-start", test_language_at_start);
   status = g_test_run ();
   motcua_test_remove_tree (config_home);
