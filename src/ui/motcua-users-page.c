@@ -333,6 +333,8 @@ user_row (MotcuaUsersPage *self, const MotcuaUser *user, const char *current)
       gtk_widget_set_sensitive (enabled, FALSE);
       gtk_widget_set_tooltip_text (enabled, _("You are signed in with this account"));
     }
+  else
+    gtk_widget_set_tooltip_text (enabled, _("Off: the account can no longer sign in; its name stays in the journals"));
   g_object_set_data_full (G_OBJECT (enabled), "motcua-username", g_strdup (user->username), g_free);
   g_signal_connect (enabled, "notify::active", G_CALLBACK (on_enabled_changed), self);
   adw_action_row_add_suffix (ADW_ACTION_ROW (row), enabled);
