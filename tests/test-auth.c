@@ -248,6 +248,8 @@ test_cli_user_admin (Fixture *f, gconstpointer data)
   CLI (f, 2, NULL, "user", "add", "clerk3", "--role", "boss", "--as", "admin");
   CLI (f, 1, "at least 6", "user", "add", "clerk3", "--role", "clerk", "--as", "admin",
        "--password-file", short_file);
+  CLI (f, 1, "lowercase letters", "user", "add", "Hà.Em", "--role", "clerk", "--as", "admin",
+       "--password-file", password_file);
   CLI (f, 0, "clerk3", "user", "add", "clerk3", "--role", "clerk", "--name", "Hà Văn Em", "--as", "admin",
        "--password-file", password_file);
   CLI (f, 1, "at least 6", "user", "passwd", "clerk2", "--as", "admin", "--password-file", short_file);

@@ -106,3 +106,31 @@ motcua_auth_check_strength (const char *password, GError **error)
     }
   return TRUE;
 }
+
+gboolean
+motcua_auth_check_new_password (const char *password, const char *repeated, GError **error)
+{
+  if (!motcua_auth_check_strength (password, error))
+    return FALSE;
+  if (g_strcmp0 (password, repeated) != 0)
+    {
+      g_set_error_literal (error, MOTCUA_ERROR, MOTCUA_ERROR_INVALID_INPUT,
+                           _("The two passwords differ: type the same one twice."));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+motcua_auth_check_username (const char *username, GError **error)
+{
+  if (username == NULL || *username == '\0'
+      || strspn (username, "abcdefghijklmnopqrstuvwxyz0123456789._-") != strlen (username))
+    {
+      g_set_error_literal (error, MOTCUA_ERROR, MOTCUA_ERROR_INVALID_INPUT,
+                           _("A user name is made of lowercase letters without accents, digits, dots, dashes or "
+                             "underscores, e.g. “admin” or “nguyen.lan”."));
+      return FALSE;
+    }
+  return TRUE;
+}

@@ -28,5 +28,13 @@ gboolean  motcua_auth_needs_rehash     (const char  *encoded);
 /* Refuses passwords too short to protect anything, with a message saying why. */
 gboolean  motcua_auth_check_strength   (const char  *password,
                                         GError     **error);
+/* A new password as typed twice: strong enough, and the same both times. */
+gboolean  motcua_auth_check_new_password (const char *password,
+                                          const char *repeated,
+                                          GError    **error);
+/* User names are lowercase ASCII letters, digits, dots, dashes and underscores: they
+ * are typed at sign-in on any keyboard and printed in the journal. */
+gboolean  motcua_auth_check_username   (const char  *username,
+                                        GError     **error);
 
 G_END_DECLS

@@ -243,8 +243,9 @@ motcua_store_create_user (MotcuaStore *self, const char *username, const char *f
 {
   g_return_val_if_fail (MOTCUA_IS_STORE (self), FALSE);
 
-  /* The password is judged first, so a refused one adds no user. */
-  if (password != NULL && !motcua_auth_check_strength (password, error))
+  /* The name and password are judged first, so a refused one adds no user. */
+  if (!motcua_auth_check_username (username, error)
+      || (password != NULL && !motcua_auth_check_strength (password, error)))
     return FALSE;
   if (!motcua_store_begin (self, error))
     return FALSE;

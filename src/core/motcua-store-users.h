@@ -53,7 +53,8 @@ MotcuaUser *motcua_store_authenticate        (MotcuaStore       *self,
                                               GDateTime         *now,
                                               GError           **error);
 /* Adds @username with @role and, when not NULL, its password, all or nothing: a
- * password too weak to accept adds no user. */
+ * user name not made as motcua_auth_check_username() says, or a password too weak
+ * to accept, adds no user. */
 gboolean    motcua_store_create_user         (MotcuaStore       *self,
                                               const char        *username,
                                               const char        *full_name,

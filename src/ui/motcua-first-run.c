@@ -251,41 +251,18 @@ choose_ca_file (MotcuaFirstRun *self)
 
 /* ---- step 3: the first administrator ---------------------------------------------- */
 
-/* Letters, digits, dot, dash and underscore: a user name is typed on every sign-in
- * and printed in the journal. */
-static gboolean
-check_username (const char *username, GError **error)
-{
-  if (*username == '\0' || strspn (username, "abcdefghijklmnopqrstuvwxyz0123456789._-") != strlen (username))
-    {
-      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                           _("A user name is made of lowercase letters without accents, digits, dots, dashes or "
-                             "underscores, e.g. “admin” or “nguyen.lan”."));
-      return FALSE;
-    }
-  return TRUE;
-}
-
 static gboolean
 check_admin_form (MotcuaFirstRun *self, const char *username, const char *full_name, const char *password,
                   GError **error)
 {
-  if (!check_username (username, error))
+  if (!motcua_auth_check_username (username, error))
     return FALSE;
   if (*full_name == '\0')
     {
       g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT, _("Type the administrator's full name."));
       return FALSE;
     }
-  if (!motcua_auth_check_strength (password, error))
-    return FALSE;
-  if (g_strcmp0 (password, gtk_editable_get_text (GTK_EDITABLE (self->confirm_row))) != 0)
-    {
-      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                           _("The two passwords differ: type the same one twice."));
-      return FALSE;
-    }
-  return TRUE;
+  return motcua_auth_check_new_password (password, gtk_editable_get_text (GTK_EDITABLE (self->confirm_row)), error);
 }
 
 /* The agency (for an offline demo), the demo's catalog and staff, and the

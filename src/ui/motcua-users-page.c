@@ -1,7 +1,6 @@
 /* motcua-users-page.c: the administrator's list of the workstation's accounts. */
 
 #include <glib/gi18n.h>
-#include <string.h>
 
 #include "motcua-auth.h"
 #include "motcua-store-users.h"
@@ -22,9 +21,16 @@ struct _MotcuaUsersPage
 
 G_DEFINE_FINAL_TYPE (MotcuaUsersPage, motcua_users_page, ADW_TYPE_PREFERENCES_PAGE)
 
-/* The roles the add dialog offers, in its order. */
-static const MotcuaRole offered_roles[] = {
-  MOTCUA_ROLE_CLERK, MOTCUA_ROLE_SPECIALIST, MOTCUA_ROLE_SUPERVISOR, MOTCUA_ROLE_ADMIN,
+/* The roles the add dialog offers, in its order, with their names there (capitalised,
+ * where motcua_role_label() runs inside a sentence). */
+static const struct {
+  MotcuaRole  role;
+  const char *title;
+} offered_roles[] = {
+  { MOTCUA_ROLE_CLERK, NC_("role", "Reception clerk") },
+  { MOTCUA_ROLE_SPECIALIST, NC_("role", "Specialist") },
+  { MOTCUA_ROLE_SUPERVISOR, NC_("role", "Supervisor") },
+  { MOTCUA_ROLE_ADMIN, NC_("role", "Administrator") },
 };
 
 static void
@@ -63,6 +69,21 @@ describe_user (const MotcuaUser *user)
 
 /* ---- disabling and enabling ------------------------------------------------------- */
 
+static gboolean
+put_switch_back (gpointer data)
+{
+  GtkSwitch *button = data;
+  MotcuaUsersPage *self = MOTCUA_USERS_PAGE (gtk_widget_get_ancestor (GTK_WIDGET (button), MOTCUA_TYPE_USERS_PAGE));
+
+  if (self != NULL)
+    {
+      self->reverting = TRUE;
+      gtk_switch_set_active (button, !gtk_switch_get_active (button));
+      self->reverting = FALSE;
+    }
+  return G_SOURCE_REMOVE;
+}
+
 static void
 on_enabled_changed (GtkSwitch *button, GParamSpec *pspec, MotcuaUsersPage *self)
 {
@@ -78,9 +99,9 @@ on_enabled_changed (GtkSwitch *button, GParamSpec *pspec, MotcuaUsersPage *self)
     {
       if (error != NULL)
         toast (self, error->message);
-      self->reverting = TRUE;
-      gtk_switch_set_active (button, !enabled);
-      self->reverting = FALSE;
+      /* Not from inside the switch's own notification: GtkSwitch 4.8 then goes on
+       * setting the value it started with, and the two undo each other for ever. */
+      g_idle_add_full (G_PRIORITY_DEFAULT, put_switch_back, g_object_ref (button), g_object_unref);
       return;
     }
   if ((user = motcua_store_get_user (self->store, username, NULL)) != NULL)
@@ -139,15 +160,13 @@ form_problem (Form *form)
 
       if (*username == '\0' || *gtk_editable_get_text (form->full_name) == '\0')
         return g_strdup (_("Give a user name and the person’s full name."));
-      if (strpbrk (username, " \t") != NULL)
-        return g_strdup (_("A user name has no spaces."));
+      if (!motcua_auth_check_username (username, &error))
+        return g_strdup (error->message);
       if ((existing = motcua_store_get_user (form->page->store, username, NULL)) != NULL)
         return g_strdup_printf (_("A user named %s already exists."), username);
     }
-  if (!motcua_auth_check_strength (password, &error))
+  if (!motcua_auth_check_new_password (password, gtk_editable_get_text (form->again), &error))
     return g_strdup (error->message);
-  if (g_strcmp0 (password, gtk_editable_get_text (form->again)) != 0)
-    return g_strdup (_("The two passwords differ: type the same one twice."));
   return NULL;
 }
 
@@ -195,10 +214,8 @@ form_dialog (MotcuaUsersPage *self, Form *form, const char *heading, const char 
       form->new_username = GTK_EDITABLE (form_entry (list, ADW_TYPE_ENTRY_ROW, "new-username", _("User name")));
       form->full_name = GTK_EDITABLE (form_entry (list, ADW_TYPE_ENTRY_ROW, "new-full-name", _("Full name")));
       form->role = ADW_COMBO_ROW (form_entry (list, ADW_TYPE_COMBO_ROW, "new-role", _("Role")));
-      gtk_string_list_append (roles, C_("role", "Reception clerk"));
-      gtk_string_list_append (roles, C_("role", "Specialist"));
-      gtk_string_list_append (roles, C_("role", "Supervisor"));
-      gtk_string_list_append (roles, C_("role", "Administrator"));
+      for (guint i = 0; i < G_N_ELEMENTS (offered_roles); i++)
+        gtk_string_list_append (roles, g_dpgettext2 (NULL, "role", offered_roles[i].title));
       adw_combo_row_set_model (form->role, G_LIST_MODEL (roles));
       g_signal_connect_swapped (form->new_username, "changed", G_CALLBACK (form_changed), form);
       g_signal_connect_swapped (form->full_name, "changed", G_CALLBACK (form_changed), form);
@@ -272,7 +289,7 @@ on_add_response (AdwMessageDialog *dialog, const char *response, Form *form)
   if (g_strcmp0 (response, "accept") != 0 || !form_is_ready (form) || !allowed (form->page))
     return;
   if (!motcua_store_create_user (form->page->store, username, gtk_editable_get_text (form->full_name),
-                                 offered_roles[MIN (role, G_N_ELEMENTS (offered_roles) - 1)],
+                                 offered_roles[MIN (role, G_N_ELEMENTS (offered_roles) - 1)].role,
                                  gtk_editable_get_text (form->password), &error))
     {
       toast (form->page, error->message);

@@ -379,8 +379,14 @@ test_users (Fixture *f, gconstpointer data)
   g_assert_false (gtk_widget_get_sensitive (named (named (prefs, "user-admin"), "enabled")));
 
   dialog = open_form (child (f, "add_button"));
-  fill (dialog, "new-username", "clerk3");
+  /* The user name rule is the core's, as at first run and on the command line. */
+  fill (dialog, "new-username", "Lò.Mai");
   fill (dialog, "new-full-name", "Lò Thị Mai");
+  fill (dialog, "password", "maimai2026");
+  fill (dialog, "password-again", "maimai2026");
+  g_assert_false (adw_message_dialog_get_response_enabled (dialog, "accept"));
+  g_assert_nonnull (strstr (problem (dialog), "lowercase letters"));
+  fill (dialog, "new-username", "clerk3");
   adw_combo_row_set_selected (ADW_COMBO_ROW (named (GTK_WIDGET (dialog), "new-role")), 0);
   fill (dialog, "password", "mai1");
   fill (dialog, "password-again", "mai1");
@@ -424,6 +430,15 @@ test_users (Fixture *f, gconstpointer data)
   g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), ==, "clerk3 · reception clerk · disabled");
   gtk_switch_set_active (GTK_SWITCH (enabled), TRUE);
   assert_signs_in (f, "clerk3", "maimai2026", TRUE);
+
+  /* Someone else signed in meanwhile (locked and switched): the core refuses, the
+   * switch goes back and nothing changes. */
+  g_assert_true (motcua_store_set_state (f->store, "current_user", "clerk1", NULL));
+  gtk_switch_set_active (GTK_SWITCH (enabled), FALSE);
+  ui_test_iterate (50);
+  g_assert_true (gtk_switch_get_active (GTK_SWITCH (enabled)));
+  assert_signs_in (f, "clerk3", "maimai2026", TRUE);
+  g_assert_true (motcua_store_set_state (f->store, "current_user", "admin", NULL));
 
   dialog = open_form (named (row, "set-password"));
   g_assert_null (ui_test_find_by_name (GTK_WIDGET (dialog), "new-username"));
