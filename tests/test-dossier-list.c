@@ -13,7 +13,9 @@
 
 #include "motcua-demo.h"
 #include "motcua-dossier-list.h"
+#include "motcua-error.h"
 #include "motcua-fold.h"
+#include "motcua-search-index.h"
 #include "motcua-store.h"
 #include "motcua-test-util.h"
 #include "queue-expectations.h"
@@ -190,6 +192,71 @@ test_counts_async (void)
     g_main_context_iteration (NULL, TRUE);
   for (guint f = 0; f < MOTCUA_QUEUE_N_FILTERS; f++)
     g_assert_cmpint (counts[f], ==, expected_count (f));
+}
+
+static void
+warmed (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  GAsyncResult **out = user_data;
+
+  *out = g_object_ref (result);
+}
+
+static GAsyncResult *
+wait_for_warming (MotcuaDossierList *list, GCancellable *cancellable)
+{
+  GAsyncResult *result = NULL;
+
+  motcua_dossier_list_warm_search_async (list, cancellable, warmed, &result);
+  while (result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  return result;
+}
+
+/* Every byte of the search tables is read: counted here in SQL, column by column. */
+static void
+test_warm_search (void)
+{
+  g_autoptr(MotcuaDossierList) list = motcua_dossier_list_new (store);
+  g_autoptr(GCancellable) cancelled = g_cancellable_new ();
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  sqlite3 *db = motcua_store_get_db (store);
+  gint64 expected = motcua_test_sql_int (db, "SELECT sum(length(CAST(block AS BLOB))) FROM dossier_search_data")
+                    + motcua_test_sql_int (db, "SELECT sum(length(CAST(term AS BLOB))) FROM dossier_search_idx")
+                    + motcua_test_sql_int (db, "SELECT sum(length(CAST(code AS BLOB)) + length(CAST(name AS BLOB))"
+                                               " + length(CAST(ids AS BLOB)) + length(CAST(procedure AS BLOB))"
+                                               " + length(CAST(keys AS BLOB))) FROM dossier_search_text");
+  guint64 bytes = 0;
+
+  g_assert_cmpint (expected, >, N_DOSSIERS * 40);
+  result = wait_for_warming (list, NULL);
+  g_assert_true (motcua_dossier_list_warm_search_finish (list, result, &bytes, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (bytes, ==, expected);
+
+  /* Closing the window stops it. */
+  g_clear_object (&result);
+  g_cancellable_cancel (cancelled);
+  result = wait_for_warming (list, cancelled);
+  g_assert_false (motcua_dossier_list_warm_search_finish (list, result, &bytes, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+}
+
+/* A database without the index says so, in words. */
+static void
+test_warm_search_without_index (void)
+{
+  g_autoptr(GError) error = NULL;
+  sqlite3 *db = NULL;
+  guint64 bytes = 1;
+
+  g_assert_cmpint (sqlite3_open (":memory:", &db), ==, SQLITE_OK);
+  g_assert_false (motcua_search_index_warm (db, NULL, &bytes, &error));
+  g_assert_error (error, MOTCUA_ERROR, MOTCUA_ERROR_FAILED);
+  g_assert_nonnull (strstr (error->message, "dossier_search_data"));
+  g_assert_cmpuint (bytes, ==, 0);
+  sqlite3_close (db);
 }
 
 static gboolean
@@ -425,6 +492,8 @@ main (int argc, char **argv)
   g_test_add_func ("/dossier-list/counts", test_counts);
   g_test_add_func ("/dossier-list/counts-async", test_counts_async);
   g_test_add_func ("/dossier-list/search", test_search);
+  g_test_add_func ("/dossier-list/warm-search", test_warm_search);
+  g_test_add_func ("/dossier-list/warm-search-without-index", test_warm_search_without_index);
   g_test_add_func ("/dossier-list/find-code", test_find_code);
   g_test_add_func ("/dossier-list/items-changed-on-reload", test_items_changed_on_reload);
   status = g_test_run ();

@@ -1002,6 +1002,20 @@ count_data_free (CountData *data)
   g_free (data);
 }
 
+/* A worker thread's own connection. Read-only and WAL: it never waits for the
+ * window's writes, nor they for it. */
+static gboolean
+open_reader (const char *path, sqlite3 **db, GError **error)
+{
+  int rc = sqlite3_open_v2 (path, db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL);
+
+  if (rc == SQLITE_OK)
+    sqlite3_busy_timeout (*db, 5000);
+  else
+    set_db_error (*db, rc, path, error);
+  return rc == SQLITE_OK;
+}
+
 static void
 count_in_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
 {
@@ -1009,7 +1023,6 @@ count_in_thread (GTask *task, gpointer source, gpointer task_data, GCancellable 
   g_autofree gint64 *counts = g_new0 (gint64, MOTCUA_QUEUE_N_FILTERS);
   GError *error = NULL;
   sqlite3 *db = NULL;
-  int rc;
 
   for (guint i = 0; i < MOTCUA_QUEUE_N_FILTERS; i++)
     counts[i] = -1;
@@ -1017,13 +1030,7 @@ count_in_thread (GTask *task, gpointer source, gpointer task_data, GCancellable 
    * done that on its own. */
   counts[MOTCUA_QUEUE_FILTER_ALL] = data->total;
 
-  /* Read-only and WAL: it never waits for the window's writes, nor they for it. */
-  rc = sqlite3_open_v2 (data->path, &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL);
-  if (rc == SQLITE_OK)
-    sqlite3_busy_timeout (db, 5000);
-  if (rc != SQLITE_OK)
-    set_db_error (db, rc, data->path, &error);
-  else
+  if (open_reader (data->path, &db, &error))
     count_filters_on (db, data->path, &data->params, counts, cancellable, &error);
   sqlite3_close_v2 (db);
 
@@ -1070,6 +1077,61 @@ motcua_dossier_list_count_filters_finish (MotcuaDossierList *self,
   if (values == NULL)
     return FALSE;
   memcpy (counts, values, sizeof (gint64) * MOTCUA_QUEUE_N_FILTERS);
+  return TRUE;
+}
+
+/* ---- warming the search index ------------------------------------------------------ */
+
+static void
+warm_in_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
+{
+  const char *path = task_data;
+  GError *error = NULL;
+  sqlite3 *db = NULL;
+  guint64 bytes = 0;
+
+  if (open_reader (path, &db, &error))
+    motcua_search_index_warm (db, cancellable, &bytes, &error);
+  sqlite3_close_v2 (db);
+
+  if (error != NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_int (task, (gssize) MIN (bytes, G_MAXSSIZE));
+}
+
+void
+motcua_dossier_list_warm_search_async (MotcuaDossierList   *self,
+                                       GCancellable        *cancellable,
+                                       GAsyncReadyCallback  callback,
+                                       gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (MOTCUA_IS_DOSSIER_LIST (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, motcua_dossier_list_warm_search_async);
+  g_task_set_task_data (task, g_strdup (motcua_store_get_path (self->store)), g_free);
+  g_task_run_in_thread (task, warm_in_thread);
+}
+
+gboolean
+motcua_dossier_list_warm_search_finish (MotcuaDossierList *self,
+                                        GAsyncResult      *result,
+                                        guint64           *bytes_read,
+                                        GError           **error)
+{
+  gssize bytes;
+
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == motcua_dossier_list_warm_search_async, FALSE);
+
+  bytes = g_task_propagate_int (G_TASK (result), error);
+  if (bytes < 0)
+    return FALSE;
+  if (bytes_read != NULL)
+    *bytes_read = bytes;
   return TRUE;
 }
 

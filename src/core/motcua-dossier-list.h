@@ -109,6 +109,18 @@ gboolean           motcua_dossier_list_count_filters_finish (MotcuaDossierList  
                                                              gint64              *counts,
                                                              GError             **error);
 
+/* Reads the search index through once in a worker thread, on its own read-only
+ * connection, so that the first searches after the computer starts do not wait for
+ * the disk (motcua_search_index_warm). @bytes_read may be NULL. */
+void               motcua_dossier_list_warm_search_async  (MotcuaDossierList   *self,
+                                                           GCancellable        *cancellable,
+                                                           GAsyncReadyCallback  callback,
+                                                           gpointer             user_data);
+gboolean           motcua_dossier_list_warm_search_finish (MotcuaDossierList   *self,
+                                                           GAsyncResult        *result,
+                                                           guint64             *bytes_read,
+                                                           GError             **error);
+
 /* For tests and benchmarks: rows read from SQL since the list was made, and rows
  * held in cached pages now. */
 guint64            motcua_dossier_list_get_n_loaded_rows (MotcuaDossierList *self);

@@ -7,7 +7,7 @@
  */
 #pragma once
 
-#include <glib-object.h>
+#include <gio/gio.h>
 #include <sqlite3.h>
 
 G_BEGIN_DECLS
@@ -44,6 +44,13 @@ gboolean           motcua_search_index_remove (MotcuaSearchIndex        *self,
 GArray            *motcua_search_index_query  (MotcuaSearchIndex        *self,
                                                const char               *text,
                                                guint                     limit,
+                                               GError                  **error);
+/* Reads every page of the index once, on @db (a connection of the caller's thread),
+ * so that the operating system holds them when the clerk starts typing. Checks
+ * @cancellable between rows; @bytes_read (may be NULL) is what was read. */
+gboolean           motcua_search_index_warm   (sqlite3                  *db,
+                                               GCancellable             *cancellable,
+                                               guint64                  *bytes_read,
                                                GError                  **error);
 
 G_END_DECLS

@@ -17,6 +17,8 @@
 #define TICK_SECONDS 60
 /* GtkListView (4.8) keeps up to 200 rows, and a few at its edges. */
 #define MAX_SPARE_ROWS 210
+/* How long after the first counts the search index is read ahead. */
+#define WARM_DELAY_SECONDS 2
 
 /* ---- rows that stay put -------------------------------------------------------------
  *
@@ -327,6 +329,7 @@ struct _MotcuaQueuePane
   QueueSlots         *slots;
   GSettings          *settings;
   GCancellable       *counting;
+  GCancellable       *warming;
   GDateTime          *now;
   char               *selected_code;
   GPtrArray          *bound_rows;      /* GtkWidget (rows), not referenced */
@@ -336,6 +339,7 @@ struct _MotcuaQueuePane
   gboolean            counts_known;
   guint               tick_id;
   guint               grow_id;
+  guint               warm_id;
   int                 minutes_per_day;
   /* Set while the pane itself moves the selection back after a re-read: the
    * dossier did not change, so nobody is told. */
@@ -725,6 +729,51 @@ show_counts (MotcuaQueuePane *self)
     }
 }
 
+/* ---- the search index, read ahead ----------------------------------------------------- */
+
+static void
+warmed (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr(GError) error = NULL;
+  guint64 bytes = 0;
+
+  if (motcua_dossier_list_warm_search_finish (MOTCUA_DOSSIER_LIST (source), result, &bytes, &error))
+    g_debug ("Search index read ahead: %" G_GUINT64_FORMAT " bytes", bytes);
+  else if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    g_message ("Cannot read the search index ahead: %s", error->message);
+}
+
+static gboolean
+start_warming (gpointer user_data)
+{
+  MotcuaQueuePane *self = user_data;
+
+  self->warm_id = 0;
+  if (self->list == NULL)
+    return G_SOURCE_REMOVE;
+  self->warming = g_cancellable_new ();
+  motcua_dossier_list_warm_search_async (self->list, self->warming, warmed, NULL);
+  return G_SOURCE_REMOVE;
+}
+
+/* Once per office opened, after the first counts, and a little later still: the
+ * first frame and the counts keep both cores busy, and nobody has typed yet. */
+static void
+schedule_warming (MotcuaQueuePane *self)
+{
+  if (self->warming != NULL || self->warm_id != 0)
+    return;
+  self->warm_id = g_timeout_add_seconds_full (G_PRIORITY_LOW, WARM_DELAY_SECONDS, start_warming, self, NULL);
+}
+
+static void
+stop_warming (MotcuaQueuePane *self)
+{
+  g_clear_handle_id (&self->warm_id, g_source_remove);
+  g_cancellable_cancel (self->warming);
+  g_clear_object (&self->warming);
+}
+
 static void
 counted (GObject *source, GAsyncResult *result, gpointer user_data)
 {
@@ -741,6 +790,7 @@ counted (GObject *source, GAsyncResult *result, gpointer user_data)
   memcpy (self->counts, counts, sizeof counts);
   self->counts_known = TRUE;
   show_counts (self);
+  schedule_warming (self);
 }
 
 static void
@@ -1106,6 +1156,7 @@ motcua_queue_pane_dispose (GObject *object)
 
   g_cancellable_cancel (self->counting);
   g_clear_object (&self->counting);
+  stop_warming (self);
   g_clear_handle_id (&self->tick_id, g_source_remove);
   g_clear_handle_id (&self->grow_id, g_source_remove);
   gtk_widget_dispose_template (GTK_WIDGET (self), MOTCUA_TYPE_QUEUE_PANE);
@@ -1224,6 +1275,7 @@ motcua_queue_pane_set_store (MotcuaQueuePane *self, MotcuaStore *store)
   if (!g_set_object (&self->store, store))
     return;
   gtk_single_selection_set_model (self->selection, NULL);
+  stop_warming (self);
   g_clear_object (&self->slots);
   g_clear_object (&self->list);
   g_clear_pointer (&self->selected_code, g_free);
