@@ -15,6 +15,9 @@
  *    the new matches and the rows of the first screen are read (and, for information,
  *    until the next frame is painted). PASS when the 95th percentile is under 16 ms.
  *    The floor printed beside it is the search index's own query for the same text.
+ *    The queries are typed twice and the second time is measured: the floor runs on
+ *    pages the queue has just read, so the queue is timed warm as well. The first
+ *    time is printed too; after the computer starts, that is the disk's time.
  *
  * The office is made with the command line ($MOTCUA_CLI init --demo, demo-data) once
  * per run; MOTCUA_BENCH_DOSSIERS makes it smaller, MOTCUA_BENCH_DB keeps it between
@@ -393,6 +396,58 @@ pane_populated (MotcuaQueuePane *pane)
   return TRUE;
 }
 
+typedef struct {
+  GArray *model_ms;   /* keystroke → model and first screen of rows */
+  GArray *frame_ms;   /* keystroke → next frame painted */
+  GArray *floor_ms;   /* the index's own query for the same text */
+} Typing;
+
+static void
+typing_clear (Typing *typing)
+{
+  g_clear_pointer (&typing->model_ms, g_array_unref);
+  g_clear_pointer (&typing->frame_ms, g_array_unref);
+  g_clear_pointer (&typing->floor_ms, g_array_unref);
+}
+
+/* Types every keystroke into @pane, timing each. */
+static void
+type_queries (MotcuaQueuePane *pane, MotcuaSearchIndex *index, GPtrArray *keystrokes, Typing *typing)
+{
+  typing->model_ms = g_array_new (FALSE, FALSE, sizeof (double));
+  typing->frame_ms = g_array_new (FALSE, FALSE, sizeof (double));
+  typing->floor_ms = g_array_new (FALSE, FALSE, sizeof (double));
+  for (guint i = 0; i < keystrokes->len; i++)
+    {
+      const char *text = g_ptr_array_index (keystrokes, i);
+      GListModel *model = G_LIST_MODEL (motcua_queue_pane_get_model (pane));
+      gint64 start = g_get_monotonic_time ();
+      double ms;
+      guint n;
+
+      motcua_queue_pane_set_search_text (pane, text);
+      /* The rows of the first screen, as the list view will ask for them. */
+      n = MIN (g_list_model_get_n_items (model), 20);
+      for (guint k = 0; k < n; k++)
+        g_object_unref (g_list_model_get_item (model, k));
+      ms = (g_get_monotonic_time () - start) / 1000.0;
+      g_array_append_val (typing->model_ms, ms);
+      wait_for_frame ();
+      ms = (g_get_monotonic_time () - start) / 1000.0;
+      g_array_append_val (typing->frame_ms, ms);
+
+      if (*text != '\0')
+        {
+          g_autoptr(GArray) ids = NULL;
+
+          start = g_get_monotonic_time ();
+          ids = motcua_search_index_query (index, text, MOTCUA_DOSSIER_LIST_SEARCH_LIMIT, NULL);
+          ms = (g_get_monotonic_time () - start) / 1000.0;
+          g_array_append_val (typing->floor_ms, ms);
+        }
+    }
+}
+
 static gboolean
 bench_keystrokes (const char *db)
 {
@@ -400,9 +455,7 @@ bench_keystrokes (const char *db)
   g_autoptr(MotcuaStore) store = motcua_store_open (db, &error);
   g_autoptr(MotcuaSearchIndex) index = NULL;
   g_autoptr(GPtrArray) keystrokes = NULL;
-  g_autoptr(GArray) model_ms = g_array_new (FALSE, FALSE, sizeof (double));
-  g_autoptr(GArray) frame_ms = g_array_new (FALSE, FALSE, sizeof (double));
-  g_autoptr(GArray) floor_ms = g_array_new (FALSE, FALSE, sizeof (double));
+  Typing first = { NULL, }, typing = { NULL, };
   GtkWidget *window;
   MotcuaQueuePane *pane;
   double p50, p95, f50, f95, i50, i95;
@@ -424,50 +477,29 @@ bench_keystrokes (const char *db)
 
   index = motcua_search_index_new (motcua_store_get_db (store));
   keystrokes = clerk_queries (store);
-  for (guint i = 0; i < keystrokes->len; i++)
-    {
-      const char *text = g_ptr_array_index (keystrokes, i);
-      GListModel *model = G_LIST_MODEL (motcua_queue_pane_get_model (pane));
-      gint64 start = g_get_monotonic_time ();
-      double ms;
-      guint n;
+  /* The floor reads pages the queue's own query has just read: both are timed on
+   * the second pass, so that neither waits for the disk. The first pass is printed:
+   * with a cold page cache it is the disk that it measures. */
+  type_queries (pane, index, keystrokes, &first);
+  type_queries (pane, index, keystrokes, &typing);
 
-      motcua_queue_pane_set_search_text (pane, text);
-      /* The rows of the first screen, as the list view will ask for them. */
-      n = MIN (g_list_model_get_n_items (model), 20);
-      for (guint k = 0; k < n; k++)
-        g_object_unref (g_list_model_get_item (model, k));
-      ms = (g_get_monotonic_time () - start) / 1000.0;
-      g_array_append_val (model_ms, ms);
-      wait_for_frame ();
-      ms = (g_get_monotonic_time () - start) / 1000.0;
-      g_array_append_val (frame_ms, ms);
-
-      if (*text != '\0')
-        {
-          g_autoptr(GArray) ids = NULL;
-
-          start = g_get_monotonic_time ();
-          ids = motcua_search_index_query (index, text, MOTCUA_DOSSIER_LIST_SEARCH_LIMIT, NULL);
-          ms = (g_get_monotonic_time () - start) / 1000.0;
-          g_array_append_val (floor_ms, ms);
-        }
-    }
-
-  p50 = percentile (model_ms, 0.5);
-  p95 = percentile (model_ms, 0.95);
-  f50 = percentile (frame_ms, 0.5);
-  f95 = percentile (frame_ms, 0.95);
-  i50 = percentile (floor_ms, 0.5);
-  i95 = percentile (floor_ms, 0.95);
+  p50 = percentile (typing.model_ms, 0.5);
+  p95 = percentile (typing.model_ms, 0.95);
+  f50 = percentile (typing.frame_ms, 0.5);
+  f95 = percentile (typing.frame_ms, 0.95);
+  i50 = percentile (typing.floor_ms, 0.5);
+  i95 = percentile (typing.floor_ms, 0.95);
   ok = p95 < KEY_TARGET_MS;
-  printf ("c) search as you type, %u keystrokes\n"
+  printf ("c) search as you type, %u keystrokes, typed twice\n"
+          "   first time, after start-up (information): p50 %.2f ms, p95 %.2f ms\n"
           "   floor, the search index alone: p50 %.2f ms, p95 %.2f ms\n"
           "   queue refreshed (model + first screen of rows): p50 %.2f ms, p95 %.2f ms (%.1f× the floor at p95)\n"
           "   until the next frame is painted (information): p50 %.2f ms, p95 %.2f ms\n"
           "   p95 %.2f ms (target < %.0f ms) %s\n",
-          keystrokes->len, i50, i95, p50, p95, p95 / MAX (i95, 0.001), f50, f95, p95, KEY_TARGET_MS,
-          ok ? "PASS" : "FAIL");
+          keystrokes->len, percentile (first.model_ms, 0.5), percentile (first.model_ms, 0.95),
+          i50, i95, p50, p95, p95 / MAX (i95, 0.001), f50, f95, p95, KEY_TARGET_MS, ok ? "PASS" : "FAIL");
+  typing_clear (&first);
+  typing_clear (&typing);
   gtk_window_destroy (GTK_WINDOW (window));
   return ok;
 }
