@@ -8,6 +8,7 @@
 #include <glib/gi18n.h>
 #include <adwaita.h>
 #include <glib/gstdio.h>
+#include <locale.h>
 #include <sqlite3.h>
 #include <string.h>
 
@@ -187,6 +188,57 @@ test_first_screen (void)
   /* Nothing is selected until the clerk picks a dossier. */
   g_assert_null (motcua_queue_pane_get_selected_code (pane));
   g_assert_cmpuint (selected->len, ==, 0);
+}
+
+/* The first label under @root showing @text, or NULL. */
+static GtkWidget *
+find_label (GtkWidget *root, const char *text)
+{
+  if (GTK_IS_LABEL (root) && g_strcmp0 (gtk_label_get_text (GTK_LABEL (root)), text) == 0)
+    return root;
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_label (child, text);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static const char *grouped_total;
+
+static gboolean
+total_shown_grouped (void)
+{
+  return find_label (ui_test_require_by_id (GTK_WIDGET (pane), "filter_box"), grouped_total) != NULL;
+}
+
+/* An office's desktop runs with Vietnamese regional formats (vi_VN.UTF-8, which
+ * scripts/deps.sh generates): there the counts group thousands with a dot, as the
+ * dashboard's reports always do. */
+static void
+test_counts_in_vietnamese_formats (void)
+{
+  GtkLabel *summary = GTK_LABEL (ui_test_require_by_id (GTK_WIDGET (pane), "summary_label"));
+  g_autofree char *numeric = g_strdup (setlocale (LC_NUMERIC, NULL));
+  g_autofree char *total = g_strdup_printf ("%u.%03u", N_DOSSIERS / 1000, N_DOSSIERS % 1000);
+  g_autofree char *summary_text = g_strdup_printf ("%s dossiers", total);
+
+  if (setlocale (LC_NUMERIC, "vi_VN.UTF-8") == NULL)
+    {
+      g_test_skip ("This machine has no vi_VN.UTF-8 locale (scripts/deps.sh generates it)");
+      return;
+    }
+  motcua_queue_pane_reload (pane);
+  g_assert_cmpstr (gtk_label_get_text (summary), ==, summary_text);
+  /* The views' counts follow when the worker has counted again. */
+  grouped_total = total;
+  wait_until (total_shown_grouped, 30, "the grouped count of every dossier");
+
+  setlocale (LC_NUMERIC, numeric);
+  motcua_queue_pane_reload (pane);
+  g_assert_cmpstr (gtk_label_get_text (summary), ==, "2000 dossiers");
 }
 
 static void
@@ -516,6 +568,7 @@ main (int argc, char **argv)
 
   g_test_add_func ("/queue/first-screen", test_first_screen);
   g_test_add_func ("/queue/filter-counts", test_filter_counts);
+  g_test_add_func ("/queue/counts-in-vietnamese-formats", test_counts_in_vietnamese_formats);
   g_test_add_func ("/queue/search-without-diacritics", test_search_without_diacritics);
   g_test_add_func ("/queue/empty-state", test_empty_state);
   g_test_add_func ("/queue/next-and-previous", test_next_and_previous);

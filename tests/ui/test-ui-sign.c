@@ -275,19 +275,10 @@ test_key_file (Fixture *f, gconstpointer data)
 int
 main (int argc, char **argv)
 {
-  const char *localedir = g_getenv ("MOTCUA_LOCALEDIR");
   g_autoptr(GSettings) settings = NULL;
   int result;
 
-  g_setenv ("LANGUAGE", "vi", TRUE);
-  g_setenv ("MOTCUA_NOW", "2026-11-23T09:00:00+07:00", TRUE);
-  setlocale (LC_ALL, "");
-  bindtextdomain (GETTEXT_PACKAGE, localedir && *localedir ? localedir : LOCALEDIR);
-  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
-  textdomain (GETTEXT_PACKAGE);
-  gtk_test_init (&argc, &argv, NULL);
-  adw_init ();
-  motcua_ui_register_resources ();
+  ui_test_init_vietnamese (&argc, &argv);
   g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
 
   pki_dir = motcua_test_pki_setup ();

@@ -337,18 +337,8 @@ test_fetch_attachments_for_offline_work (Fixture *f, gconstpointer data)
 int
 main (int argc, char **argv)
 {
-  const char *localedir = g_getenv ("MOTCUA_LOCALEDIR");
-
   /* In Vietnamese, as a clerk sees it: the expected words go through the same catalog. */
-  g_setenv ("LANGUAGE", "vi", TRUE);
-  g_setenv ("MOTCUA_NOW", "2026-11-23T09:00:00+07:00", TRUE);
-  setlocale (LC_ALL, "");
-  bindtextdomain (GETTEXT_PACKAGE, localedir && *localedir ? localedir : LOCALEDIR);
-  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
-  textdomain (GETTEXT_PACKAGE);
-  gtk_test_init (&argc, &argv, NULL);
-  adw_init ();
-  motcua_ui_register_resources ();
+  ui_test_init_vietnamese (&argc, &argv);
 
   g_test_add ("/ui/sync/indicator-follows-the-server", Fixture, NULL, fixture_set_up,
               test_indicator_follows_the_server, fixture_tear_down);
