@@ -277,22 +277,23 @@ typedef struct {
 } FilterInfo;
 
 /* A label that does not fit its column ends in "…"; the tooltip and the accessible
- * label still say it whole. */
+ * label still say it whole. The labels have a context of their own, so that a view
+ * can be named more briefly than the status it lists ("Awaiting approval"). */
 static const FilterInfo filter_info[MOTCUA_QUEUE_N_FILTERS] = {
-  { N_("All"), N_("Every dossier, open work first"), NULL },
-  { N_("Mine"), N_("Open dossiers assigned to you or last handled by you"), NULL },
-  { N_("Due today"), N_("Being processed and due before the end of today"), "warning" },
-  { N_("Overdue"), N_("Being processed and past the due date"), "error" },
-  { N_("Awaiting supplement"), N_("Waiting for the applicant's missing documents"), NULL },
-  { N_("Awaiting approval"), N_("Drafts waiting for a leader's approval"), NULL },
-  { N_("Ready to return"), N_("Results ready to hand back to the applicant"), NULL },
-  { N_("Needs attention"), N_("Rejected by the ministry server, or overdue without an apology letter"), "error" },
+  { NC_("queue view", "All"), N_("Every dossier, open work first"), NULL },
+  { NC_("queue view", "Mine"), N_("Open dossiers assigned to you or last handled by you"), NULL },
+  { NC_("queue view", "Due today"), N_("Being processed and due before the end of today"), "warning" },
+  { NC_("queue view", "Overdue"), N_("Being processed and past the due date"), "error" },
+  { NC_("queue view", "Awaiting supplement"), N_("Waiting for the applicant's missing documents"), NULL },
+  { NC_("queue view", "Awaiting approval"), N_("Drafts waiting for a leader's approval"), NULL },
+  { NC_("queue view", "Ready to return"), N_("Results ready to hand back to the applicant"), NULL },
+  { NC_("queue view", "Needs attention"), N_("Rejected by the ministry server, or overdue without an apology letter"), "error" },
 };
 
 static const char *
 filter_label (MotcuaQueueFilter filter)
 {
-  return _(filter_info[filter].label);
+  return g_dpgettext2 (NULL, "queue view", filter_info[filter].label);
 }
 
 /* The widgets of one row, kept on the row's grid. */
