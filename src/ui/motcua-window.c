@@ -44,6 +44,7 @@ struct _MotcuaWindow
   MotcuaSync          *sync;
   GSettings           *settings;
   GCancellable        *cancellable;
+  int                  viewer_min_width;
 
   /* Who is at the keyboard */
   gboolean             session_open;   /* panes shown at least once */
@@ -515,9 +516,34 @@ on_dossier_selected (MotcuaQueuePane *pane, const char *code, MotcuaWindow *self
     }
 }
 
-/* Below this width the viewer pane gives its room to the queue and the editor, and
- * documents open in a window of their own. */
+/* Below the width the three panes need side by side, the viewer pane gives its room
+ * to the queue and the editor, and documents open in a window of their own. Between
+ * that and a fixed width, a viewer squeezed under its own minimum was cut off at the
+ * window's edge, its search and rotate buttons out of reach (at 1024 px, say). */
 #define NARROW_WIDTH 1000
+/* The paned separators, and a pixel to spare. */
+#define HANDLES_WIDTH 4
+
+/* The viewer's minimum, remembered while it is shown: a hidden widget measures 0. */
+static int
+viewer_min_width (MotcuaWindow *self)
+{
+  if (gtk_widget_get_visible (GTK_WIDGET (self->pdf_view)))
+    gtk_widget_measure (GTK_WIDGET (self->pdf_view), GTK_ORIENTATION_HORIZONTAL, -1,
+                        &self->viewer_min_width, NULL, NULL, NULL);
+  return self->viewer_min_width;
+}
+
+/* The queue as wide as the clerk made it, the editor and the viewer at their narrowest:
+ * longer words (Vietnamese) or larger text need more. */
+static int
+three_panes_width (MotcuaWindow *self)
+{
+  int editor_min = 0;
+
+  gtk_widget_measure (GTK_WIDGET (self->editor), GTK_ORIENTATION_HORIZONTAL, -1, &editor_min, NULL, NULL, NULL);
+  return gtk_paned_get_position (self->outer_paned) + editor_min + viewer_min_width (self) + HANDLES_WIDTH;
+}
 
 static gboolean
 is_narrow (MotcuaWindow *self)
@@ -530,7 +556,7 @@ is_narrow (MotcuaWindow *self)
   gtk_window_get_default_size (GTK_WINDOW (self), &width, &height);
   if (width <= 0 || gtk_window_is_maximized (GTK_WINDOW (self)))
     width = gtk_widget_get_width (GTK_WIDGET (self));
-  return width > 0 && width < NARROW_WIDTH;
+  return width > 0 && width < MAX (NARROW_WIDTH, three_panes_width (self));
 }
 
 static void

@@ -284,17 +284,37 @@ test_documents_in_the_viewer (Fixture *f, gconstpointer data)
   g_assert_true (gtk_widget_get_mapped (motcua_window_get_queue_pane (f->window)));
 }
 
+static int
+min_width (GtkWidget *widget)
+{
+  int minimum = 0;
+
+  gtk_widget_measure (widget, GTK_ORIENTATION_HORIZONTAL, -1, &minimum, NULL, NULL, NULL);
+  return minimum;
+}
+
 static void
 test_narrow_window (Fixture *f, gconstpointer data)
 {
   GtkWidget *viewer = motcua_window_get_pdf_view (f->window);
+  GtkWidget *editor = motcua_window_get_editor (f->window);
 
   gtk_window_set_default_size (GTK_WINDOW (f->window), 820, 700);
   ui_test_iterate (300);
   g_assert_false (gtk_widget_get_visible (viewer));
+
+  /* Wider than that, but still short of what the three panes need at their narrowest
+   * (1024 px, an old office screen): the viewer does not come back cut off. */
+  gtk_window_set_default_size (GTK_WINDOW (f->window), 1024, 768);
+  ui_test_iterate (300);
+  g_assert_false (gtk_widget_get_visible (viewer));
+  g_assert_cmpint (gtk_widget_get_width (editor), >=, min_width (editor));
+
   gtk_window_set_default_size (GTK_WINDOW (f->window), 1366, 768);
   ui_test_iterate (300);
   g_assert_true (gtk_widget_get_visible (viewer));
+  g_assert_cmpint (gtk_widget_get_width (viewer), >=, min_width (viewer));
+  g_assert_cmpint (gtk_widget_get_width (editor), >=, min_width (editor));
 }
 
 static gboolean
