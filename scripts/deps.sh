@@ -36,7 +36,10 @@ motcua_install_deps () {
 motcua_vietnamese_locale () {
   locale -a 2>/dev/null | grep -qix 'vi_VN.utf-\{0,1\}8' && return 0
   echo "Generating the vi_VN.UTF-8 locale"
-  $SUDO localedef -i vi_VN -f UTF-8 vi_VN.UTF-8
+  # Not fatal: without it the window only groups digits the C way, and the one test
+  # of the Vietnamese formats says it skipped.
+  $SUDO localedef -i vi_VN -f UTF-8 vi_VN.UTF-8 ||
+    echo "Could not generate vi_VN.UTF-8; going on with the C formats" >&2
 }
 
 motcua_build () {
