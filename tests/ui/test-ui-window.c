@@ -298,6 +298,7 @@ test_narrow_window (Fixture *f, gconstpointer data)
 {
   GtkWidget *viewer = motcua_window_get_pdf_view (f->window);
   GtkWidget *editor = motcua_window_get_editor (f->window);
+  const int widths[] = { 1180, 1280, 1366 };
 
   gtk_window_set_default_size (GTK_WINDOW (f->window), 820, 700);
   ui_test_iterate (300);
@@ -310,11 +311,21 @@ test_narrow_window (Fixture *f, gconstpointer data)
   g_assert_false (gtk_widget_get_visible (viewer));
   g_assert_cmpint (gtk_widget_get_width (editor), >=, min_width (editor));
 
-  gtk_window_set_default_size (GTK_WINDOW (f->window), 1366, 768);
-  ui_test_iterate (300);
-  g_assert_true (gtk_widget_get_visible (viewer));
-  g_assert_cmpint (gtk_widget_get_width (viewer), >=, min_width (viewer));
-  g_assert_cmpint (gtk_widget_get_width (editor), >=, min_width (editor));
+  /* Just wide enough for the three, and wider: all of the viewer is inside the window. */
+  for (guint i = 0; i < G_N_ELEMENTS (widths); i++)
+    {
+      graphene_rect_t bounds;
+
+      gtk_window_set_default_size (GTK_WINDOW (f->window), widths[i], 768);
+      ui_test_iterate (300);
+      g_test_message ("%d px: viewer %d px, editor %d px", widths[i],
+                      gtk_widget_get_width (viewer), gtk_widget_get_width (editor));
+      g_assert_true (gtk_widget_get_visible (viewer));
+      g_assert_cmpint (gtk_widget_get_width (viewer), >=, min_width (viewer));
+      g_assert_cmpint (gtk_widget_get_width (editor), >=, min_width (editor));
+      g_assert_true (gtk_widget_compute_bounds (viewer, GTK_WIDGET (f->window), &bounds));
+      g_assert_cmpfloat (bounds.origin.x + bounds.size.width, <=, gtk_widget_get_width (GTK_WIDGET (f->window)));
+    }
 }
 
 static gboolean
