@@ -504,12 +504,16 @@ check_idle (gpointer data)
 
 /* ---- signals from the panes ---------------------------------------------------- */
 
+static void on_width_changed (MotcuaWindow *self);
+
 static void
 on_dossier_selected (MotcuaQueuePane *pane, const char *code, MotcuaWindow *self)
 {
   if (g_strcmp0 (code, motcua_dossier_editor_get_code (self->editor)) != 0)
     {
       motcua_dossier_editor_show_dossier (self->editor, code);
+      /* The editor is at least as wide as the code it now shows. */
+      on_width_changed (self);
       motcua_pdf_view_clear (self->pdf_view);
       /* A leader reviewing a draft sees it beside the dossier at once. */
       motcua_dossier_editor_open_result (self->editor);
