@@ -521,9 +521,9 @@ on_dossier_selected (MotcuaQueuePane *pane, const char *code, MotcuaWindow *self
 }
 
 /* Below the width the three panes need side by side, the viewer pane gives its room
- * to the queue and the editor, and documents open in a window of their own. Between
- * that and a fixed width, a viewer squeezed under its own minimum was cut off at the
- * window's edge, its search and rotate buttons out of reach (at 1024 px, say). */
+ * to the queue and the editor, and documents open in a window of their own: squeezed
+ * under its own minimum, the viewer would be cut off at the window's edge, its search
+ * and rotate buttons out of reach. Never below this width, whatever the panes. */
 #define NARROW_WIDTH 1000
 /* The paned separators, and a pixel to spare. */
 #define HANDLES_WIDTH 4
