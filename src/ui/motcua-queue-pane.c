@@ -331,6 +331,7 @@ struct _MotcuaQueuePane
   GSettings          *settings;
   GCancellable       *counting;
   GCancellable       *warming;
+  guint64             read_ahead;      /* bytes, once the index has been read ahead */
   GDateTime          *now;
   char               *selected_code;
   GPtrArray          *bound_rows;      /* GtkWidget (rows), not referenced */
@@ -735,11 +736,17 @@ show_counts (MotcuaQueuePane *self)
 static void
 warmed (GObject *source, GAsyncResult *result, gpointer user_data)
 {
+  g_autoptr(MotcuaQueuePane) self = user_data;
   g_autoptr(GError) error = NULL;
   guint64 bytes = 0;
 
   if (motcua_dossier_list_warm_search_finish (MOTCUA_DOSSIER_LIST (source), result, &bytes, &error))
-    g_debug ("Search index read ahead: %" G_GUINT64_FORMAT " bytes", bytes);
+    {
+      /* Not for a list the pane has since let go of. */
+      if (self->list == MOTCUA_DOSSIER_LIST (source))
+        self->read_ahead = bytes;
+      g_debug ("Search index read ahead: %" G_GUINT64_FORMAT " bytes", bytes);
+    }
   else if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     g_message ("Cannot read the search index ahead: %s", error->message);
 }
@@ -753,7 +760,7 @@ start_warming (gpointer user_data)
   if (self->list == NULL)
     return G_SOURCE_REMOVE;
   self->warming = g_cancellable_new ();
-  motcua_dossier_list_warm_search_async (self->list, self->warming, warmed, NULL);
+  motcua_dossier_list_warm_search_async (self->list, self->warming, warmed, g_object_ref (self));
   return G_SOURCE_REMOVE;
 }
 
@@ -773,6 +780,7 @@ stop_warming (MotcuaQueuePane *self)
   g_clear_handle_id (&self->warm_id, g_source_remove);
   g_cancellable_cancel (self->warming);
   g_clear_object (&self->warming);
+  self->read_ahead = 0;
 }
 
 static void
@@ -1445,6 +1453,13 @@ motcua_queue_pane_shows_empty_state (MotcuaQueuePane *self)
 {
   g_return_val_if_fail (MOTCUA_IS_QUEUE_PANE (self), FALSE);
   return g_strcmp0 (gtk_stack_get_visible_child_name (self->stack), "empty") == 0;
+}
+
+guint64
+motcua_queue_pane_get_search_read_ahead (MotcuaQueuePane *self)
+{
+  g_return_val_if_fail (MOTCUA_IS_QUEUE_PANE (self), 0);
+  return self->read_ahead;
 }
 
 gboolean

@@ -43,5 +43,7 @@ gboolean           motcua_queue_pane_shows_empty_state (MotcuaQueuePane   *self)
 /* TRUE once the counts are shown and the list has rows on screen (or shows its empty
  * state): what a clerk needs to start work. */
 gboolean           motcua_queue_pane_is_populated      (MotcuaQueuePane   *self);
+/* Bytes of the search index read ahead for this office; 0 until that is done. */
+guint64            motcua_queue_pane_get_search_read_ahead (MotcuaQueuePane *self);
 
 G_END_DECLS

@@ -190,6 +190,27 @@ test_first_screen (void)
   g_assert_cmpuint (selected->len, ==, 0);
 }
 
+static gboolean
+read_ahead (void)
+{
+  return motcua_queue_pane_get_search_read_ahead (pane) > 0;
+}
+
+/* A little after the first counts, the pane reads the whole search index once, so the
+ * morning's first searches do not wait for the disk. */
+static void
+test_search_read_ahead (void)
+{
+  gint64 expected = sql_int ("SELECT sum(length(CAST(block AS BLOB))) FROM dossier_search_data")
+                    + sql_int ("SELECT sum(length(CAST(term AS BLOB))) FROM dossier_search_idx")
+                    + sql_int ("SELECT sum(length(CAST(code AS BLOB)) + length(CAST(name AS BLOB))"
+                               " + length(CAST(ids AS BLOB)) + length(CAST(procedure AS BLOB))"
+                               " + length(CAST(keys AS BLOB))) FROM dossier_search_text");
+
+  wait_until (read_ahead, 30, "the search index to be read ahead");
+  g_assert_cmpuint (motcua_queue_pane_get_search_read_ahead (pane), ==, expected);
+}
+
 /* The first label under @root showing @text, or NULL. */
 static GtkWidget *
 find_label (GtkWidget *root, const char *text)
@@ -567,6 +588,7 @@ main (int argc, char **argv)
   open_window ();
 
   g_test_add_func ("/queue/first-screen", test_first_screen);
+  g_test_add_func ("/queue/search-read-ahead", test_search_read_ahead);
   g_test_add_func ("/queue/filter-counts", test_filter_counts);
   g_test_add_func ("/queue/counts-in-vietnamese-formats", test_counts_in_vietnamese_formats);
   g_test_add_func ("/queue/search-without-diacritics", test_search_without_diacritics);
