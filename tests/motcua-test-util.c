@@ -118,6 +118,16 @@ motcua_test_store_int (MotcuaStore *store,
   return motcua_test_sql_int (motcua_store_get_db (store), sql);
 }
 
+gint64
+motcua_test_search_index_bytes (sqlite3 *db)
+{
+  return motcua_test_sql_int (db, "SELECT sum(length(CAST(block AS BLOB))) FROM dossier_search_data")
+         + motcua_test_sql_int (db, "SELECT sum(length(CAST(term AS BLOB))) FROM dossier_search_idx")
+         + motcua_test_sql_int (db, "SELECT sum(length(CAST(code AS BLOB)) + length(CAST(name AS BLOB))"
+                                    " + length(CAST(ids AS BLOB)) + length(CAST(procedure AS BLOB))"
+                                    " + length(CAST(keys AS BLOB))) FROM dossier_search_text");
+}
+
 MotcuaStore *
 motcua_test_open_office (const char         *path,
                          const MotcuaAgency *agency)

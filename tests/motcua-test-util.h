@@ -39,6 +39,9 @@ char                *motcua_test_table_digest    (const char          *db_path,
                                                   const char          *table);
 gint64               motcua_test_store_int       (MotcuaStore         *store,
                                                   const char          *sql);
+/* Every byte stored in the search index's tables, counted in SQL: what reading it
+ * ahead must read. */
+gint64               motcua_test_search_index_bytes (sqlite3          *db);
 
 /* What migration 7 (the dossiers' last actor) added, for the tests that make a
  * database older than it is: SQL to run before lowering PRAGMA user_version. */

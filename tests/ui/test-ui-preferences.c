@@ -349,6 +349,14 @@ fill (AdwMessageDialog *dialog, const char *name, const char *text)
   gtk_editable_set_text (GTK_EDITABLE (named (GTK_WIDGET (dialog), name)), text);
 }
 
+/* The password and its repeat, as typed. */
+static void
+fill_passwords (AdwMessageDialog *dialog, const char *password, const char *again)
+{
+  fill (dialog, "password", password);
+  fill (dialog, "password-again", again);
+}
+
 static const char *
 problem (AdwMessageDialog *dialog)
 {
@@ -382,18 +390,15 @@ test_users (Fixture *f, gconstpointer data)
   /* The user name rule is the core's, as at first run and on the command line. */
   fill (dialog, "new-username", "Lò.Mai");
   fill (dialog, "new-full-name", "Lò Thị Mai");
-  fill (dialog, "password", "maimai2026");
-  fill (dialog, "password-again", "maimai2026");
+  fill_passwords (dialog, "maimai2026", "maimai2026");
   g_assert_false (adw_message_dialog_get_response_enabled (dialog, "accept"));
   g_assert_nonnull (strstr (problem (dialog), "lowercase letters"));
   fill (dialog, "new-username", "clerk3");
   adw_combo_row_set_selected (ADW_COMBO_ROW (named (GTK_WIDGET (dialog), "new-role")), 0);
-  fill (dialog, "password", "mai1");
-  fill (dialog, "password-again", "mai1");
+  fill_passwords (dialog, "mai1", "mai1");
   g_assert_false (adw_message_dialog_get_response_enabled (dialog, "accept"));
   g_assert_cmpstr (problem (dialog), ==, "A password or PIN needs at least 6 characters.");
-  fill (dialog, "password", "maimai2026");
-  fill (dialog, "password-again", "maimai2025");
+  fill_passwords (dialog, "maimai2026", "maimai2025");
   g_assert_false (adw_message_dialog_get_response_enabled (dialog, "accept"));
   g_assert_cmpstr (problem (dialog), ==, "The two passwords differ: type the same one twice.");
   /* A disabled "accept" answered anyway adds nobody. */
@@ -416,8 +421,7 @@ test_users (Fixture *f, gconstpointer data)
   dialog = open_form (child (f, "add_button"));
   fill (dialog, "new-username", "clerk3");
   fill (dialog, "new-full-name", "Người khác");
-  fill (dialog, "password", "khac123456");
-  fill (dialog, "password-again", "khac123456");
+  fill_passwords (dialog, "khac123456", "khac123456");
   g_assert_false (adw_message_dialog_get_response_enabled (dialog, "accept"));
   g_assert_cmpstr (problem (dialog), ==, "A user named clerk3 already exists.");
   ui_test_answer_message_dialog ("cancel");
@@ -442,8 +446,7 @@ test_users (Fixture *f, gconstpointer data)
 
   dialog = open_form (named (row, "set-password"));
   g_assert_null (ui_test_find_by_name (GTK_WIDGET (dialog), "new-username"));
-  fill (dialog, "password", "mai-moi-2027");
-  fill (dialog, "password-again", "mai-moi-2027");
+  fill_passwords (dialog, "mai-moi-2027", "mai-moi-2027");
   ui_test_answer_message_dialog ("accept");
   assert_signs_in (f, "clerk3", "mai-moi-2027", TRUE);
   assert_signs_in (f, "clerk3", "maimai2026", FALSE);

@@ -37,14 +37,7 @@ static GPtrArray       *activated;      /* codes from "dossier-activated" */
 static gint64
 sql_int (const char *sql)
 {
-  sqlite3_stmt *stmt = NULL;
-  gint64 value;
-
-  g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL), ==, SQLITE_OK);
-  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
-  value = sqlite3_column_int64 (stmt, 0);
-  sqlite3_finalize (stmt);
-  return value;
+  return motcua_test_sql_int (db, sql);
 }
 
 static gint64
@@ -201,11 +194,7 @@ read_ahead (void)
 static void
 test_search_read_ahead (void)
 {
-  gint64 expected = sql_int ("SELECT sum(length(CAST(block AS BLOB))) FROM dossier_search_data")
-                    + sql_int ("SELECT sum(length(CAST(term AS BLOB))) FROM dossier_search_idx")
-                    + sql_int ("SELECT sum(length(CAST(code AS BLOB)) + length(CAST(name AS BLOB))"
-                               " + length(CAST(ids AS BLOB)) + length(CAST(procedure AS BLOB))"
-                               " + length(CAST(keys AS BLOB))) FROM dossier_search_text");
+  gint64 expected = motcua_test_search_index_bytes (db);
 
   wait_until (read_ahead, 30, "the search index to be read ahead");
   g_assert_cmpuint (motcua_queue_pane_get_search_read_ahead (pane), ==, expected);
