@@ -111,6 +111,20 @@ motcua_test_sql_int (sqlite3    *db,
   return value;
 }
 
+char *
+motcua_test_sql_text (sqlite3    *db,
+                      const char *sql)
+{
+  sqlite3_stmt *stmt = NULL;
+  char *value = NULL;
+
+  g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  value = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+  sqlite3_finalize (stmt);
+  return value;
+}
+
 gint64
 motcua_test_store_int (MotcuaStore *store,
                        const char  *sql)

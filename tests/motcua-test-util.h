@@ -33,6 +33,9 @@ gboolean             motcua_test_exec_sql_file   (const char          *path,
                                                   const char          *sql);
 gint64               motcua_test_sql_int         (sqlite3             *db,
                                                   const char          *sql);
+/* The first column of the first row as text (NULL for SQL NULL). */
+char                *motcua_test_sql_text        (sqlite3             *db,
+                                                  const char          *sql);
 /* "N rows SHA256" over every row of @table of the database at @db_path, column by
  * column (type and bytes), in id order: equal digests, equal rows. */
 char                *motcua_test_table_digest    (const char          *db_path,

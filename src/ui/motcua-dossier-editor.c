@@ -359,9 +359,13 @@ update_due (MotcuaDossierEditor *self, GDateTime *now, int minutes_per_day)
     }
   else if (g_date_time_compare (now, due) > 0)
     {
-      g_autofree char *late = describe_working_minutes (motcua_calendar_working_minutes_between (calendar, due, now),
-                                                        minutes_per_day);
-      text = g_strdup_printf (_("Due %s — overdue by %s"), due_text, late);
+      gint64 late_minutes = motcua_calendar_working_minutes_between (calendar, due, now);
+      g_autofree char *late = describe_working_minutes (late_minutes, minutes_per_day);
+
+      /* Past a due time at the end of the working day, no working time has gone by
+       * yet: "overdue by less than a minute" would read as nearly on time. */
+      text = late_minutes > 0 ? g_strdup_printf (_("Due %s — overdue by %s"), due_text, late)
+                              : g_strdup_printf (_("Due %s — overdue"), due_text);
       css_class = "due-overdue";
     }
   else

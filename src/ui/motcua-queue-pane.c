@@ -412,8 +412,9 @@ overdue_words (gint64 minutes, int minutes_per_day)
     }
   if (minutes > 0)
     return g_strdup_printf (ngettext ("%d minute overdue", "%d minutes overdue", (int) minutes), (int) minutes);
-  /* Due after the last working minute: late, but no working time has passed yet. */
-  return g_strdup (_("Overdue"));
+  /* Due after the last working minute: late, but no working time has passed yet.
+   * Lower case, as it follows the due time like the counted forms above. */
+  return g_strdup (C_("due", "overdue"));
 }
 
 /* The due line of a dossier whose clock is running, and its colour class. */

@@ -100,6 +100,12 @@ is_label_with_text (GtkWidget *widget, gconstpointer text)
 }
 
 static gboolean
+is_label_with_prefix (GtkWidget *widget, gconstpointer prefix)
+{
+  return GTK_IS_LABEL (widget) && g_str_has_prefix (gtk_label_get_text (GTK_LABEL (widget)), prefix);
+}
+
+static gboolean
 is_row_with_title (GtkWidget *widget, gconstpointer title)
 {
   return ADW_IS_PREFERENCES_ROW (widget)
@@ -230,6 +236,20 @@ store_status (Fixture *fixture, guint *n_events)
   if (n_events != NULL)
     *n_events = motcua_dossier_get_event_count (dossier);
   return motcua_dossier_get_status (dossier);
+}
+
+/* The dossier's due time, in the agency's zone (the test clock's +07:00). */
+static GDateTime *
+due_of (Fixture *fixture)
+{
+  g_autoptr(MotcuaDossier) dossier = motcua_store_get_dossier (fixture->store, fixture->code, NULL);
+  g_autoptr(GTimeZone) zone = g_time_zone_new_offset (7 * 3600);
+  g_autoptr(GDateTime) due = NULL;
+
+  g_assert_nonnull (dossier);
+  due = motcua_time_parse (motcua_dossier_get_due_at (dossier), NULL);
+  g_assert_nonnull (due);
+  return g_date_time_to_timezone (due, zone);
 }
 
 /* ---- fixture ------------------------------------------------------------------------------ */
@@ -449,6 +469,55 @@ test_header (Fixture *fixture, gconstpointer data)
                           "Tờ khai cấp Giấy xác nhận tình trạng hôn nhân theo mẫu"));
   g_assert_nonnull (find (GTK_WIDGET (fixture->editor), is_row_with_title,
                           motcua_event_kind_label ("create-received")));
+}
+
+/* The due line once time has passed the due date: a dossier due at the end of a working
+ * day is overdue all evening, though no working time has gone by yet. */
+static char *
+due_line_at (Fixture *fixture, GDateTime *now)
+{
+  g_autofree char *pinned = g_date_time_format_iso8601 (now);
+  GtkWidget *label;
+
+  g_setenv ("MOTCUA_NOW", pinned, TRUE);
+  motcua_dossier_editor_show_dossier (fixture->editor, fixture->code);
+  wait_ms (50);
+  label = find (GTK_WIDGET (fixture->editor), is_label_with_prefix, "Due ");
+  g_assert_nonnull (label);
+  g_assert_true (gtk_widget_has_css_class (label, "due-overdue") || g_date_time_compare (now, due_of (fixture)) <= 0);
+  return g_strdup (gtk_label_get_text (GTK_LABEL (label)));
+}
+
+static void
+test_due_line (Fixture *fixture, gconstpointer data)
+{
+  g_autoptr(GDateTime) due = NULL;
+  g_autoptr(GDateTime) evening = NULL;
+  g_autoptr(GDateTime) next_morning = NULL;   /* 10:00 the next day */
+  g_autofree char *due_text = NULL;
+  g_autofree char *expected_evening = NULL;
+  g_autofree char *at_evening = NULL;
+  g_autofree char *at_next_morning = NULL;
+
+  /* Received after the working day, counted from the next morning: due at the end of a
+   * working day (DOMAIN.md, "Time rules"). */
+  g_setenv ("MOTCUA_NOW", "2026-11-23T18:00:00+07:00", TRUE);
+  g_free (fixture->code);
+  fixture->code = receive_dossier (fixture);
+  due = due_of (fixture);
+  evening = g_date_time_add_hours (due, 5);
+  next_morning = g_date_time_add_hours (due, 17);
+  g_assert_cmpint (g_date_time_get_hour (due), ==, 17);
+  g_assert_cmpint (g_date_time_get_day_of_week (due), <=, 4);   /* Monday-Thursday: tomorrow works */
+  due_text = g_date_time_format (due, "%d/%m/%Y %H:%M");
+  expected_evening = g_strdup_printf ("Due %s — overdue", due_text);
+  at_evening = due_line_at (fixture, evening);
+  g_assert_cmpstr (at_evening, ==, expected_evening);
+  at_next_morning = due_line_at (fixture, next_morning);
+  g_assert_true (g_str_has_prefix (at_next_morning, expected_evening));
+  g_assert_true (g_str_has_prefix (at_next_morning + strlen (expected_evening), " by "));
+  g_assert_null (strstr (at_next_morning, "less than"));
+  g_setenv ("MOTCUA_NOW", TEST_NOW, TRUE);
 }
 
 static void
@@ -819,6 +888,7 @@ main (int argc, char **argv)
 #define ADD(path, func) g_test_add ("/editor/" path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
   ADD ("empty-state", test_empty_state);
   ADD ("header", test_header);
+  ADD ("due-line", test_due_line);
   ADD ("actions-by-role", test_actions_by_role);
   ADD ("transfer", test_transfer);
   ADD ("refusal-shown", test_refusal_shown);

@@ -14,6 +14,7 @@
 
 #include "motcua-application.h"
 #include "motcua-queue-pane.h"
+#include "motcua-time.h"
 #include "ui-test-util.h"
 #include "motcua-test-util.h"
 #include "queue-expectations.h"
@@ -53,7 +54,7 @@ static void
 run_cli (const char *first, ...)
 {
   g_autoptr(GPtrArray) argv = g_ptr_array_new ();
-  g_auto(GStrv) env = g_environ_setenv (g_get_environ (), "MOTCUA_NOW", NOW, TRUE);
+  g_auto(GStrv) env = g_get_environ ();   /* MOTCUA_NOW: the test's clock */
   g_autoptr(GError) error = NULL;
   g_autofree char *out = NULL, *err = NULL;
   const char *arg;
@@ -528,6 +529,53 @@ test_never_loads_everything (void)
   g_assert_cmpuint (motcua_dossier_list_get_n_cached_rows (list), <=, 8 * PAGE);
 }
 
+static gboolean
+one_match (void)
+{
+  return g_list_model_get_n_items (model ()) == 1;
+}
+
+/* A dossier due at the end of a working day is late all evening, though no working
+ * time has passed: its row says "overdue" in the same words as the counted cases. */
+static void
+test_overdue_after_hours (void)
+{
+  g_autofree char *code = NULL;
+  g_autofree char *due_at = NULL;
+  g_autoptr(GDateTime) due = NULL;
+  g_autoptr(GDateTime) evening = NULL;
+  g_autofree char *pinned = NULL;
+  g_autofree char *expected = NULL;
+  GtkWidget *due_label;
+
+  /* Received after hours, so counted from the next morning to the end of a day. */
+  g_setenv ("MOTCUA_NOW", "2026-11-23T18:00:00+07:00", TRUE);
+  run_cli ("receive", "--procedure", "1.004873", "--applicant-name", "Hà Thị Ngát",
+           "--id-number", "038190004321", "--phone", "0912000111", "--address", "Thôn Nam, xã Quảng Phú",
+           "--documents", "1,3", NULL);
+  code = motcua_test_sql_text (db, "SELECT code FROM dossiers ORDER BY id DESC LIMIT 1");
+  due_at = motcua_test_sql_text (db, "SELECT due_at FROM dossiers ORDER BY id DESC LIMIT 1");
+  due = motcua_time_parse (due_at, NULL);
+  g_assert_nonnull (due);
+  g_assert_cmpint (g_date_time_get_hour (due), ==, 17);
+
+  evening = g_date_time_add_hours (due, 3);
+  pinned = g_date_time_format_iso8601 (evening);
+  g_setenv ("MOTCUA_NOW", pinned, TRUE);
+  motcua_queue_pane_set_search_text (pane, code);
+  motcua_queue_pane_reload (pane);
+  wait_until (one_match, 10, "the new dossier alone in the queue");
+  settle ();
+  due_label = find_child (GTK_WIDGET (pane), GTK_TYPE_LABEL, "due-overdue");
+  g_assert_nonnull (due_label);
+  expected = g_date_time_format (due, "%d/%m %H:%M · overdue");
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (due_label)), ==, expected);
+
+  g_setenv ("MOTCUA_NOW", NOW, TRUE);
+  motcua_queue_pane_set_search_text (pane, "");
+  motcua_queue_pane_reload (pane);
+}
+
 /* ---- the office and the window ------------------------------------------------------- */
 
 static void
@@ -589,6 +637,8 @@ main (int argc, char **argv)
   g_test_add_func ("/queue/scrolling-grows-the-window", test_scrolling_grows_the_window);
   g_test_add_func ("/queue/sort-menu", test_sort_menu);
   g_test_add_func ("/queue/never-loads-everything", test_never_loads_everything);
+  /* Last: it adds a dossier to the office. */
+  g_test_add_func ("/queue/overdue-after-hours", test_overdue_after_hours);
   status = g_test_run ();
 
   gtk_window_destroy (window);
