@@ -585,6 +585,8 @@ test_usage_errors (Fixture       *f,
     { "catalog", "frobnicate", NULL },
     { "calendar", "due", "--amount", "1", NULL },
     { "show", NULL },
+    { "demo-data", "--dossiers", "5", "--scanned", "6", NULL },
+    { "demo-data", "--scanned", "-1", NULL },
   };
   g_autofree char *before = NULL;
 
@@ -1328,7 +1330,8 @@ test_full_disk_recovers (Fixture       *f,
                                                             "--applicant-name", "Âu Văn Ân", NULL);
     motcua_test_expect_status (r, 1, "receive on a full disk");
   }
-  demo = motcua_test_run_cli (f->db, "demo-data", "--dossiers", "200", NULL);
+  /* With scanned forms, whose files go beside the database too. */
+  demo = motcua_test_run_cli (f->db, "demo-data", "--dossiers", "200", "--scanned", "20", NULL);
   after = fingerprint (f->db);
   g_assert_cmpstr (after, ==, before);
   g_remove (filler);

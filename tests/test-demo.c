@@ -16,7 +16,7 @@ typedef struct {
 } Fixture;
 
 static MotcuaStore *
-make_demo_store (const char *dir, const char *name, guint n, guint32 seed)
+open_demo_agency (const char *dir, const char *name)
 {
   g_autoptr(GError) error = NULL;
   g_autofree char *path = g_build_filename (dir, name, NULL);
@@ -26,6 +26,16 @@ make_demo_store (const char *dir, const char *name, guint n, guint32 seed)
   g_assert_no_error (error);
   g_assert_true (motcua_store_set_agency (store, &agency, &error));
   g_assert_true (motcua_demo_setup (store, &error));
+  g_assert_no_error (error);
+  return store;
+}
+
+static MotcuaStore *
+make_demo_store (const char *dir, const char *name, guint n, guint32 seed)
+{
+  g_autoptr(GError) error = NULL;
+  MotcuaStore *store = open_demo_agency (dir, name);
+
   g_assert_true (motcua_demo_generate (store, n, seed, &error));
   g_assert_no_error (error);
   return store;
@@ -195,6 +205,102 @@ test_same_seed_same_office (Fixture *fixture, gconstpointer data)
   g_assert_cmpstr (first, !=, third);
 }
 
+/* ---- scanned request forms ------------------------------------------------------ */
+
+typedef struct {
+  guint  calls;
+  guint  fail_at;      /* the call that fails as a full disk would; 0 never */
+  char  *last_path;
+} Scanner;
+
+/* Writes what the form says, one field a line, where a real scanner writes a PDF. */
+static gboolean
+write_form_fields (const MotcuaDemoForm *form, const char *path, gpointer user_data, GError **error)
+{
+  Scanner *scanner = user_data;
+  g_autofree char *text = g_strdup_printf ("%s\n%s\n%s\n%s\n", form->agency_name, form->procedure_name,
+                                           form->applicant->full_name, form->applicant->id_number);
+
+  scanner->calls++;
+  g_free (scanner->last_path);
+  scanner->last_path = g_strdup (path);
+  if (scanner->calls == scanner->fail_at)
+    {
+      g_set_error_literal (error, MOTCUA_ERROR, MOTCUA_ERROR_DISK_FULL, "The disk is full.");
+      return FALSE;
+    }
+  return g_file_set_contents (path, text, -1, error);
+}
+
+/* The last dossiers to arrive carry their applicant's own form; the office is the one
+ * the same seed makes without scans. */
+static void
+test_scanned_forms (Fixture *fixture, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MotcuaStore) store = open_demo_agency (fixture->dir, "scanned.db");
+  g_autofree char *with_scans = NULL;
+  g_autofree char *without = fingerprint (fixture->store);
+  g_autofree char *scan_dir = NULL;
+  Scanner scanner = { 0 };
+  sqlite3_stmt *stmt = NULL;
+  guint checked = 0;
+
+  g_assert_true (motcua_demo_generate_scanned (store, 1500, 42, 25, write_form_fields, &scanner, &error));
+  g_assert_no_error (error);
+  with_scans = fingerprint (store);
+  g_assert_cmpstr (with_scans, ==, without);
+  g_assert_cmpuint (scanner.calls, ==, 25);
+  /* The scanner's page went into the store; its private directory is gone. */
+  scan_dir = g_path_get_dirname (scanner.last_path);
+  g_assert_false (g_file_test (scan_dir, G_FILE_TEST_EXISTS));
+
+  g_assert_cmpint (motcua_test_store_int (store, "SELECT count(*) FROM dossier_attachments"), ==, 25);
+  g_assert_cmpint (motcua_test_store_int (store, "SELECT count(*) FROM dossier_attachments"
+                                                 " WHERE dossier_id > (SELECT max(id) - 25 FROM dossiers)"), ==, 25);
+  g_assert_cmpint (sqlite3_prepare_v2 (motcua_store_get_db (store),
+                                       "SELECT da.sha256, da.name, da.mime_type, d.procedure_name, d.applicant_name,"
+                                       " d.applicant_id_number FROM dossier_attachments da"
+                                       " JOIN dossiers d ON d.id = da.dossier_id", -1, &stmt, NULL), ==, SQLITE_OK);
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      g_autofree char *blob = motcua_store_get_blob_path (store, (const char *) sqlite3_column_text (stmt, 0));
+      g_autofree char *contents = NULL;
+      g_autofree char *expected = g_strdup_printf ("UBND xã Quảng Phú\n%s\n%s\n%s\n", sqlite3_column_text (stmt, 3),
+                                                   sqlite3_column_text (stmt, 4), sqlite3_column_text (stmt, 5));
+
+      g_assert_cmpstr ((const char *) sqlite3_column_text (stmt, 1), ==, "Đơn đề nghị.pdf");
+      g_assert_cmpstr ((const char *) sqlite3_column_text (stmt, 2), ==, "application/pdf");
+      g_assert_true (g_file_get_contents (blob, &contents, NULL, NULL));
+      g_assert_cmpstr (contents, ==, expected);
+      checked++;
+    }
+  sqlite3_finalize (stmt);
+  g_assert_cmpuint (checked, ==, 25);
+  g_assert_true (motcua_store_verify_folds (store, NULL, &error));
+  g_assert_no_error (error);
+  g_free (scanner.last_path);
+}
+
+/* A scanner that fails stops the demo with its message, and leaves no half-made office. */
+static void
+test_scanner_fails (Fixture *fixture, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MotcuaStore) store = open_demo_agency (fixture->dir, "full-disk.db");
+  g_autofree char *scan_dir = NULL;
+  Scanner scanner = { .fail_at = 3 };
+
+  g_assert_false (motcua_demo_generate_scanned (store, 200, 7, 10, write_form_fields, &scanner, &error));
+  g_assert_error (error, MOTCUA_ERROR, MOTCUA_ERROR_DISK_FULL);
+  g_assert_cmpuint (scanner.calls, ==, 3);
+  scan_dir = g_path_get_dirname (scanner.last_path);
+  g_assert_false (g_file_test (scan_dir, G_FILE_TEST_EXISTS));
+  g_assert_cmpint (motcua_test_store_int (store, "SELECT count(*) FROM dossiers"), ==, 0);
+  g_assert_cmpint (motcua_test_store_int (store, "SELECT count(*) FROM events"), ==, 0);
+  g_free (scanner.last_path);
+}
+
 static void
 test_needs_agency (void)
 {
@@ -223,6 +329,8 @@ main (int argc, char **argv)
   g_test_add ("/demo/codes-run-daily", Fixture, NULL, fixture_setup, test_codes_run_daily, fixture_teardown);
   g_test_add ("/demo/people", Fixture, NULL, fixture_setup, test_people_look_vietnamese, fixture_teardown);
   g_test_add ("/demo/deterministic", Fixture, NULL, fixture_setup, test_same_seed_same_office, fixture_teardown);
+  g_test_add ("/demo/scanned-forms", Fixture, NULL, fixture_setup, test_scanned_forms, fixture_teardown);
+  g_test_add ("/demo/scanner-fails", Fixture, NULL, fixture_setup, test_scanner_fails, fixture_teardown);
   g_test_add_func ("/demo/needs-agency", test_needs_agency);
   return g_test_run ();
 }

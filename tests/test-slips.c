@@ -14,6 +14,8 @@
 #include <poppler.h>
 #include <zbar.h>
 
+#include "motcua-cccd.h"
+#include "motcua-demo-form.h"
 #include "motcua-error.h"
 #include "motcua-slip-data.h"
 #include "motcua-slip-document.h"
@@ -586,10 +588,12 @@ test_fonts_embedded (Fixture *f, gconstpointer user_data)
 
 /* ---- the QR code --------------------------------------------------------------------- */
 
+/* The QR code on page @index, as the bytes it holds: zbar would otherwise guess a
+ * charset for UTF-8 text without an ECI marker, and may guess Shift JIS. */
 static char *
-decode_qr (PopplerDocument *pdf)
+decode_qr (PopplerDocument *pdf, int index)
 {
-  PopplerPage *page = poppler_document_get_page (pdf, 0);
+  PopplerPage *page = poppler_document_get_page (pdf, index);
   double width, height, scale = 200.0 / 72.0;
   cairo_surface_t *surface;
   cairo_t *cr;
@@ -625,6 +629,7 @@ decode_qr (PopplerDocument *pdf)
 
   scanner = zbar_image_scanner_create ();
   zbar_image_scanner_set_config (scanner, ZBAR_NONE, ZBAR_CFG_ENABLE, 1);
+  zbar_image_scanner_set_config (scanner, ZBAR_QRCODE, ZBAR_CFG_BINARY, 1);
   image = zbar_image_create ();
   zbar_image_set_format (image, zbar_fourcc ('Y', '8', '0', '0'));
   zbar_image_set_size (image, w, h);
@@ -643,13 +648,83 @@ static void
 test_qr_code (Fixture *f, gconstpointer user_data)
 {
   g_autoptr(PopplerDocument) pdf = render_dossier_form (f, f->received, "01");
-  g_autofree char *decoded = decode_qr (pdf);
+  g_autofree char *decoded = decode_qr (pdf, 0);
   g_autofree char *expected = g_strdup_printf (LOOKUP "?ma_ho_so=%s", f->received);
 
   g_assert_nonnull (decoded);
   g_assert_cmpstr (decoded, ==, expected);
   g_assert_true (g_str_has_prefix (decoded, LOOKUP));
   g_assert_nonnull (strstr (decoded, f->received));
+}
+
+/* ---- the demo's scanned request form --------------------------------------------------- */
+
+static gboolean
+page_has_text (PopplerDocument *pdf, int index, const char *text)
+{
+  g_autofree char *all = page_text (pdf, index);
+  gboolean found = strstr (all, text) != NULL;
+
+  if (!found)
+    g_test_message ("page %d lacks “%s”:\n%s", index + 1, text, all);
+  return found;
+}
+
+/* The demo's attachment: the applicant's request form, filled in and signed, and a copy
+ * of their ID card whose QR code the receive flow's parser reads back. */
+static void
+test_demo_request_form (Fixture *f, gconstpointer user_data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GDateTime) signed_at = motcua_test_vn_time (2026, 11, 20, 9, 30, 0);
+  g_autofree char *path = g_build_filename (f->dir, "Đơn đề nghị.pdf", NULL);
+  g_autofree char *uri = g_filename_to_uri (path, NULL, NULL);
+  g_autofree char *bad_path = g_build_filename (f->dir, "no-such-dir", "form.pdf", NULL);
+  g_autofree char *decoded = NULL;
+  g_autoptr(MotcuaCccd) card = NULL;
+  g_autoptr(PopplerDocument) pdf = NULL;
+  MotcuaDemoPerson person = {
+    .full_name = (char *) "Đặng Thị Hồng Nhung",
+    .female = TRUE,
+    .id_number = (char *) "036190001234",
+    .phone = (char *) "0912345678",
+    .address = (char *) "Thôn Đông Thành, xã Tân Lập, tỉnh Thanh Hóa",
+  };
+  MotcuaDemoForm form = { "Ủy ban nhân dân xã Tân Lập", "Đăng ký khai sinh", &person, signed_at };
+
+  g_date_clear (&person.birth_date, 1);
+  g_date_set_dmy (&person.birth_date, 5, G_DATE_MARCH, 1990);
+  g_assert_true (motcua_demo_form_write_pdf (&form, path, NULL, &error));
+  g_assert_no_error (error);
+  pdf = poppler_document_new_from_file (uri, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (poppler_document_get_n_pages (pdf), ==, 2);
+
+  g_assert_true (page_has_text (pdf, 0, "ĐƠN ĐỀ NGHỊ"));
+  g_assert_true (page_has_text (pdf, 0, "Kính gửi: Ủy ban nhân dân xã Tân Lập"));
+  g_assert_true (page_has_text (pdf, 0, "Về việc: Đăng ký khai sinh"));
+  g_assert_true (page_has_text (pdf, 0, "Đặng Thị Hồng Nhung"));
+  g_assert_true (page_has_text (pdf, 0, "05/03/1990"));
+  g_assert_true (page_has_text (pdf, 0, "036190001234"));
+  g_assert_true (page_has_text (pdf, 0, "Tân Lập, ngày 20 tháng 11 năm 2026"));
+  g_assert_true (page_has_text (pdf, 1, "CĂN CƯỚC CÔNG DÂN"));
+  g_assert_true (page_has_text (pdf, 1, "ĐẶNG THỊ HỒNG NHUNG"));
+  /* Renewed at 40, on the birthday. */
+  g_assert_true (page_has_text (pdf, 1, "Có giá trị đến: 05/03/2030"));
+
+  decoded = decode_qr (pdf, 1);
+  g_assert_nonnull (decoded);
+  card = motcua_cccd_parse (decoded, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (card->id_number, ==, person.id_number);
+  g_assert_cmpstr (card->full_name, ==, person.full_name);
+  g_assert_cmpstr (card->address, ==, person.address);
+  g_assert_true (card->female);
+  g_assert_cmpint (g_date_compare (&card->birth_date, &person.birth_date), ==, 0);
+
+  /* Nowhere to write it: a message, not a crash. */
+  g_assert_false (motcua_demo_form_write_pdf (&form, bad_path, NULL, &error));
+  g_assert_error (error, MOTCUA_ERROR, MOTCUA_ERROR_IO);
 }
 
 /* ---- templates as data --------------------------------------------------------------- */
@@ -879,6 +954,7 @@ main (int argc, char **argv)
   ADD ("/slips/register-pages", test_register_pages);
   ADD ("/slips/fonts-embedded", test_fonts_embedded);
   ADD ("/slips/qr-code", test_qr_code);
+  ADD ("/slips/demo-request-form", test_demo_request_form);
   ADD ("/slips/malformed-templates", test_malformed_templates);
   ADD ("/slips/override-and-new-set", test_override_and_new_set);
   ADD ("/slips/applies", test_applies);

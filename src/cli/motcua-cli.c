@@ -8,7 +8,7 @@
 
 #include "motcua-backup.h"
 #include "motcua-catalog.h"
-#include "motcua-demo.h"
+#include "motcua-demo-form.h"
 #include "motcua-error.h"
 #include "motcua-stats.h"
 #include "motcua-store.h"
@@ -326,9 +326,12 @@ command_demo_data (Cli *cli, int argc, char **argv)
 {
   int n_dossiers = 500;
   int seed = 1;
+  int n_scanned = 0;
   GOptionEntry entries[] = {
     { "dossiers", 0, 0, G_OPTION_ARG_INT, &n_dossiers, N_("How many dossiers to generate"), N_("N") },
     { "seed", 0, 0, G_OPTION_ARG_INT, &seed, N_("Random seed (the same seed gives the same data)"), N_("S") },
+    { "scanned", 0, 0, G_OPTION_ARG_INT, &n_scanned,
+      N_("Attach the scanned request form to the last N dossiers to arrive"), N_("N") },
     { NULL }
   };
   g_autoptr(MotcuaStore) store = NULL;
@@ -339,8 +342,10 @@ command_demo_data (Cli *cli, int argc, char **argv)
     return status;
   if (n_dossiers < 0 || n_dossiers > 10000000)
     return motcua_cli_usage_error (_("The number of dossiers must be between 0 and 10,000,000."));
+  if (n_scanned < 0 || n_scanned > n_dossiers)
+    return motcua_cli_usage_error (_("The number of scanned dossiers must be between 0 and the number of dossiers."));
   if ((store = motcua_cli_open_store (cli, &error)) == NULL
-      || !motcua_demo_generate (store, n_dossiers, seed, &error))
+      || !motcua_demo_generate_scanned (store, n_dossiers, seed, n_scanned, motcua_demo_form_write_pdf, NULL, &error))
     return motcua_cli_report_error (cli, error);
   if (cli->json)
     motcua_cli_print_json_member ("generated", NULL, n_dossiers);

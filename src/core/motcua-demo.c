@@ -1,12 +1,14 @@
 /* motcua-demo.c: demo data that tells a year of a commune's one-stop office. */
 
 #include <glib/gi18n-lib.h>
+#include <glib/gstdio.h>
 #ifdef __GLIBC__
 #include <malloc.h>
 #endif
 
 #include "motcua-demo.h"
 #include "motcua-demo-names.h"
+#include "motcua-dossier-private.h"
 #include "motcua-error.h"
 #include "motcua-store-users.h"
 #include "motcua-time.h"
@@ -69,6 +71,14 @@ typedef struct {
   GDateTime       *now;
   GPtrArray       *procedures;     /* MotcuaProcedure, weighted by popularity */
   const char      *agency_code;
+  const char      *agency_name;
+
+  /* Scanned request forms, for the last dossiers to arrive */
+  MotcuaDemoScanner scanner;
+  gpointer         scanner_data;
+  char            *scan_dir;
+  char            *scan_path;
+  gboolean         scan_this;      /* the dossier being written comes with its form */
 
   /* The dossier being written */
   char            *uid;
@@ -176,13 +186,32 @@ static const char * const supplement_reasons[] = {
 
 /* ---- the counter ------------------------------------------------------------------ */
 
+/* The applicant's signed request form, scanned at the counter or uploaded with an
+ * online submission, stored like any file a clerk attaches. */
+static GPtrArray *
+scan_request_form (Demo *demo, MotcuaProcedure *procedure, const MotcuaDemoPerson *person,
+                   GDateTime *signed_at, GError **error)
+{
+  MotcuaDemoForm form = { demo->agency_name, procedure->name, person, signed_at };
+  g_autoptr(GPtrArray) refs = g_ptr_array_new_with_free_func ((GDestroyNotify) motcua_attachment_ref_free);
+  MotcuaAttachmentRef *ref;
+
+  if (!demo->scanner (&form, demo->scan_path, demo->scanner_data, error)
+      || (ref = motcua_store_add_blob (demo->store, demo->scan_path, error)) == NULL)
+    return NULL;
+  g_unlink (demo->scan_path);
+  g_ptr_array_add (refs, ref);
+  return g_steal_pointer (&refs);
+}
+
 static JsonObject *
 applicant_payload (Demo *demo, MotcuaProcedure *procedure, MotcuaChannel channel, gboolean complete,
-                   GPtrArray *missing)
+                   GPtrArray *missing, GDateTime *arrived, GError **error)
 {
   MotcuaDemoPerson person;
   MotcuaReceiveRequest request = { 0 };
   g_autofree gboolean *provided = g_new0 (gboolean, procedure->documents->len + 1);
+  g_autoptr(GPtrArray) scans = NULL;
   JsonObject *payload;
   guint dropped = complete ? G_MAXUINT : (guint) g_rand_int_range (demo->rand, 0, MAX (procedure->documents->len, 1));
 
@@ -203,7 +232,12 @@ applicant_payload (Demo *demo, MotcuaProcedure *procedure, MotcuaChannel channel
   request.applicant_email = person.email;
   request.channel = channel;
   request.sets = 1;
-  payload = motcua_store_creation_payload (&request, procedure, provided, NULL, demo->agency_code);
+  if (demo->scan_this && (scans = scan_request_form (demo, procedure, &person, arrived, error)) == NULL)
+    {
+      motcua_demo_person_clear (&person);
+      return NULL;
+    }
+  payload = motcua_store_creation_payload (&request, procedure, provided, scans, demo->agency_code);
   motcua_demo_person_clear (&person);
   return payload;
 }
@@ -413,7 +447,9 @@ live_one (Demo *demo, GDateTime *arrived, GError **error)
       g_date_time_unref (received);
       received = g_date_time_ref (demo->now);
     }
-  payload = applicant_payload (demo, procedure, channel, !counter_problem, missing);
+  payload = applicant_payload (demo, procedure, channel, !counter_problem, missing, arrived, error);
+  if (payload == NULL)
+    return FALSE;
 
   if (channel == MOTCUA_CHANNEL_ONLINE)
     {
@@ -575,10 +611,11 @@ prepare_bulk_load (MotcuaStore *store)
 }
 
 static gboolean
-generate_all (Demo *demo, GPtrArray *times, GError **error)
+generate_all (Demo *demo, GPtrArray *times, guint n_scanned, GError **error)
 {
   for (guint i = 0; i < times->len; i++)
     {
+      demo->scan_this = demo->scanner != NULL && i + n_scanned >= times->len;
       if (i % DOSSIERS_PER_TRANSACTION == 0)
         {
           if (i > 0 && !motcua_store_commit (demo->store, error))
@@ -598,6 +635,52 @@ generate_all (Demo *demo, GPtrArray *times, GError **error)
 gboolean
 motcua_demo_generate (MotcuaStore *store, guint n_dossiers, guint32 seed, GError **error)
 {
+  return motcua_demo_generate_scanned (store, n_dossiers, seed, 0, NULL, NULL, error);
+}
+
+/* The scanner writes each form to one path in a private directory; the store copies
+ * it into its blobs before the next is written. */
+static gboolean
+prepare_scans (Demo *demo, guint n_scanned, MotcuaDemoScanner scanner, gpointer user_data, GError **error)
+{
+  g_autoptr(GError) local_error = NULL;
+
+  if (n_scanned == 0 || scanner == NULL)
+    return TRUE;
+  demo->scan_dir = g_dir_make_tmp ("motcua-demo-XXXXXX", &local_error);
+  if (demo->scan_dir == NULL)
+    {
+      g_set_error (error, MOTCUA_ERROR, MOTCUA_ERROR_IO,
+                   _("The demo's scanned forms could not be written: %s"), local_error->message);
+      return FALSE;
+    }
+  /* The name a clerk sees in the attachments list. */
+  demo->scan_path = g_build_filename (demo->scan_dir, "Đơn đề nghị.pdf", NULL);
+  demo->scanner = scanner;
+  demo->scanner_data = user_data;
+  return TRUE;
+}
+
+static void
+finish_scans (Demo *demo)
+{
+  if (demo->scan_dir == NULL)
+    return;
+  g_unlink (demo->scan_path);
+  g_rmdir (demo->scan_dir);
+  g_free (demo->scan_path);
+  g_free (demo->scan_dir);
+}
+
+gboolean
+motcua_demo_generate_scanned (MotcuaStore       *store,
+                              guint              n_dossiers,
+                              guint32            seed,
+                              guint              n_scanned,
+                              MotcuaDemoScanner  scanner,
+                              gpointer           user_data,
+                              GError           **error)
+{
   g_autoptr(MotcuaAgency) agency = motcua_store_get_agency (store, error);
   g_autoptr(GPtrArray) times = NULL;
   Demo demo = { 0 };
@@ -616,17 +699,19 @@ motcua_demo_generate (MotcuaStore *store, guint n_dossiers, guint32 seed, GError
   demo.rand = g_rand_new_with_seed (seed);
   demo.now = motcua_time_now (NULL);
   demo.agency_code = agency->code;
+  demo.agency_name = agency->name;
   demo.events = g_ptr_array_new_with_free_func ((GDestroyNotify) motcua_event_free);
   demo.payloads = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
   demo.procedures = weighted_procedures (store, error);
 
-  ok = demo.procedures != NULL;
+  ok = demo.procedures != NULL && prepare_scans (&demo, n_scanned, scanner, user_data, error);
   if (ok)
     {
       times = arrival_times (&demo, n_dossiers);
       prepare_bulk_load (store);
-      ok = generate_all (&demo, times, error);
+      ok = generate_all (&demo, times, n_scanned, error);
     }
+  finish_scans (&demo);
 
   motcua_store_set_bulk_load (store, FALSE);
   if (demo.procedures != NULL)

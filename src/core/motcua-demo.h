@@ -5,6 +5,7 @@
  */
 #pragma once
 
+#include "motcua-demo-names.h"
 #include "motcua-store.h"
 
 G_BEGIN_DECLS
@@ -24,5 +25,31 @@ gboolean motcua_demo_generate (MotcuaStore *store,
                                guint        n_dossiers,
                                guint32      seed,
                                GError     **error);
+
+/* The paper an applicant hands in or uploads with a dossier: the signed request form,
+ * with a copy of their ID card. */
+typedef struct {
+  const char             *agency_name;
+  const char             *procedure_name;
+  const MotcuaDemoPerson *applicant;
+  GDateTime              *signed_at;
+} MotcuaDemoForm;
+
+/* Writes @form, scanned, as a document at @path (the demo names it). */
+typedef gboolean (*MotcuaDemoScanner) (const MotcuaDemoForm *form,
+                                       const char           *path,
+                                       gpointer              user_data,
+                                       GError              **error);
+
+/* The same, and the last @n_scanned dossiers to arrive carry their request form as an
+ * attachment, written by @scanner: core has no means of drawing a page. The dossiers
+ * themselves are the same as without scans (same seed, same office). */
+gboolean motcua_demo_generate_scanned (MotcuaStore       *store,
+                                       guint              n_dossiers,
+                                       guint32            seed,
+                                       guint              n_scanned,
+                                       MotcuaDemoScanner  scanner,
+                                       gpointer           user_data,
+                                       GError           **error);
 
 G_END_DECLS

@@ -229,8 +229,8 @@ row_set (GHashTable *row, const char *source, const char *name, const char *valu
 
 /* "Ủy ban nhân dân xã Quảng Phú" is dated from "Quảng Phú": the place is the agency's
  * locality unless the state key "slips.place" says otherwise. */
-static char *
-place_from_agency_name (const char *name)
+char *
+motcua_slip_place_from_agency_name (const char *name)
 {
   static const char * const prefixes[] = {
     "Ủy ban nhân dân ", "Uỷ ban nhân dân ", "UBND ", "xã ", "phường ", "thị trấn ", "đặc khu ",
@@ -299,7 +299,7 @@ add_agency (MotcuaSlipData *data, MotcuaStore *store, GDateTime *now, GError **e
   governing = motcua_store_get_state (store, "slips.governing_body", NULL);
   take_value (data, "governing_body_upper", g_utf8_strup (governing ? governing : "", -1));
   place = motcua_store_get_state (store, "slips.place", NULL);
-  take_value (data, "place", place && *place ? g_steal_pointer (&place) : place_from_agency_name (agency->name));
+  take_value (data, "place", place && *place ? g_steal_pointer (&place) : motcua_slip_place_from_agency_name (agency->name));
   take_value (data, "today_day", g_date_time_format (now, "%d"));
   take_value (data, "today_month", g_date_time_format (now, "%m"));
   take_value (data, "today_year", g_date_time_format (now, "%Y"));

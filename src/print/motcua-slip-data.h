@@ -50,6 +50,10 @@ gboolean        motcua_slip_field_is_known       (const char     *source,
 gboolean        motcua_slip_source_is_known      (const char     *source);
 gboolean        motcua_slip_condition_is_known   (const char     *condition);
 
+/* The locality a document of the agency is dated from: "Quảng Phú" for "Ủy ban nhân
+ * dân xã Quảng Phú". */
+char           *motcua_slip_place_from_agency_name (const char *name);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (MotcuaSlipData, motcua_slip_data_free)
 
 G_END_DECLS

@@ -609,8 +609,8 @@ number_pages (Layout *layout)
     }
 }
 
-static PangoContext *
-create_context (void)
+PangoContext *
+motcua_print_pango_context_new (void)
 {
   PangoContext *context = pango_font_map_create_context (pango_cairo_font_map_get_default ());
   cairo_font_options_t *options = cairo_font_options_create ();
@@ -644,7 +644,7 @@ motcua_slip_document_new (MotcuaSlipSet *set, const char *form, MotcuaSlipData *
   self->title = g_strdup (json_object_get_string_member (template, "name"));
   self->landscape = g_strcmp0 (json_object_get_string_member_with_default (template, "orientation", "portrait"),
                                "landscape") == 0;
-  context = create_context ();
+  context = motcua_print_pango_context_new ();
   layout.doc = self;
   layout.set = set;
   layout.data = data;
@@ -745,7 +745,6 @@ motcua_slip_document_write_pdf (MotcuaSlipDocument *self, const char *path, GErr
   double width, height;
   cairo_surface_t *surface;
   cairo_t *cr;
-  cairo_status_t status;
 
   motcua_slip_document_get_page_size (self, &width, &height);
   surface = cairo_pdf_surface_create (path, width, height);
@@ -758,6 +757,15 @@ motcua_slip_document_write_pdf (MotcuaSlipDocument *self, const char *path, GErr
       cairo_show_page (cr);
     }
   cairo_destroy (cr);
+  return motcua_print_close_pdf (surface, path, error);
+}
+
+gboolean
+motcua_print_close_pdf (cairo_surface_t *surface, const char *path, GError **error)
+{
+  cairo_status_t status;
+
+  /* A PDF surface writes the file as it finishes: a full disk shows only now. */
   cairo_surface_finish (surface);
   status = cairo_surface_status (surface);
   cairo_surface_destroy (surface);

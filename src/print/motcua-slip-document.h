@@ -10,6 +10,7 @@
 #pragma once
 
 #include <cairo.h>
+#include <pango/pango.h>
 #include <glib-object.h>
 
 #include "motcua-slip-data.h"
@@ -35,6 +36,15 @@ void                motcua_slip_document_draw_page  (MotcuaSlipDocument *self,
                                                      cairo_t            *cr,
                                                      guint               page);
 gboolean            motcua_slip_document_write_pdf  (MotcuaSlipDocument *self,
+                                                     const char         *path,
+                                                     GError            **error);
+
+/* A Pango context for paper: unhinted metrics in points, so the same lines break alike
+ * in PDF, on a printer and on screen. */
+PangoContext       *motcua_print_pango_context_new  (void);
+/* Finishes and destroys the PDF surface that writes @path; FALSE with a
+ * MOTCUA_ERROR_IO that names the file when it could not be written. */
+gboolean            motcua_print_close_pdf          (cairo_surface_t    *surface,
                                                      const char         *path,
                                                      GError            **error);
 

@@ -4,7 +4,7 @@
 #include <string.h>
 
 #include "motcua-auth.h"
-#include "motcua-demo.h"
+#include "motcua-demo-form.h"
 #include "motcua-first-run.h"
 #include "motcua-store-users.h"
 #include "motcua-sync.h"
@@ -12,6 +12,7 @@
 #define DEMO_AGENCY_CODE "000.17.22.H56"
 #define DEMO_AGENCY_NAME "Ủy ban nhân dân xã Quảng Phú"
 #define DEMO_DOSSIERS    300
+#define DEMO_SCANNED     20      /* the last arrivals, with their request forms */
 
 typedef enum {
   SETUP_CONNECT,      /* enrolled with the ministry server */
@@ -312,7 +313,9 @@ finish (MotcuaFirstRun *self)
   /* The invented dossiers are a bonus of the offline demo: without them it still works.
    * Enrolled with the local server, dossier numbers come only from the blocks the
    * server reserves, so that demo starts from what the server holds. */
-  if (self->kind == SETUP_DEMO && !motcua_demo_generate (self->store, DEMO_DOSSIERS, 1, &error))
+  if (self->kind == SETUP_DEMO
+      && !motcua_demo_generate_scanned (self->store, DEMO_DOSSIERS, 1, DEMO_SCANNED, motcua_demo_form_write_pdf,
+                                        NULL, &error))
     g_message ("The demo dossiers were not generated: %s", error->message);
   gtk_editable_set_text (GTK_EDITABLE (self->password_row), "");
   gtk_editable_set_text (GTK_EDITABLE (self->confirm_row), "");

@@ -248,6 +248,9 @@ test_demo_office (Fixture *f, gconstpointer data)
   g_assert_cmpstr (agency->name, ==, "Ủy ban nhân dân xã Thử Nghiệm");
   g_assert_cmpint (motcua_test_store_int (f->store, "SELECT count(*) FROM users"), ==, 6);
   g_assert_cmpint (motcua_test_store_int (f->store, "SELECT count(*) FROM dossiers"), >, 0);
+  /* The newest dossiers carry their scanned request forms, for the viewer pane. */
+  g_assert_cmpint (motcua_test_store_int (f->store, "SELECT count(*) FROM dossier_attachments"
+                                                    " WHERE name = 'Đơn đề nghị.pdf' AND mime_type = 'application/pdf'"), ==, 20);
 }
 
 /* The demo office on the local reference server: enrolled with its code, the server's

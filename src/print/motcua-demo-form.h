@@ -1,0 +1,22 @@
+/* motcua-demo-form.h: the demo's paper, an applicant's signed request form.
+ *
+ * What a demo dossier carries as its scanned attachment, so that the viewer pane, its
+ * search and its thumbnails have something to show: a request form filled in by hand
+ * and signed, and a photocopy of the applicant's citizen ID card. Every person in it
+ * is invented by the demo (motcua-demo-names.h). Like the slips, the paper is Vietnamese
+ * whatever the interface's language, so its words are not translated.
+ */
+#pragma once
+
+#include "motcua-demo.h"
+
+G_BEGIN_DECLS
+
+/* Writes @form as a two-page A4 PDF at @path. A MotcuaDemoScanner: @user_data is
+ * unused. */
+gboolean motcua_demo_form_write_pdf (const MotcuaDemoForm *form,
+                                     const char           *path,
+                                     gpointer              user_data,
+                                     GError              **error);
+
+G_END_DECLS
