@@ -2162,6 +2162,28 @@ motcua_dossier_editor_open_attachment (MotcuaDossierEditor *self)
 }
 
 gboolean
+motcua_dossier_editor_preview_attachment (MotcuaDossierEditor *self)
+{
+  GtkListBoxRow *row;
+  const char *sha256;
+  g_autofree char *path = NULL;
+
+  g_return_val_if_fail (MOTCUA_IS_DOSSIER_EDITOR (self), FALSE);
+  if (self->dossier == NULL || self->store == NULL
+      || (row = gtk_list_box_get_row_at_index (self->attachments_list, 0)) == NULL
+      || (sha256 = g_object_get_data (G_OBJECT (row), "sha256")) == NULL)
+    return FALSE;
+  /* Moving through the queue must not start downloads: a file from another
+   * workstation waits until the clerk opens it. */
+  path = motcua_store_get_blob_path (self->store, sha256);
+  if (!g_file_test (path, G_FILE_TEST_IS_REGULAR))
+    return FALSE;
+  gtk_list_box_select_row (self->attachments_list, row);
+  emit_attachment (self, row);
+  return TRUE;
+}
+
+gboolean
 motcua_dossier_editor_open_result (MotcuaDossierEditor *self)
 {
   GPtrArray *attachments;

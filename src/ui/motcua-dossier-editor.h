@@ -27,6 +27,9 @@ void        motcua_dossier_editor_open_attachment (MotcuaDossierEditor *self);
 /* For review: a dossier awaiting approval opens its draft result (the newest
  * attachment) in the viewer beside it. FALSE when there is nothing to review. */
 gboolean    motcua_dossier_editor_open_result     (MotcuaDossierEditor *self);
+/* Shows the dossier's first attachment when it is on this workstation; FALSE, and
+ * nothing shown, otherwise. */
+gboolean    motcua_dossier_editor_preview_attachment (MotcuaDossierEditor *self);
 
 /* Opens the form of @action, as its button does; FALSE when the workflow does not
  * offer @action to the current user in this status. */

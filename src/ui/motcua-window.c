@@ -505,6 +505,7 @@ check_idle (gpointer data)
 /* ---- signals from the panes ---------------------------------------------------- */
 
 static void on_width_changed (MotcuaWindow *self);
+static gboolean is_narrow (MotcuaWindow *self);
 
 static void
 on_dossier_selected (MotcuaQueuePane *pane, const char *code, MotcuaWindow *self)
@@ -515,8 +516,11 @@ on_dossier_selected (MotcuaQueuePane *pane, const char *code, MotcuaWindow *self
       /* The editor is at least as wide as the code it now shows. */
       on_width_changed (self);
       motcua_pdf_view_clear (self->pdf_view);
-      /* A leader reviewing a draft sees it beside the dossier at once. */
-      motcua_dossier_editor_open_result (self->editor);
+      /* A leader reviewing a draft sees it beside the dossier at once; anyone else
+       * the dossier's first document, the scan a clerk checks the form against, when
+       * the viewer pane is there to show it (a narrow window would open a window). */
+      if (!motcua_dossier_editor_open_result (self->editor) && !is_narrow (self))
+        motcua_dossier_editor_preview_attachment (self->editor);
     }
 }
 

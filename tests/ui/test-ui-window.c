@@ -234,6 +234,12 @@ viewer_settled (gpointer data)
   return motcua_pdf_view_get_loaded (view) || motcua_pdf_view_get_error_message (view) != NULL;
 }
 
+static gboolean
+viewer_shows_twelve_pages (gpointer data)
+{
+  return motcua_pdf_view_get_loaded (data) && motcua_pdf_view_get_n_pages (data) == 12;
+}
+
 static void
 attach_and_open (Fixture *f, const char *path)
 {
@@ -259,6 +265,7 @@ test_documents_in_the_viewer (Fixture *f, gconstpointer data)
   g_autoptr(GError) error = NULL;
   g_autofree char *half = NULL;
   gsize length;
+  guint n_windows;
 
   g_assert_true (wait_until (queue_has_rows, f, 5000));
   gtk_widget_activate_action (GTK_WIDGET (f->window), "win.next-dossier", NULL);
@@ -282,6 +289,28 @@ test_documents_in_the_viewer (Fixture *f, gconstpointer data)
   g_assert_true (wait_until (viewer_settled, view, 10000));
   g_assert_nonnull (motcua_pdf_view_get_error_message (view));
   g_assert_true (gtk_widget_get_mapped (motcua_window_get_queue_pane (f->window)));
+
+  /* Back on the first dossier, its document is beside it at once: nobody opened it. */
+  gtk_widget_activate_action (GTK_WIDGET (f->window), "win.previous-dossier", NULL);
+  g_assert_true (wait_until (viewer_shows_twelve_pages, view, 10000));
+  g_assert_null (motcua_pdf_view_get_error_message (view));
+
+  /* A dossier without attachments leaves the viewer empty, not showing another's. */
+  gtk_widget_activate_action (GTK_WIDGET (f->window), "win.next-dossier", NULL);
+  gtk_widget_activate_action (GTK_WIDGET (f->window), "win.next-dossier", NULL);
+  ui_test_iterate (300);
+  g_assert_false (motcua_pdf_view_get_loaded (view));
+  g_assert_null (motcua_pdf_view_get_error_message (view));
+
+  /* With the viewer hidden, moving through the queue opens no window of its own. */
+  gtk_window_set_default_size (GTK_WINDOW (f->window), 820, 700);
+  ui_test_iterate (300);
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (view)));
+  n_windows = g_list_model_get_n_items (gtk_window_get_toplevels ());
+  gtk_widget_activate_action (GTK_WIDGET (f->window), "win.previous-dossier", NULL);
+  gtk_widget_activate_action (GTK_WIDGET (f->window), "win.previous-dossier", NULL);
+  ui_test_iterate (300);
+  g_assert_cmpuint (g_list_model_get_n_items (gtk_window_get_toplevels ()), ==, n_windows);
 }
 
 static int
