@@ -1,14 +1,14 @@
 /* motcua-screenshot.c: renders the real windows to PNG for data/screenshots/.
  *
  * Run by scripts/screenshots under xvfb-run: opens the main window on a demo database,
- * selects a dossier, opens a scanned document in the viewer, then the receive dialog,
+ * selects a dossier, then one whose scanned form the viewer shows, then the receive dialog,
  * and saves each window as the renderer drew it. With --dashboard it renders the
  * supervisors' dashboard for this year instead (and, given a path, writes its report).
  */
 
-#include <cairo-pdf.h>
 #include <glib/gi18n.h>
 #include <locale.h>
+#include <sqlite3.h>
 
 #include "motcua-application.h"
 #include "motcua-dashboard-window.h"
@@ -26,50 +26,21 @@ wait_ms (guint ms)
     g_main_context_iteration (NULL, FALSE);
 }
 
-/* A three-page stand-in for a scanned application form, written with cairo. */
-static void
-write_sample_pdf (const char *path)
+/* The first dossier in the queue's order that carries a scanned form (demo-data
+ * --scanned), so the viewer shows it beside the dossier. */
+static char *
+scanned_dossier_code (MotcuaStore *store)
 {
-  cairo_surface_t *surface = cairo_pdf_surface_create (path, 595, 842);
-  cairo_t *cr = cairo_create (surface);
-  const char *lines[] = {
-    "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
-    "Độc lập - Tự do - Hạnh phúc",
-    "",
-    "TỜ KHAI ĐĂNG KÝ KHAI SINH",
-    "",
-    "Kính gửi: Ủy ban nhân dân xã Quảng Phú",
-    "Họ, chữ đệm, tên người yêu cầu: Phạm Thị Hồng Nhung",
-    "Nơi cư trú: Thôn Đông, xã Quảng Phú, tỉnh Thanh Hóa",
-    "Giấy tờ tùy thân: CCCD số 036195001234",
-    "Quan hệ với người được khai sinh: Mẹ",
-    "Đề nghị cơ quan đăng ký khai sinh cho người dưới đây:",
-    "Họ, chữ đệm, tên: Lê Minh Khang     Giới tính: Nam",
-    "Ngày, tháng, năm sinh: 02/11/2026",
-    "Nơi sinh: Trạm Y tế xã Quảng Phú",
-  };
+  sqlite3_stmt *stmt = NULL;
+  char *code = NULL;
 
-  for (int page = 1; page <= 3; page++)
-    {
-      cairo_set_source_rgb (cr, 0.98, 0.97, 0.94);
-      cairo_paint (cr);
-      cairo_set_source_rgb (cr, 0.1, 0.1, 0.1);
-      cairo_select_font_face (cr, "DejaVu Serif", CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_NORMAL);
-      for (guint i = 0; i < G_N_ELEMENTS (lines); i++)
-        {
-          cairo_set_font_size (cr, i < 4 ? 15 : 12);
-          cairo_move_to (cr, i < 4 ? 150 : 60, 80 + 28 * i);
-          cairo_show_text (cr, lines[i]);
-        }
-      {
-        g_autofree char *footer = g_strdup_printf ("Trang %d/3", page);
-        cairo_move_to (cr, 270, 800);
-        cairo_show_text (cr, footer);
-      }
-      cairo_show_page (cr);
-    }
-  cairo_destroy (cr);
-  cairo_surface_destroy (surface);
+  if (sqlite3_prepare_v2 (motcua_store_get_db (store),
+                          "SELECT d.code FROM dossiers d JOIN dossier_attachments da ON da.dossier_id = d.id"
+                          " WHERE d.status IN (2, 4) ORDER BY d.due_at LIMIT 1", -1, &stmt, NULL) == SQLITE_OK
+      && sqlite3_step (stmt) == SQLITE_ROW)
+    code = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+  sqlite3_finalize (stmt);
+  return code;
 }
 
 static void
@@ -109,19 +80,20 @@ find_other_window (GtkWindow *main_window)
 static void
 on_activate (GApplication *app, gpointer user_data)
 {
-  const char * const *args = user_data;   /* db, pdf, out dir */
+  const char * const *args = user_data;   /* db, out dir */
   g_autoptr(GError) error = NULL;
   g_autoptr(MotcuaStore) store = motcua_store_open (args[0], &error);
   MotcuaWindow *window;
   GtkWindow *dialog;
-  g_autofree char *main_png = g_build_filename (args[2], "main-window.png", NULL);
-  g_autofree char *pdf_png = g_build_filename (args[2], "pdf-pane.png", NULL);
-  g_autofree char *receive_png = g_build_filename (args[2], "receive-dialog.png", NULL);
+  g_autofree char *main_png = g_build_filename (args[1], "main-window.png", NULL);
+  g_autofree char *pdf_png = g_build_filename (args[1], "pdf-pane.png", NULL);
+  g_autofree char *receive_png = g_build_filename (args[1], "receive-dialog.png", NULL);
+  g_autofree char *scanned = NULL;
 
   if (store == NULL)
     g_error ("%s", error->message);
-  if (!g_file_test (args[1], G_FILE_TEST_EXISTS))
-    write_sample_pdf (args[1]);
+  if ((scanned = scanned_dossier_code (store)) == NULL)
+    g_error ("no open dossier of %s carries a scanned form: make it with demo-data --scanned", args[0]);
   window = motcua_window_new (GTK_APPLICATION (app), store, NULL);
   gtk_window_set_default_size (GTK_WINDOW (window), 1360, 760);
   gtk_window_present (GTK_WINDOW (window));
@@ -131,7 +103,8 @@ on_activate (GApplication *app, gpointer user_data)
   wait_ms (800);
   save_window (GTK_WINDOW (window), main_png);
 
-  motcua_pdf_view_load_file (MOTCUA_PDF_VIEW (motcua_window_get_pdf_view (window)), args[1], "application/pdf");
+  /* Selecting it shows its scanned request form in the viewer. */
+  motcua_queue_pane_select_code (MOTCUA_QUEUE_PANE (motcua_window_get_queue_pane (window)), scanned);
   wait_ms (1500);
   save_window (GTK_WINDOW (window), pdf_png);
 
@@ -177,9 +150,9 @@ main (int argc, char **argv)
   const char *localedir = g_getenv ("MOTCUA_LOCALEDIR");
   gboolean dashboard = argc >= 2 && g_str_equal (argv[1], "--dashboard");
 
-  if (dashboard ? argc != 4 && argc != 5 : argc != 4)
+  if (dashboard ? argc != 4 && argc != 5 : argc != 3)
     {
-      g_printerr ("usage: motcua-screenshot DATABASE DOCUMENT.pdf OUTPUT-DIR\n"
+      g_printerr ("usage: motcua-screenshot DATABASE OUTPUT-DIR\n"
                   "       motcua-screenshot --dashboard DATABASE OUTPUT-DIR [REPORT.pdf]\n");
       return 2;
     }
@@ -189,7 +162,9 @@ main (int argc, char **argv)
   textdomain (GETTEXT_PACKAGE);
 
   motcua_ui_register_resources ();
-  app = adw_application_new ("io.github.motcua.Desk.Screenshots", G_APPLICATION_NON_UNIQUE);
+  /* The desk's resources, so its style sheet (status badges, due colours) loads. */
+  app = g_object_new (ADW_TYPE_APPLICATION, "application-id", "io.github.motcua.Desk.Screenshots",
+                      "flags", G_APPLICATION_NON_UNIQUE, "resource-base-path", "/io/github/motcua/Desk", NULL);
   if (dashboard)
     g_signal_connect (app, "activate", G_CALLBACK (on_activate_dashboard), argv + 2);
   else
