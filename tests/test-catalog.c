@@ -606,6 +606,70 @@ test_store_search (Fixture       *f,
   }
 }
 
+static void
+receive_at (MotcuaStore *store, const char *procedure, GDateTime *at)
+{
+  g_autoptr(GError) error = NULL;
+  MotcuaReceiveRequest request = {
+    .procedure_code = procedure, .applicant_name = "Vi Thị Hằng", .actor = "clerk", .now = at,
+  };
+  g_autoptr(MotcuaDossier) dossier = motcua_store_receive (store, &request, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (dossier);
+}
+
+static guint
+position_of (GPtrArray *procedures, const char *code)
+{
+  for (guint i = 0; i < procedures->len; i++)
+    if (g_str_equal (((MotcuaProcedure *) g_ptr_array_index (procedures, i))->code, code))
+      return i;
+  g_error ("%s is not in the list", code);
+}
+
+/* The counter's usual procedures head the catalog: the most received since a date
+ * first, then the rest as the catalog orders it; older work does not count. */
+static void
+test_store_by_use (Fixture       *f,
+                   gconstpointer  data)
+{
+  MotcuaAgency agency = { .code = (char *) "000.17.22.H56", .name = (char *) "Ủy ban nhân dân xã Quảng Phú" };
+  g_autofree char *path = in_dir (f, "office.db");
+  g_autoptr(MotcuaStore) store = motcua_test_open_office (path, &agency);
+  g_autoptr(GDateTime) today = motcua_test_vn_time (2026, 11, 23, 9, 0, 0);
+  g_autoptr(GDateTime) last_week = motcua_test_vn_time (2026, 11, 16, 9, 0, 0);
+  g_autoptr(GDateTime) spring = motcua_test_vn_time (2026, 4, 6, 9, 0, 0);
+  g_autoptr(GDateTime) since = motcua_test_vn_time (2026, 8, 25, 0, 0, 0);
+  g_autoptr(GPtrArray) alphabetical = NULL;
+  g_autoptr(GPtrArray) by_use = NULL;
+  g_autoptr(GError) error = NULL;
+
+  receive_at (store, "1.004873", today);       /* marital status: twice */
+  receive_at (store, "1.004873", last_week);
+  receive_at (store, "1.001193", today);       /* birth: once */
+  for (int i = 0; i < 3; i++)                  /* death: three times, but in the spring */
+    receive_at (store, "1.000656", spring);
+
+  alphabetical = motcua_store_list_procedures (store, NULL, &error);
+  by_use = motcua_store_list_procedures_by_use (store, since, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (by_use->len, ==, alphabetical->len);
+  g_assert_cmpstr (((MotcuaProcedure *) g_ptr_array_index (by_use, 0))->code, ==, "1.004873");
+  g_assert_cmpstr (((MotcuaProcedure *) g_ptr_array_index (by_use, 1))->code, ==, "1.001193");
+  /* The rest keep the catalog's order, spring's work among them. */
+  g_assert_cmpuint (position_of (by_use, "1.000656"), >, 1);
+  for (guint i = 2, j = 0; i < by_use->len; i++, j++)
+    {
+      const char *code = ((MotcuaProcedure *) g_ptr_array_index (by_use, i))->code;
+
+      while (g_str_equal (((MotcuaProcedure *) g_ptr_array_index (alphabetical, j))->code, "1.004873")
+             || g_str_equal (((MotcuaProcedure *) g_ptr_array_index (alphabetical, j))->code, "1.001193"))
+        j++;
+      g_assert_cmpstr (code, ==, ((MotcuaProcedure *) g_ptr_array_index (alphabetical, j))->code);
+    }
+}
+
 int
 main (int    argc,
       char **argv)
@@ -631,6 +695,7 @@ main (int    argc,
   g_test_add ("/catalog/store/import-replaces", Fixture, NULL, fixture_setup, test_store_import_replaces,
               fixture_teardown);
   g_test_add ("/catalog/store/search", Fixture, NULL, fixture_setup, test_store_search, fixture_teardown);
+  g_test_add ("/catalog/store/by-use", Fixture, NULL, fixture_setup, test_store_by_use, fixture_teardown);
 
   return g_test_run ();
 }

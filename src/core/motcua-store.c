@@ -979,41 +979,61 @@ procedure_from_row (MotcuaStore *self, sqlite3_stmt *row, GError **error)
 
 #define PROCEDURE_COLUMNS "code, name, field, level, time_amount, time_unit, fee, fee_amount, legal_basis"
 
+/* The procedures whose codes @stmt yields, in its order. */
+static GPtrArray *
+procedures_from_codes (MotcuaStore *self, sqlite3_stmt *stmt, GError **error)
+{
+  g_autoptr(GPtrArray) procedures = g_ptr_array_new_with_free_func ((GDestroyNotify) motcua_procedure_free);
+  g_autoptr(GPtrArray) codes = g_ptr_array_new_with_free_func (g_free);
+  int rc;
+
+  /* Collect codes first: building each procedure uses another statement. */
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    g_ptr_array_add (codes, motcua_sqlite_column_text (stmt, 0));
+  if (!rows_done (self, stmt, rc, error))
+    return NULL;
+
+  for (guint i = 0; i < codes->len; i++)
+    {
+      MotcuaProcedure *procedure = motcua_store_get_procedure (self, g_ptr_array_index (codes, i), error);
+      if (procedure == NULL)
+        return NULL;
+      g_ptr_array_add (procedures, procedure);
+    }
+  return g_steal_pointer (&procedures);
+}
+
 GPtrArray *
 motcua_store_list_procedures (MotcuaStore *self, const char *search, GError **error)
 {
-  g_autoptr(GPtrArray) procedures = g_ptr_array_new_with_free_func ((GDestroyNotify) motcua_procedure_free);
   g_autofree char *folded = motcua_fold_text (search);
   g_autofree char *pattern = g_strdup_printf ("%%%s%%", folded);
   sqlite3_stmt *stmt;
-  GPtrArray *rows = g_ptr_array_new ();
-  gboolean ok = TRUE;
-  int rc;
 
-  stmt = prepare (self, "SELECT " PROCEDURE_COLUMNS " FROM procedures"
+  stmt = prepare (self, "SELECT code FROM procedures"
                         " WHERE active AND (name_folded LIKE ?1 OR code LIKE ?1) ORDER BY field, name", error);
   if (stmt == NULL)
-    {
-      g_ptr_array_unref (rows);
-      return NULL;
-    }
+    return NULL;
   motcua_sqlite_bind_text (stmt, 1, pattern);
-  /* Collect codes first: building each procedure uses another statement. */
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    g_ptr_array_add (rows, motcua_sqlite_column_text (stmt, 0));
-  ok = rows_done (self, stmt, rc, error);
+  return procedures_from_codes (self, stmt, error);
+}
 
-  for (guint i = 0; ok && i < rows->len; i++)
-    {
-      MotcuaProcedure *procedure = motcua_store_get_procedure (self, g_ptr_array_index (rows, i), error);
-      if (procedure == NULL)
-        ok = FALSE;
-      else
-        g_ptr_array_add (procedures, procedure);
-    }
-  g_ptr_array_set_free_func (rows, g_free);
-  g_ptr_array_unref (rows);
-  return ok ? g_steal_pointer (&procedures) : NULL;
+GPtrArray *
+motcua_store_list_procedures_by_use (MotcuaStore *self, GDateTime *since, GError **error)
+{
+  g_autofree char *day = g_date_time_format (since, "%Y-%m-%d");
+  sqlite3_stmt *stmt;
+
+  /* The daily sums the indicators keep: a few rows a day, whatever the office's size. */
+  stmt = prepare (self, "SELECT p.code FROM procedures p"
+                        " LEFT JOIN (SELECT procedure_code, sum (n) AS n FROM stats_received_days"
+                        "            WHERE day >= ?1 GROUP BY procedure_code) used"
+                        "   ON used.procedure_code = p.code"
+                        " WHERE p.active ORDER BY COALESCE (used.n, 0) DESC, p.field, p.name", error);
+  if (stmt == NULL)
+    return NULL;
+  motcua_sqlite_bind_text (stmt, 1, day);
+  return procedures_from_codes (self, stmt, error);
 }
 
 MotcuaProcedure *

@@ -199,6 +199,12 @@ gboolean        motcua_store_import_catalog    (MotcuaStore       *self,
 GPtrArray      *motcua_store_list_procedures   (MotcuaStore       *self,
                                                 const char        *search,
                                                 GError           **error);
+/* The active procedures, those this workstation received most often since @since (a
+ * date in the agency's zone) first, then by field and name: the counter's daily work
+ * at the top of the catalog. */
+GPtrArray      *motcua_store_list_procedures_by_use (MotcuaStore  *self,
+                                                GDateTime         *since,
+                                                GError           **error);
 MotcuaProcedure *motcua_store_get_procedure    (MotcuaStore       *self,
                                                 const char        *code,
                                                 GError           **error);

@@ -286,11 +286,17 @@ procedure_matches (gpointer item, gpointer user_data)
   return TRUE;
 }
 
+/* How far back the counter's habits are counted when ordering the catalog: a season's
+ * work, so this month's rush of certified copies shows and last year's does not. */
+#define CATALOG_USE_DAYS 90
+
 static void
 load_catalog (MotcuaReceiveDialog *self, GtkStringList *codes)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) procedures = motcua_store_list_procedures (self->store, NULL, &error);
+  g_autoptr(GDateTime) now = motcua_time_now (motcua_calendar_get_time_zone (motcua_store_get_calendar (self->store)));
+  g_autoptr(GDateTime) since = g_date_time_add_days (now, -CATALOG_USE_DAYS);
+  g_autoptr(GPtrArray) procedures = motcua_store_list_procedures_by_use (self->store, since, &error);
 
   if (procedures == NULL)
     {

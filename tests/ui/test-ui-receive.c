@@ -545,6 +545,38 @@ test_search (Fixture *f, gconstpointer data)
   g_assert_true (motcua_receive_dialog_select_procedure (f->dialog, BIRTH_CODE));
 }
 
+static const char *
+procedure_at (Fixture *f, guint position)
+{
+  GtkSelectionModel *model = gtk_list_view_get_model (GTK_LIST_VIEW (widget (f, "procedure_list")));
+  g_autoptr(GtkStringObject) item = g_list_model_get_item (G_LIST_MODEL (model), position);
+
+  g_assert_nonnull (item);
+  return gtk_string_object_get_string (item);
+}
+
+/* The procedures this counter receives most often come first, without a search. */
+static void
+test_most_received_first (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  MotcuaReceiveRequest request = { .procedure_code = "1.004873", .applicant_name = "Vàng Thị Dợ" };
+
+  g_assert_cmpstr (procedure_at (f, 0), !=, "1.004873");
+  gtk_window_destroy (GTK_WINDOW (f->dialog));
+  ui_test_iterate (20);
+  for (int i = 0; i < 2; i++)
+    {
+      g_autoptr(MotcuaDossier) dossier = motcua_store_receive (f->store, &request, &error);
+      g_assert_no_error (error);
+    }
+  open_dialog (f);
+  g_assert_cmpstr (procedure_at (f, 0), ==, "1.004873");
+  /* Enter in the search takes it, as the clerk sees it at the top. */
+  press_enter_in (f, "procedure_search");
+  wait_for_step (f, "documents");
+}
+
 /* Escape on an untouched dialog closes it; with typed details it asks first. */
 /* Borrowed: GTK's list of toplevels owns it, and an extra reference would outlive
  * the window it is transient for. */
@@ -640,6 +672,8 @@ main (int argc, char **argv)
   g_test_add ("/receive/scan-into-any-field", Fixture, NULL, fixture_set_up, test_scan_into_any_field, fixture_tear_down);
   g_test_add ("/receive/applicant-checks", Fixture, NULL, fixture_set_up, test_applicant_checks, fixture_tear_down);
   g_test_add ("/receive/search", Fixture, NULL, fixture_set_up, test_search, fixture_tear_down);
+  g_test_add ("/receive/most-received-first", Fixture, NULL, fixture_set_up, test_most_received_first,
+              fixture_tear_down);
   g_test_add ("/receive/cancel", Fixture, NULL, fixture_set_up, test_cancel, fixture_tear_down);
   return g_test_run ();
 }
