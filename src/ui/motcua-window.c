@@ -35,6 +35,9 @@ struct _MotcuaWindow
   MotcuaPdfView       *pdf_view;
   AdwStatusPage       *error_page;
   GtkLabel            *user_label;
+  GtkWidget           *receive_button;
+  GtkWidget           *search_button;
+  GtkWidget           *user_button;
   MotcuaSyncIndicator *sync_indicator;
   MotcuaSignInPage    *sign_in_page;
   MotcuaFirstRun      *first_run;
@@ -254,6 +257,11 @@ set_session_actions (MotcuaWindow *self, gboolean open)
 
   for (guint i = 0; i < G_N_ELEMENTS (actions); i++)
     gtk_widget_action_set_enabled (GTK_WIDGET (self), actions[i], open);
+  /* Signed out, the header bar offers nothing to do but greyed buttons: it shows
+   * only the office, its connection and the main menu. */
+  gtk_widget_set_visible (self->receive_button, open);
+  gtk_widget_set_visible (self->search_button, open);
+  gtk_widget_set_visible (self->user_button, open);
   if (open)
     set_role_actions (self);
 }
@@ -1025,6 +1033,9 @@ motcua_window_class_init (MotcuaWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, MotcuaWindow, pdf_view);
   gtk_widget_class_bind_template_child (widget_class, MotcuaWindow, error_page);
   gtk_widget_class_bind_template_child (widget_class, MotcuaWindow, user_label);
+  gtk_widget_class_bind_template_child (widget_class, MotcuaWindow, receive_button);
+  gtk_widget_class_bind_template_child (widget_class, MotcuaWindow, search_button);
+  gtk_widget_class_bind_template_child (widget_class, MotcuaWindow, user_button);
   gtk_widget_class_bind_template_child (widget_class, MotcuaWindow, sync_indicator);
   gtk_widget_class_bind_template_callback (widget_class, on_show_attention);
 

@@ -133,7 +133,11 @@ test_sign_in_wrong_password_lockout (Fixture *f, gconstpointer data)
   g_assert_cmpstr (visible_page (f), ==, "sign-in");
   g_assert_false (gtk_widget_get_mapped (find (f, "queue_pane")));
   g_assert_cmpstr (motcua_sign_in_page_get_username (MOTCUA_SIGN_IN_PAGE (gtk_stack_get_child_by_name (GTK_STACK (find (f, "stack")), "sign-in"))), ==, "clerk1");
-  g_assert_false (gtk_widget_is_sensitive (find (f, "receive_button")));
+  /* Nothing to do in the header bar but the main menu. */
+  g_assert_false (gtk_widget_get_mapped (find (f, "receive_button")));
+  g_assert_false (gtk_widget_get_mapped (find (f, "search_button")));
+  g_assert_false (gtk_widget_get_mapped (find (f, "user_button")));
+  g_assert_true (gtk_widget_get_mapped (find (f, "menu_button")));
 
   type_and_sign_in (f, "000000");
   g_assert_cmpstr (error_shown (f), ==, wrong);
@@ -154,6 +158,9 @@ test_sign_in_wrong_password_lockout (Fixture *f, gconstpointer data)
   g_assert_cmpstr (visible_page (f), ==, "panes");
   g_assert_true (gtk_widget_get_mapped (find (f, "queue_pane")));
   g_assert_true (gtk_widget_is_sensitive (find (f, "receive_button")));
+  g_assert_true (gtk_widget_get_mapped (find (f, "receive_button")));
+  g_assert_true (gtk_widget_get_mapped (find (f, "search_button")));
+  g_assert_true (gtk_widget_get_mapped (find (f, "user_button")));
   user = current_user (f);
   g_assert_cmpstr (user, ==, "clerk1");
   g_assert_nonnull (strstr (gtk_label_get_text (GTK_LABEL (find (f, "user_label"))), "Nguyễn Thị Lan"));
