@@ -818,7 +818,7 @@ test_formats (void)
 
   g_assert_cmpstr (big, ==, "1.234.567");
   g_assert_cmpstr (small, ==, "12");
-  g_assert_cmpstr (rate, ==, "98,5 %");
+  g_assert_cmpstr (rate, ==, "98,5%");
   g_assert_cmpstr (none, ==, "—");
 }
 

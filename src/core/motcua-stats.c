@@ -613,7 +613,8 @@ motcua_stats_format_rate (double rate)
   if (rate < 0)
     return g_strdup ("—");
   number = format_decimal (rate * 100.0);
-  return g_strdup_printf ("%s %%", number);
+  /* Vietnamese reports write the sign against the number: "98,5%". */
+  return g_strdup_printf ("%s%%", number);
 }
 
 static char *

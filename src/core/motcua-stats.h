@@ -116,7 +116,7 @@ gboolean     motcua_stats_verify_sums         (sqlite3                *db,
 typedef struct {
   const char *key;       /* stable, for JSON and CSV */
   const char *label;     /* translated */
-  char       *value;     /* formatted for people: "98,5 %", "1.234", "3,2 ngày" */
+  char       *value;     /* formatted for people: "98,5%", "1.234", "3,2 ngày" */
 } MotcuaStatsRow;
 
 /* Every indicator, in the order people read them (MotcuaStatsRow, owned). */

@@ -98,7 +98,7 @@ axis_count (double value)
 static char *
 axis_percent (double value)
 {
-  return g_strdup_printf ("%.0f %%", value * 100);
+  return g_strdup_printf ("%.0f%%", value * 100);
 }
 
 /* Horizontal gridlines and the value axis's labels from @low to @high. */
