@@ -639,6 +639,14 @@ test_scopes (void)
   q.agency_code = NULL;
   q.staff = "clerk2";
   motcua_stats_free (check_query (&q));
+  /* One staff member over a month and a quarter (each dossier looked up in the
+   * actor's index) and just beyond (the staff member's events gathered once). */
+  set_period (&q, "2026-11-01", "2026-11-30");
+  motcua_stats_free (check_query (&q));
+  set_period (&q, "2026-08-24", "2026-11-23");   /* 92 days */
+  motcua_stats_free (check_query (&q));
+  set_period (&q, "2026-08-23", "2026-11-23");   /* 93 days */
+  motcua_stats_free (check_query (&q));
 }
 
 /* The scripted dossiers, counted by hand. */
