@@ -209,19 +209,26 @@ test_same_seed_same_office (Fixture *fixture, gconstpointer data)
 
 typedef struct {
   guint  calls;
+  guint  drafts;
   guint  fail_at;      /* the call that fails as a full disk would; 0 never */
   char  *last_path;
 } Scanner;
 
-/* Writes what the form says, one field a line, where a real scanner writes a PDF. */
+/* Writes what the paper says, one field a line, where a real scanner writes a PDF. */
 static gboolean
 write_form_fields (const MotcuaDemoForm *form, const char *path, gpointer user_data, GError **error)
 {
   Scanner *scanner = user_data;
-  g_autofree char *text = g_strdup_printf ("%s\n%s\n%s\n%s\n", form->agency_name, form->procedure_name,
-                                           form->applicant->full_name, form->applicant->id_number);
+  gboolean draft = form->paper == MOTCUA_DEMO_DRAFT_RESULT;
+  g_autofree char *text = g_strdup_printf ("%s\n%s\n%s\n%s\n%s\n", draft ? "draft" : "request", form->agency_name,
+                                           form->procedure_name, form->applicant->full_name,
+                                           form->applicant->id_number);
 
   scanner->calls++;
+  scanner->drafts += draft;
+  /* A draft is signed by a person, not a user name. */
+  if (draft)
+    g_assert_nonnull (strchr (form->drafter, ' '));
   g_free (scanner->last_path);
   scanner->last_path = g_strdup (path);
   if (scanner->calls == scanner->fail_at)
@@ -232,8 +239,47 @@ write_form_fields (const MotcuaDemoForm *form, const char *path, gpointer user_d
   return g_file_set_contents (path, text, -1, error);
 }
 
-/* The last dossiers to arrive carry their applicant's own form; the office is the one
- * the same seed makes without scans. */
+/* Enough of the newest dossiers that some have reached the draft. */
+#define N_SCANNED 80
+#define SCANNED " d.id > (SELECT max(id) - 80 FROM dossiers)"
+
+/* Every attachment is its own dossier's paper: the request first, the draft last. */
+static void
+check_papers (MotcuaStore *store)
+{
+  sqlite3_stmt *stmt = NULL;
+
+  g_assert_cmpint (sqlite3_prepare_v2 (motcua_store_get_db (store),
+                                       "SELECT da.sha256, da.name, da.mime_type, d.procedure_name, d.applicant_name,"
+                                       " COALESCE (d.applicant_id_number, ''), da.position,"
+                                       " (SELECT max (position) FROM dossier_attachments WHERE dossier_id = d.id)"
+                                       " FROM dossier_attachments da JOIN dossiers d ON d.id = da.dossier_id",
+                                       -1, &stmt, NULL), ==, SQLITE_OK);
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      g_autofree char *blob = motcua_store_get_blob_path (store, (const char *) sqlite3_column_text (stmt, 0));
+      const char *name = (const char *) sqlite3_column_text (stmt, 1);
+      gboolean draft = g_str_equal (name, "Dự thảo kết quả.pdf");
+      g_autofree char *contents = NULL;
+      g_autofree char *expected = g_strdup_printf ("%s\nUBND xã Quảng Phú\n%s\n%s\n%s\n", draft ? "draft" : "request",
+                                                   sqlite3_column_text (stmt, 3), sqlite3_column_text (stmt, 4),
+                                                   sqlite3_column_text (stmt, 5));
+
+      g_assert_true (draft || g_str_equal (name, "Đơn đề nghị.pdf"));
+      /* Positions count from 1: the request first, a draft after it, last. */
+      g_assert_cmpint (sqlite3_column_int (stmt, 6), ==, draft ? 2 : 1);
+      if (draft)
+        g_assert_cmpint (sqlite3_column_int (stmt, 6), ==, sqlite3_column_int (stmt, 7));
+      g_assert_cmpstr ((const char *) sqlite3_column_text (stmt, 2), ==, "application/pdf");
+      g_assert_true (g_file_get_contents (blob, &contents, NULL, NULL));
+      g_assert_cmpstr (contents, ==, expected);
+    }
+  sqlite3_finalize (stmt);
+}
+
+/* The last dossiers to arrive carry their applicant's own form, and once drafted the
+ * draft of their result, which their approval names; the office is the one the same
+ * seed makes without scans. */
 static void
 test_scanned_forms (Fixture *fixture, gconstpointer data)
 {
@@ -243,40 +289,39 @@ test_scanned_forms (Fixture *fixture, gconstpointer data)
   g_autofree char *without = fingerprint (fixture->store);
   g_autofree char *scan_dir = NULL;
   Scanner scanner = { 0 };
-  sqlite3_stmt *stmt = NULL;
-  guint checked = 0;
+  gint64 approvals;
 
-  g_assert_true (motcua_demo_generate_scanned (store, 1500, 42, 25, write_form_fields, &scanner, &error));
+  g_assert_true (motcua_demo_generate_scanned (store, 1500, 42, N_SCANNED, write_form_fields, &scanner, &error));
   g_assert_no_error (error);
   with_scans = fingerprint (store);
   g_assert_cmpstr (with_scans, ==, without);
-  g_assert_cmpuint (scanner.calls, ==, 25);
-  /* The scanner's page went into the store; its private directory is gone. */
+  /* The scanner's pages went into the store; its private directory is gone. */
   scan_dir = g_path_get_dirname (scanner.last_path);
   g_assert_false (g_file_test (scan_dir, G_FILE_TEST_EXISTS));
 
-  g_assert_cmpint (motcua_test_store_int (store, "SELECT count(*) FROM dossier_attachments"), ==, 25);
-  g_assert_cmpint (motcua_test_store_int (store, "SELECT count(*) FROM dossier_attachments"
-                                                 " WHERE dossier_id > (SELECT max(id) - 25 FROM dossiers)"), ==, 25);
-  g_assert_cmpint (sqlite3_prepare_v2 (motcua_store_get_db (store),
-                                       "SELECT da.sha256, da.name, da.mime_type, d.procedure_name, d.applicant_name,"
-                                       " d.applicant_id_number FROM dossier_attachments da"
-                                       " JOIN dossiers d ON d.id = da.dossier_id", -1, &stmt, NULL), ==, SQLITE_OK);
-  while (sqlite3_step (stmt) == SQLITE_ROW)
-    {
-      g_autofree char *blob = motcua_store_get_blob_path (store, (const char *) sqlite3_column_text (stmt, 0));
-      g_autofree char *contents = NULL;
-      g_autofree char *expected = g_strdup_printf ("UBND xã Quảng Phú\n%s\n%s\n%s\n", sqlite3_column_text (stmt, 3),
-                                                   sqlite3_column_text (stmt, 4), sqlite3_column_text (stmt, 5));
-
-      g_assert_cmpstr ((const char *) sqlite3_column_text (stmt, 1), ==, "Đơn đề nghị.pdf");
-      g_assert_cmpstr ((const char *) sqlite3_column_text (stmt, 2), ==, "application/pdf");
-      g_assert_true (g_file_get_contents (blob, &contents, NULL, NULL));
-      g_assert_cmpstr (contents, ==, expected);
-      checked++;
-    }
-  sqlite3_finalize (stmt);
-  g_assert_cmpuint (checked, ==, 25);
+  g_test_message ("%u papers, %u of them drafts", scanner.calls, scanner.drafts);
+  g_assert_cmpuint (scanner.drafts, >, 0);
+  g_assert_cmpuint (scanner.calls - scanner.drafts, ==, N_SCANNED);
+  g_assert_cmpint (motcua_test_store_int (store, "SELECT count(*) FROM dossier_attachments"), ==, scanner.calls);
+  g_assert_cmpint (motcua_test_store_int (store, "SELECT count(*) FROM dossier_attachments da"
+                                                 " JOIN dossiers d ON d.id = da.dossier_id WHERE" SCANNED), ==, scanner.calls);
+  /* Every scanned dossier that reached the draft has one, attached just before it. */
+  g_assert_cmpint (motcua_test_store_int (store, "SELECT count(*) FROM events e JOIN dossiers d ON d.uid = e.dossier_uid"
+                                                 " WHERE e.kind = 'draft' AND" SCANNED
+                                                 " AND (SELECT kind FROM events p WHERE p.dossier_uid = e.dossier_uid"
+                                                 "      AND p.seq = e.seq - 1) = 'attach'"), ==, scanner.drafts);
+  check_papers (store);
+  /* Each approval lists the dossier's papers, the draft last. */
+  approvals = motcua_test_store_int (store, "SELECT count(*) FROM events e JOIN dossiers d ON d.uid = e.dossier_uid"
+                                            " WHERE e.kind = 'approve' AND" SCANNED);
+  g_test_message ("%" G_GINT64_FORMAT " of them approved", approvals);
+  g_assert_cmpint (approvals, >, 0);
+  g_assert_cmpint (motcua_test_store_int (store,
+                     "SELECT count(*) FROM events e JOIN dossiers d ON d.uid = e.dossier_uid"
+                     " WHERE e.kind = 'approve' AND" SCANNED
+                     " AND json_extract (e.payload, '$.approval.attachments_sha256') ="
+                     "     (SELECT json_group_array (sha256) FROM (SELECT sha256 FROM dossier_attachments"
+                     "      WHERE dossier_id = d.id ORDER BY position))"), ==, approvals);
   g_assert_true (motcua_store_verify_folds (store, NULL, &error));
   g_assert_no_error (error);
   g_free (scanner.last_path);

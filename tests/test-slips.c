@@ -690,7 +690,8 @@ test_demo_request_form (Fixture *f, gconstpointer user_data)
     .phone = (char *) "0912345678",
     .address = (char *) "Thôn Đông Thành, xã Tân Lập, tỉnh Thanh Hóa",
   };
-  MotcuaDemoForm form = { "Ủy ban nhân dân xã Tân Lập", "Đăng ký khai sinh", &person, signed_at };
+  MotcuaDemoForm form = { MOTCUA_DEMO_REQUEST_FORM, "Ủy ban nhân dân xã Tân Lập", "Đăng ký khai sinh", &person,
+                          signed_at, NULL };
 
   g_date_clear (&person.birth_date, 1);
   g_date_set_dmy (&person.birth_date, 5, G_DATE_MARCH, 1990);
@@ -725,6 +726,26 @@ test_demo_request_form (Fixture *f, gconstpointer user_data)
   /* Nowhere to write it: a message, not a crash. */
   g_assert_false (motcua_demo_form_write_pdf (&form, bad_path, NULL, &error));
   g_assert_error (error, MOTCUA_ERROR, MOTCUA_ERROR_IO);
+  g_clear_error (&error);
+
+  /* The specialist's draft of the result: one page, for the leader's approval. */
+  g_clear_object (&pdf);
+  form.paper = MOTCUA_DEMO_DRAFT_RESULT;
+  form.drafter = "Trần Minh Đức";
+  g_assert_true (motcua_demo_form_write_pdf (&form, path, NULL, &error));
+  g_assert_no_error (error);
+  pdf = poppler_document_new_from_file (uri, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (poppler_document_get_n_pages (pdf), ==, 1);
+  /* The watermark runs across the page, where text extraction reads it letter by letter. */
+  {
+    g_autofree char *title = poppler_document_get_title (pdf);
+    g_assert_cmpstr (title, ==, "Dự thảo kết quả");
+  }
+  g_assert_true (page_has_text (pdf, 0, "KẾT QUẢ GIẢI QUYẾT THỦ TỤC HÀNH CHÍNH"));
+  g_assert_true (page_has_text (pdf, 0, "Về việc: Đăng ký khai sinh"));
+  g_assert_true (page_has_text (pdf, 0, "Đặng Thị Hồng Nhung"));
+  g_assert_true (page_has_text (pdf, 0, "Người dự thảo: Trần Minh Đức, ngày 20/11/2026"));
 }
 
 /* ---- templates as data --------------------------------------------------------------- */

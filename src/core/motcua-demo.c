@@ -77,8 +77,9 @@ typedef struct {
   MotcuaDemoScanner scanner;
   gpointer         scanner_data;
   char            *scan_dir;
-  char            *scan_path;
-  gboolean         scan_this;      /* the dossier being written comes with its form */
+  gboolean         scan_this;      /* the dossier being written comes with its papers */
+  GPtrArray       *scanned;        /* their sha256, in the order they were attached */
+  GError          *scan_error;     /* a paper could not be written: the demo stops */
 
   /* The dossier being written */
   char            *uid;
@@ -94,6 +95,8 @@ life_reset (Demo *demo, GDateTime *arrived)
   demo->uid = motcua_uuid_new (arrived);
   g_ptr_array_set_size (demo->events, 0);
   g_ptr_array_set_size (demo->payloads, 0);
+  if (demo->scanned != NULL)
+    g_ptr_array_set_size (demo->scanned, 0);
   demo->stopped = FALSE;
 }
 
@@ -186,22 +189,80 @@ static const char * const supplement_reasons[] = {
 
 /* ---- the counter ------------------------------------------------------------------ */
 
+/* A paper of the dossier, written by the scanner under the name a clerk sees in the
+ * attachments list and stored like any file a clerk attaches. */
+static GPtrArray *
+scan_paper (Demo *demo, const MotcuaDemoForm *form, GError **error)
+{
+  const char *name = form->paper == MOTCUA_DEMO_DRAFT_RESULT ? "Dự thảo kết quả.pdf" : "Đơn đề nghị.pdf";
+  g_autofree char *path = g_build_filename (demo->scan_dir, name, NULL);
+  g_autoptr(GPtrArray) refs = g_ptr_array_new_with_free_func ((GDestroyNotify) motcua_attachment_ref_free);
+  MotcuaAttachmentRef *ref;
+
+  if (!demo->scanner (form, path, demo->scanner_data, error)
+      || (ref = motcua_store_add_blob (demo->store, path, error)) == NULL)
+    {
+      g_unlink (path);
+      return NULL;
+    }
+  g_unlink (path);
+  g_ptr_array_add (demo->scanned, g_strdup (ref->sha256));
+  g_ptr_array_add (refs, ref);
+  return g_steal_pointer (&refs);
+}
+
 /* The applicant's signed request form, scanned at the counter or uploaded with an
- * online submission, stored like any file a clerk attaches. */
+ * online submission. */
 static GPtrArray *
 scan_request_form (Demo *demo, MotcuaProcedure *procedure, const MotcuaDemoPerson *person,
                    GDateTime *signed_at, GError **error)
 {
-  MotcuaDemoForm form = { demo->agency_name, procedure->name, person, signed_at };
-  g_autoptr(GPtrArray) refs = g_ptr_array_new_with_free_func ((GDestroyNotify) motcua_attachment_ref_free);
-  MotcuaAttachmentRef *ref;
+  MotcuaDemoForm form = { MOTCUA_DEMO_REQUEST_FORM, demo->agency_name, procedure->name, person, signed_at, NULL };
 
-  if (!demo->scanner (&form, demo->scan_path, demo->scanner_data, error)
-      || (ref = motcua_store_add_blob (demo->store, demo->scan_path, error)) == NULL)
-    return NULL;
-  g_unlink (demo->scan_path);
-  g_ptr_array_add (refs, ref);
-  return g_steal_pointer (&refs);
+  return scan_paper (demo, &form, error);
+}
+
+/* The specialist attaches the draft of the result before recording the draft, so the
+ * leader sees it, and the approval names it, as the last attachment. */
+static gboolean
+attach_draft (Demo *demo, const char *specialist, GDateTime *at)
+{
+  JsonObject *created = g_ptr_array_index (demo->payloads, 0);
+  JsonObject *applicant = json_object_get_object_member (created, "applicant");
+  JsonObject *procedure = json_object_get_object_member (created, "procedure");
+  MotcuaDemoPerson person = {
+    .full_name = (char *) json_object_get_string_member (applicant, "name"),
+    .id_number = (char *) json_object_get_string_member_with_default (applicant, "id_number", ""),
+    .address = (char *) json_object_get_string_member_with_default (applicant, "address", ""),
+  };
+  g_autoptr(MotcuaUser) drafter = motcua_store_get_user (demo->store, specialist, NULL);
+  MotcuaDemoForm form = { MOTCUA_DEMO_DRAFT_RESULT, demo->agency_name,
+                          json_object_get_string_member (procedure, "name"), &person, at,
+                          drafter != NULL ? drafter->full_name : specialist };
+  g_autoptr(GPtrArray) refs = NULL;
+  JsonObject *payload;
+
+  g_date_clear (&person.birth_date, 1);
+  if ((refs = scan_paper (demo, &form, &demo->scan_error)) == NULL)
+    {
+      demo->stopped = TRUE;
+      return FALSE;
+    }
+  payload = json_object_new ();
+  json_object_set_array_member (payload, "attachments", motcua_store_attachments_json (refs));
+  return life_add (demo, "attach", specialist, "specialist", at, payload);
+}
+
+/* What the approval covers: every attachment's hash, as motcua_approval_new() lists
+ * them (none for a dossier without papers). */
+static JsonArray *
+scanned_hashes (Demo *demo)
+{
+  JsonArray *hashes = json_array_new ();
+
+  for (guint i = 0; demo->scanned != NULL && i < demo->scanned->len; i++)
+    json_array_add_string_element (hashes, g_ptr_array_index (demo->scanned, i));
+  return hashes;
 }
 
 static JsonObject *
@@ -357,10 +418,12 @@ process (Demo *demo, GDateTime *received, GDateTime *due_at)
       return;
     }
 
-  payload = json_object_new ();
-  json_object_set_string_member (payload, "draft_type", "result");
   g_clear_pointer (&t, g_date_time_unref);
   t = working_fraction (demo, received, due, finish * 0.6);
+  if (demo->scan_this && g_date_time_compare (t, demo->now) <= 0 && !attach_draft (demo, specialist, t))
+    return;
+  payload = json_object_new ();
+  json_object_set_string_member (payload, "draft_type", "result");
   if (!life_add (demo, "draft", specialist, "specialist", t, payload))
     return;
   g_clear_pointer (&t, g_date_time_unref);
@@ -377,7 +440,7 @@ process (Demo *demo, GDateTime *received, GDateTime *due_at)
     json_object_set_string_member (approval, "dossier_code", json_object_get_string_member (created, "code"));
     json_object_set_string_member (approval, "decision", "approve");
     set_time (approval, "time", t);
-    json_object_set_array_member (approval, "attachments_sha256", json_array_new ());
+    json_object_set_array_member (approval, "attachments_sha256", scanned_hashes (demo));
     json_object_set_object_member (payload, "approval", approval);
   }
   if (!life_add (demo, "approve", "supervisor1", "supervisor", t, payload))
@@ -518,6 +581,11 @@ live_one (Demo *demo, GDateTime *arrived, GError **error)
         process (demo, received, due);
     }
 
+  if (demo->scan_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&demo->scan_error));
+      return FALSE;
+    }
   if (demo->events->len == 0)
     return TRUE;
   dossier = motcua_store_append_new_dossier (demo->store, demo->events, demo->payloads, error);
@@ -654,8 +722,7 @@ prepare_scans (Demo *demo, guint n_scanned, MotcuaDemoScanner scanner, gpointer 
                    _("The demo's scanned forms could not be written: %s"), local_error->message);
       return FALSE;
     }
-  /* The name a clerk sees in the attachments list. */
-  demo->scan_path = g_build_filename (demo->scan_dir, "Đơn đề nghị.pdf", NULL);
+  demo->scanned = g_ptr_array_new_with_free_func (g_free);
   demo->scanner = scanner;
   demo->scanner_data = user_data;
   return TRUE;
@@ -666,10 +733,10 @@ finish_scans (Demo *demo)
 {
   if (demo->scan_dir == NULL)
     return;
-  g_unlink (demo->scan_path);
   g_rmdir (demo->scan_dir);
-  g_free (demo->scan_path);
   g_free (demo->scan_dir);
+  g_clear_pointer (&demo->scanned, g_ptr_array_unref);
+  g_clear_error (&demo->scan_error);
 }
 
 gboolean

@@ -26,13 +26,21 @@ gboolean motcua_demo_generate (MotcuaStore *store,
                                guint32      seed,
                                GError     **error);
 
-/* The paper an applicant hands in or uploads with a dossier: the signed request form,
- * with a copy of their ID card. */
+typedef enum {
+  MOTCUA_DEMO_REQUEST_FORM,   /* the applicant's signed request, with a copy of their ID card */
+  MOTCUA_DEMO_DRAFT_RESULT,   /* the specialist's draft of the result, for the leader's approval */
+} MotcuaDemoPaper;
+
+/* A paper of a demo dossier: the request form an applicant hands in or uploads, or
+ * the result a specialist drafts. A draft knows the applicant's name, ID number and
+ * address only, as the dossier does. */
 typedef struct {
+  MotcuaDemoPaper         paper;
   const char             *agency_name;
   const char             *procedure_name;
   const MotcuaDemoPerson *applicant;
-  GDateTime              *signed_at;
+  GDateTime              *signed_at;      /* when it was signed or drafted */
+  const char             *drafter;        /* a draft: the specialist's full name */
 } MotcuaDemoForm;
 
 /* Writes @form, scanned, as a document at @path (the demo names it). */
@@ -42,8 +50,9 @@ typedef gboolean (*MotcuaDemoScanner) (const MotcuaDemoForm *form,
                                        GError              **error);
 
 /* The same, and the last @n_scanned dossiers to arrive carry their request form as an
- * attachment, written by @scanner: core has no means of drawing a page. The dossiers
- * themselves are the same as without scans (same seed, same office). */
+ * attachment, and once drafted the draft of their result, written by @scanner: core
+ * has no means of drawing a page. The dossiers themselves are the same as without
+ * scans (same seed, same office). */
 gboolean motcua_demo_generate_scanned (MotcuaStore       *store,
                                        guint              n_dossiers,
                                        guint32            seed,

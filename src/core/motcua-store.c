@@ -1958,8 +1958,8 @@ string_array (const char * const *strings, GPtrArray *more)
   return array;
 }
 
-static JsonArray *
-attachments_array (GPtrArray *refs)
+JsonArray *
+motcua_store_attachments_json (GPtrArray *refs)
 {
   JsonArray *array = json_array_new ();
 
@@ -2023,7 +2023,7 @@ motcua_store_creation_payload (const MotcuaReceiveRequest *request,
   json_object_set_int_member (payload, "channel", request->channel ? request->channel : MOTCUA_CHANNEL_IN_PERSON);
   json_object_set_int_member (payload, "sets", request->sets > 0 ? request->sets : 1);
   json_object_set_array_member (payload, "documents", documents);
-  json_object_set_array_member (payload, "attachments", attachments_array (attachments));
+  json_object_set_array_member (payload, "attachments", motcua_store_attachments_json (attachments));
   return payload;
 }
 
@@ -2393,7 +2393,7 @@ build_action_payload (MotcuaStore *self, MotcuaDossier *dossier, MotcuaAction ac
         }
       if ((refs = add_blobs (self, request->attach_paths, error)) == NULL)
         return FALSE;
-      json_object_set_array_member (payload, "attachments", attachments_array (refs));
+      json_object_set_array_member (payload, "attachments", motcua_store_attachments_json (refs));
       return TRUE;
     case MOTCUA_ACTION_EXAMINE:
     case MOTCUA_ACTION_SUBMIT:

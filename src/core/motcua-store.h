@@ -258,6 +258,8 @@ MotcuaDossier  *motcua_store_append_new_dossier (MotcuaStore      *self,
                                                  GError          **error);
 /* The payload of an event creating a dossier from @request (shared by the counter,
  * demo data and the server, so a dossier looks the same wherever it was made). */
+/* The "attachments" member of an event's payload, for the MotcuaAttachmentRef in @refs. */
+JsonArray      *motcua_store_attachments_json  (GPtrArray                  *refs);
 JsonObject     *motcua_store_creation_payload  (const MotcuaReceiveRequest *request,
                                                 MotcuaProcedure            *procedure,
                                                 const gboolean             *provided,

@@ -288,19 +288,89 @@ draw_id_card_copy (Page *page, const MotcuaDemoForm *form)
   }
 }
 
+/* "DỰ THẢO" across the page, light enough to read through. */
+static void
+draw_watermark (Page *page)
+{
+  cairo_save (page->cr);
+  cairo_translate (page->cr, PAGE_WIDTH / 2, PAGE_HEIGHT / 2);
+  cairo_rotate (page->cr, -G_PI / 5);
+  cairo_set_source_rgb (page->cr, 0.88, 0.88, 0.88);
+  page->y = -50;
+  write_markup (page, "<b>DỰ THẢO</b>", -PAGE_WIDTH / 2, PAGE_WIDTH, PANGO_ALIGN_CENTER, 80, 0);
+  cairo_restore (page->cr);
+}
+
+/* The specialist's draft of the result, as the leader reads it before approving: a
+ * document of the agency, not yet signed. */
+static void
+draw_draft_result (Page *page, const MotcuaDemoForm *form)
+{
+  const MotcuaDemoPerson *person = form->applicant;
+  g_autofree char *agency_upper = g_utf8_strup (form->agency_name, -1);
+  g_autofree char *agency = g_markup_printf_escaped ("<b>%s</b>", agency_upper);
+  g_autofree char *place = motcua_slip_place_from_agency_name (form->agency_name);
+  g_autofree char *dated = g_markup_printf_escaped ("<i>%s, ngày     tháng %d năm %d</i>", place,
+                                                    g_date_time_get_month (form->signed_at),
+                                                    g_date_time_get_year (form->signed_at));
+  g_autofree char *subject = g_markup_printf_escaped ("<i>Về việc: %s</i>", form->procedure_name);
+  g_autofree char *grounds = g_markup_printf_escaped (
+    "Căn cứ hồ sơ đề nghị của ông/bà <b>%s</b>, số định danh cá nhân %s, nơi cư trú: %s;",
+    person->full_name, person->id_number, person->address);
+  g_autofree char *decision = g_markup_printf_escaped (
+    "%s giải quyết yêu cầu <i>“%s”</i> của ông/bà %s theo đúng quy định. Văn bản này có hiệu lực kể từ "
+    "ngày ký.", form->agency_name, form->procedure_name, person->full_name);
+  g_autofree char *drafted = g_markup_printf_escaped ("<i>Người dự thảo: %s, ngày %02d/%02d/%04d</i>",
+                                                      form->drafter ? form->drafter : "",
+                                                      g_date_time_get_day_of_month (form->signed_at),
+                                                      g_date_time_get_month (form->signed_at),
+                                                      g_date_time_get_year (form->signed_at));
+  double column = LEFT + TEXT_WIDTH / 2;
+  double top = 60;
+
+  draw_watermark (page);
+  cairo_set_source_rgb (page->cr, PRINT);
+  page->y = top;
+  write_markup (page, agency, LEFT - 20, TEXT_WIDTH / 2, PANGO_ALIGN_CENTER, 12, 0);
+  page->y = top;
+  write_markup (page, "<b>CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM</b>\n<b>Độc lập - Tự do - Hạnh phúc</b>",
+                column - 10, TEXT_WIDTH / 2 + 30, PANGO_ALIGN_CENTER, 11.5, 8);
+  write_markup (page, dated, column - 10, TEXT_WIDTH / 2 + 30, PANGO_ALIGN_CENTER, 12, 30);
+
+  write_centered (page, "<b>KẾT QUẢ GIẢI QUYẾT THỦ TỤC HÀNH CHÍNH</b>", 14, 3);
+  write_centered (page, subject, 13, 24);
+  write_markup (page, grounds, LEFT, TEXT_WIDTH, PANGO_ALIGN_LEFT, 13, 7);
+  write_markup (page, "Căn cứ kết quả thẩm định hồ sơ của công chức chuyên môn;", LEFT, TEXT_WIDTH,
+                PANGO_ALIGN_LEFT, 13, 7);
+  write_markup (page, decision, LEFT, TEXT_WIDTH, PANGO_ALIGN_LEFT, 13, 30);
+
+  write_markup (page, "<b>TM. ỦY BAN NHÂN DÂN</b>\n<b>CHỦ TỊCH</b>", column, TEXT_WIDTH / 2, PANGO_ALIGN_CENTER,
+                13, 40);
+  write_markup (page, "<i>(Chờ lãnh đạo phê duyệt, ký số)</i>", column, TEXT_WIDTH / 2, PANGO_ALIGN_CENTER, 12, 0);
+  page->y = PAGE_HEIGHT - 70;
+  write_markup (page, drafted, LEFT, TEXT_WIDTH, PANGO_ALIGN_LEFT, 10, 0);
+}
+
 gboolean
 motcua_demo_form_write_pdf (const MotcuaDemoForm *form, const char *path, gpointer user_data, GError **error)
 {
+  static void (* const request[]) (Page *, const MotcuaDemoForm *) = { draw_request_form, draw_id_card_copy, NULL };
+  static void (* const draft[]) (Page *, const MotcuaDemoForm *) = { draw_draft_result, NULL };
+  gboolean is_draft = form->paper == MOTCUA_DEMO_DRAFT_RESULT;
+  void (* const *sheets) (Page *, const MotcuaDemoForm *) = is_draft ? draft : request;
   cairo_surface_t *surface = cairo_pdf_surface_create (path, PAGE_WIDTH, PAGE_HEIGHT);
   cairo_t *cr = cairo_create (surface);
   PangoContext *context = motcua_print_pango_context_new ();
   Page page = { cr, context, 0 };
-  void (*sheets[]) (Page *, const MotcuaDemoForm *) = { draw_request_form, draw_id_card_copy };
 
-  cairo_pdf_surface_set_metadata (surface, CAIRO_PDF_METADATA_TITLE, "Đơn đề nghị");
-  for (guint i = 0; i < G_N_ELEMENTS (sheets); i++)
+  cairo_pdf_surface_set_metadata (surface, CAIRO_PDF_METADATA_TITLE, is_draft ? "Dự thảo kết quả" : "Đơn đề nghị");
+  for (guint i = 0; sheets[i] != NULL; i++)
     {
-      cairo_set_source_rgb (cr, PAPER);
+      /* A draft comes from the office's printer, a request through its scanner. */
+      if (is_draft)
+        cairo_set_source_rgb (cr, 1, 1, 1);
+      else
+        cairo_set_source_rgb (cr, PAPER);
       cairo_paint (cr);
       sheets[i] (&page, form);
       cairo_show_page (cr);
