@@ -294,6 +294,14 @@ test_documents_in_the_viewer (Fixture *f, gconstpointer data)
   gtk_widget_activate_action (GTK_WIDGET (f->window), "win.previous-dossier", NULL);
   g_assert_true (wait_until (viewer_shows_twelve_pages, view, 10000));
   g_assert_null (motcua_pdf_view_get_error_message (view));
+  /* The editor marks which of the dossier's files the viewer shows. */
+  {
+    GtkWidget *files = ui_test_require_by_id (motcua_window_get_editor (f->window), "attachments_list");
+    GtkListBoxRow *shown = gtk_list_box_get_selected_row (GTK_LIST_BOX (files));
+
+    g_assert_nonnull (shown);
+    g_assert_cmpint (gtk_list_box_row_get_index (shown), ==, 0);
+  }
 
   /* A dossier without attachments leaves the viewer empty, not showing another's. */
   gtk_widget_activate_action (GTK_WIDGET (f->window), "win.next-dossier", NULL);
