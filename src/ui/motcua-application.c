@@ -137,11 +137,13 @@ set_window_accels (GtkApplication *app)
     { "win.next-dossier", { "<Control>Page_Down", NULL } },
     { "win.previous-dossier", { "<Control>Page_Up", NULL } },
     { "win.open-attachment", { "<Control>o", NULL } },
+    { "win.print-slip", { "<Control>p", NULL } },
     { "win.zoom-in", { "<Control>plus", "<Control>equal", NULL } },
     { "win.zoom-out", { "<Control>minus", NULL } },
     { "win.fit-width", { "<Control>0", NULL } },
     { "win.sync", { "<Control>r", NULL } },
     { "win.preferences", { "<Control>comma", NULL } },
+    { "win.lock", { "<Control>l", NULL } },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (table); i++)

@@ -2162,6 +2162,13 @@ motcua_dossier_editor_open_attachment (MotcuaDossierEditor *self)
 }
 
 gboolean
+motcua_dossier_editor_show_print_menu (MotcuaDossierEditor *self)
+{
+  g_return_val_if_fail (MOTCUA_IS_DOSSIER_EDITOR (self), FALSE);
+  return self->dossier != NULL && motcua_slip_button_popup (self->slip_button);
+}
+
+gboolean
 motcua_dossier_editor_preview_attachment (MotcuaDossierEditor *self)
 {
   GtkListBoxRow *row;

@@ -24,6 +24,8 @@ void        motcua_dossier_editor_show_dossier    (MotcuaDossierEditor *self,
 const char *motcua_dossier_editor_get_code        (MotcuaDossierEditor *self);
 /* Opens the first (or selected) attachment in the viewer. */
 void        motcua_dossier_editor_open_attachment (MotcuaDossierEditor *self);
+/* Opens the shown dossier's "Print a slip" menu; FALSE when there is none to open. */
+gboolean    motcua_dossier_editor_show_print_menu (MotcuaDossierEditor *self);
 /* For review: a dossier awaiting approval opens its draft result (the newest
  * attachment) in the viewer beside it. FALSE when there is nothing to review. */
 gboolean    motcua_dossier_editor_open_result     (MotcuaDossierEditor *self);

@@ -211,3 +211,13 @@ motcua_slip_button_new (void)
 {
   return g_object_new (MOTCUA_TYPE_SLIP_BUTTON, NULL);
 }
+
+gboolean
+motcua_slip_button_popup (MotcuaSlipButton *self)
+{
+  g_return_val_if_fail (MOTCUA_IS_SLIP_BUTTON (self), FALSE);
+  if (!gtk_widget_is_sensitive (GTK_WIDGET (self->button)) || !gtk_widget_get_mapped (GTK_WIDGET (self->button)))
+    return FALSE;
+  gtk_menu_button_popup (self->button);
+  return TRUE;
+}

@@ -19,6 +19,8 @@ GtkWidget  *motcua_slip_button_new         (void);
 void        motcua_slip_button_set_dossier (MotcuaSlipButton  *self,
                                             MotcuaStore       *store,
                                             const char        *code);
+/* Opens the menu, as a click does (the window's Ctrl+P); FALSE when it offers nothing. */
+gboolean    motcua_slip_button_popup       (MotcuaSlipButton  *self);
 /* The ids of the forms offered now ("01", …); for tests and assistive tools. */
 GStrv       motcua_slip_button_get_forms   (MotcuaSlipButton  *self);
 /* What "Save as PDF…" does once a file is chosen. */

@@ -147,9 +147,17 @@ test_menu (Fixture *f, gconstpointer data)
   label = gtk_widget_get_tooltip_text (GTK_WIDGET (menu_button (button)));
   g_assert_cmpstr (label, ==, "Print a slip");
 
+  /* Ctrl+P's way in: the menu opens, for the arrow keys to choose. */
+  g_assert_true (motcua_dossier_editor_show_print_menu (f->editor));
+  ui_test_iterate (50);
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (gtk_menu_button_get_popover (menu_button (button)))));
+  gtk_menu_button_popdown (menu_button (button));
+  ui_test_iterate (20);
+
   /* No dossier, nothing to print. */
   motcua_slip_button_set_dossier (button, f->store, NULL);
   g_assert_false (gtk_widget_get_sensitive (GTK_WIDGET (menu_button (button))));
+  g_assert_false (motcua_dossier_editor_show_print_menu (f->editor));
 }
 
 static char *

@@ -103,6 +103,16 @@ test_opens_on_the_queue (Fixture *f, gconstpointer data)
   ui_test_iterate (200);
   g_assert_nonnull (motcua_dossier_editor_get_code (editor));
 
+  /* Ctrl+P opens the dossier's slips menu. */
+  {
+    GtkWidget *slips = gtk_widget_get_first_child (ui_test_require_by_id (GTK_WIDGET (editor), "slip_button"));
+
+    gtk_widget_activate_action (GTK_WIDGET (f->window), "win.print-slip", NULL);
+    ui_test_iterate (50);
+    g_assert_true (gtk_widget_get_visible (GTK_WIDGET (gtk_menu_button_get_popover (GTK_MENU_BUTTON (slips)))));
+    gtk_menu_button_popdown (GTK_MENU_BUTTON (slips));
+  }
+
   /* A clerk (the demo's current user) is offered neither the supervisors' dashboard
    * nor the administrator's preferences and restore. */
   gtk_widget_activate_action (GTK_WIDGET (f->window), "win.dashboard", NULL);
@@ -404,6 +414,54 @@ test_backup_from_the_window (Fixture *f, gconstpointer data)
   g_assert_nonnull (strstr (inspect->out, expected));
 }
 
+static void
+collect_shortcut_actions (GtkWidget *widget, GPtrArray *actions)
+{
+  if (GTK_IS_SHORTCUTS_SHORTCUT (widget))
+    {
+      g_autofree char *action = NULL;
+
+      g_object_get (widget, "action-name", &action, NULL);
+      if (action != NULL)
+        g_ptr_array_add (actions, g_steal_pointer (&action));
+    }
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    collect_shortcut_actions (child, actions);
+}
+
+/* The shortcuts window (Ctrl+?), as the desk's resources make it: every shortcut a
+ * clerk relies on, under the desk's own title rather than GTK's untranslated one. */
+static void
+test_shortcuts_window (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GtkApplication) app = g_object_new (ADW_TYPE_APPLICATION,
+                                                "application-id", "io.github.motcua.Desk.TestShortcuts",
+                                                "flags", G_APPLICATION_NON_UNIQUE,
+                                                "resource-base-path", "/io/github/motcua/Desk", NULL);
+  g_autoptr(GPtrArray) actions = g_ptr_array_new_with_free_func (g_free);
+  const char *expected[] = { "win.receive", "win.search", "win.next-dossier", "win.open-attachment",
+                             "win.print-slip", "win.lock", "win.sync" };
+  g_autoptr(GError) error = NULL;
+  MotcuaWindow *window;
+  GtkShortcutsWindow *overlay;
+  GtkWidget *titles;
+
+  g_application_register (G_APPLICATION (app), NULL, &error);
+  g_assert_no_error (error);
+  window = motcua_window_new (app, f->store, NULL);
+  overlay = gtk_application_window_get_help_overlay (GTK_APPLICATION_WINDOW (window));
+  g_assert_nonnull (overlay);
+  titles = gtk_header_bar_get_title_widget (GTK_HEADER_BAR (gtk_window_get_titlebar (GTK_WINDOW (overlay))));
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (gtk_stack_get_child_by_name (GTK_STACK (titles), "title"))), ==,
+                   "Keyboard Shortcuts");
+  collect_shortcut_actions (GTK_WIDGET (overlay), actions);
+  for (guint i = 0; i < G_N_ELEMENTS (expected); i++)
+    if (!g_ptr_array_find_with_equal_func (actions, expected[i], g_str_equal, NULL))
+      g_test_fail_printf ("the shortcuts window does not list %s", expected[i]);
+  gtk_window_destroy (GTK_WINDOW (window));
+  ui_test_iterate (20);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -418,5 +476,6 @@ main (int argc, char **argv)
   g_test_add ("/window/documents", Fixture, NULL, fixture_set_up, test_documents_in_the_viewer, fixture_tear_down);
   g_test_add ("/window/narrow", Fixture, NULL, fixture_set_up, test_narrow_window, fixture_tear_down);
   g_test_add ("/window/backup", Fixture, NULL, fixture_set_up, test_backup_from_the_window, fixture_tear_down);
+  g_test_add ("/window/shortcuts-window", Fixture, NULL, fixture_set_up, test_shortcuts_window, fixture_tear_down);
   return g_test_run ();
 }
