@@ -89,6 +89,17 @@ queue_has_rows (gpointer data)
 }
 
 static void
+collect_mapped_labels (GtkWidget *widget, GPtrArray *texts)
+{
+  if (!gtk_widget_get_mapped (widget))
+    return;
+  if (GTK_IS_LABEL (widget))
+    g_ptr_array_add (texts, g_strdup (gtk_label_get_text (GTK_LABEL (widget))));
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    collect_mapped_labels (child, texts);
+}
+
+static void
 test_opens_on_the_queue (Fixture *f, gconstpointer data)
 {
   MotcuaDossierEditor *editor = MOTCUA_DOSSIER_EDITOR (motcua_window_get_editor (f->window));
@@ -120,6 +131,22 @@ test_opens_on_the_queue (Fixture *f, gconstpointer data)
   gtk_widget_activate_action (GTK_WIDGET (f->window), "win.restore", NULL);
   ui_test_iterate (100);
   g_assert_cmpuint (g_list_model_get_n_items (gtk_window_get_toplevels ()), ==, 1);
+
+  /* Nor does the main menu show them, greyed out or otherwise. */
+  {
+    GtkWidget *menu = ui_test_require_by_id (GTK_WIDGET (f->window), "menu_button");
+    g_autoptr(GPtrArray) shown = g_ptr_array_new_with_free_func (g_free);
+
+    gtk_menu_button_popup (GTK_MENU_BUTTON (menu));
+    ui_test_iterate (100);
+    collect_mapped_labels (GTK_WIDGET (gtk_menu_button_get_popover (GTK_MENU_BUTTON (menu))), shown);
+    gtk_menu_button_popdown (GTK_MENU_BUTTON (menu));
+    g_assert_true (g_ptr_array_find_with_equal_func (shown, "Keyboard Shortcuts", g_str_equal, NULL));
+    g_assert_true (g_ptr_array_find_with_equal_func (shown, "Back Up This Workstation…", g_str_equal, NULL));
+    g_assert_false (g_ptr_array_find_with_equal_func (shown, "Dashboard", g_str_equal, NULL));
+    g_assert_false (g_ptr_array_find_with_equal_func (shown, "Preferences", g_str_equal, NULL));
+    g_assert_false (g_ptr_array_find_with_equal_func (shown, "Restore From Backup…", g_str_equal, NULL));
+  }
 }
 
 static MotcuaReceiveDialog *
