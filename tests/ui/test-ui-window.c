@@ -397,9 +397,16 @@ test_narrow_window (Fixture *f, gconstpointer data)
   GtkWidget *viewer = motcua_window_get_pdf_view (f->window);
   MotcuaQueuePane *queue = MOTCUA_QUEUE_PANE (motcua_window_get_queue_pane (f->window));
   const int widths[] = { 1180, 1250, 1280, 1366 };
+  gboolean shown_before_any_dossier;
 
+  /* The editor is as wide as a dossier's code before one is shown: whether the
+   * viewer fits does not change at the first dossier. */
+  gtk_window_set_default_size (GTK_WINDOW (f->window), 1250, 768);
+  ui_test_iterate (300);
+  shown_before_any_dossier = gtk_widget_get_visible (viewer);
   motcua_queue_pane_select_next (queue);
   ui_test_iterate (300);
+  g_assert_cmpint (gtk_widget_get_visible (viewer), ==, shown_before_any_dossier);
   g_assert_nonnull (motcua_dossier_editor_get_code (MOTCUA_DOSSIER_EDITOR (motcua_window_get_editor (f->window))));
 
   gtk_window_set_default_size (GTK_WINDOW (f->window), 820, 700);
