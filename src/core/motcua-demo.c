@@ -73,7 +73,7 @@ typedef struct {
   const char      *agency_code;
   const char      *agency_name;
 
-  /* Scanned request forms, for the last dossiers to arrive */
+  /* The papers of the last dossiers to arrive: request forms, drafts of results */
   MotcuaDemoScanner scanner;
   gpointer         scanner_data;
   char            *scan_dir;
