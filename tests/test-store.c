@@ -829,6 +829,23 @@ test_receive_online (Fixture       *f,
   g_assert_cmpint (motcua_dossier_get_status (received), ==, MOTCUA_STATUS_RECEIVED);
   assert_times (received, "2026-11-23T10:00:00+07:00", "2026-11-24T10:00:00+07:00");
   assert_journal_sound (f, received);
+
+  /* The submission had no due date to be early or late for; the reception has one. */
+  {
+    g_autoptr(GError) error = NULL;
+    g_autoptr(GPtrArray) handovers = motcua_store_get_handovers (f->store, received, &error);
+    MotcuaHandover *submitted, *reception;
+
+    g_assert_no_error (error);
+    g_assert_cmpuint (handovers->len, ==, 2);
+    submitted = g_ptr_array_index (handovers, 0);
+    reception = g_ptr_array_index (handovers, 1);
+    g_assert_cmpstr (submitted->kind, ==, "create-submitted");
+    g_assert_null (submitted->due_at);
+    g_assert_false (submitted->judged);
+    g_assert_cmpstr (reception->kind, ==, "receive");
+    g_assert_true (reception->judged);
+  }
 }
 
 /* ---- a whole life ---------------------------------------------------------- */

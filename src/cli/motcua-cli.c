@@ -581,7 +581,10 @@ handovers_to_json (GPtrArray *handovers)
       json_builder_set_member_name (builder, "due_at");
       json_builder_add_string_value (builder, h->due_at);
       json_builder_set_member_name (builder, "timing");
-      json_builder_add_string_value (builder, motcua_timing_to_string (h->timing));
+      if (h->judged)
+        json_builder_add_string_value (builder, motcua_timing_to_string (h->timing));
+      else
+        json_builder_add_null_value (builder);
       json_builder_end_object (builder);
     }
   json_builder_end_array (builder);
@@ -647,7 +650,7 @@ print_show_text (MotcuaDossier *dossier, GPtrArray *events, GPtrArray *handovers
       if (handover != NULL && g_strcmp0 (handover->at, event->confirmed_at) == 0
           && g_strcmp0 (handover->kind, event->kind) == 0)
         {
-          timing = motcua_timing_label (handover->timing);
+          timing = handover->judged ? motcua_timing_label (handover->timing) : "";
           h++;
         }
       g_print ("    %2" G_GINT64_FORMAT ". %s  ", event->seq, at);

@@ -2843,6 +2843,7 @@ motcua_store_get_handovers (MotcuaStore *self, MotcuaDossier *dossier, GError **
         g_autoptr(GDateTime) at = motcua_time_parse (row->at, NULL);
         g_autoptr(GDateTime) due = motcua_time_parse (row->due_at, NULL);
         row->timing = motcua_timing_judge (at, due);
+        row->judged = due != NULL;
       }
       g_ptr_array_add (rows, row);
     }

@@ -452,8 +452,9 @@ typedef struct {
   char         *actor_role;
   char         *kind;
   char         *at;
-  char         *due_at;
+  char         *due_at;         /* NULL before any due date: an online submission */
   MotcuaTiming  timing;
+  gboolean      judged;         /* FALSE with no due date to be early or late against */
 } MotcuaHandover;
 
 GPtrArray      *motcua_store_get_handovers     (MotcuaStore       *self,

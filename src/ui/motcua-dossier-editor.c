@@ -769,7 +769,8 @@ event_row_new (const MotcuaEvent *event, GHashTable *users, const MotcuaHandover
   set_row_text (ADW_ACTION_ROW (row), motcua_event_kind_label (event->kind), subtitle);
   adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 0);
   gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), FALSE);
-  if (handover != NULL)
+  /* A citizen's online submission has no due date yet to be early or late for. */
+  if (handover != NULL && handover->judged)
     adw_action_row_add_suffix (ADW_ACTION_ROW (row), timing_badge_new (handover));
   add_sync_badge (ADW_ACTION_ROW (row), event, registered);
   return row;
