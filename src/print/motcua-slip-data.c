@@ -528,8 +528,10 @@ add_handovers (MotcuaSlipData *data, MotcuaStore *store, MotcuaDossier *dossier,
       row_set (row, "handovers", "from", user_name (data, store, handover->actor));
       row_set (row, "handovers", "to", to);
       row_set (row, "handovers", "time", time);
+      /* A dash, not the dots of a field left to fill in: an online submission comes
+       * before any due date, so there is nothing to judge. */
       row_set (row, "handovers", "timing", handover->judged
-               ? label (data, "timing", motcua_timing_to_string (handover->timing)) : "");
+               ? label (data, "timing", motcua_timing_to_string (handover->timing)) : "—");
       row_set (row, "handovers", "action", label (data, "event_kind", handover->kind));
       row_set (row, "handovers", "note", note);
     }
