@@ -586,6 +586,32 @@ test_fonts_embedded (Fixture *f, gconstpointer user_data)
   g_object_unref (info);
 }
 
+/* An online submission comes before any due date: its row of Form 05 says so with a
+ * dash, where an empty field would print dots to fill in by hand. */
+static void
+test_form_05_online (Fixture *f, gconstpointer user_data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GDateTime) now = motcua_test_parse_time (MOTCUA_TEST_NOW);
+  g_autoptr(MotcuaSlipData) data = NULL;
+  g_autofree char *code = NULL;
+  GPtrArray *rows;
+
+  g_assert_true (motcua_demo_generate (f->store, 40, 5, &error));
+  g_assert_no_error (error);
+  code = motcua_test_sql_text (motcua_store_get_db (f->store),
+                               "SELECT code FROM dossiers WHERE channel = 2 AND status <> 1 ORDER BY id LIMIT 1");
+  data = motcua_slip_data_new_for_dossier (f->store, f->set, code, now, &error);
+  g_assert_no_error (error);
+  rows = motcua_slip_data_get_rows (data, "handovers");
+  g_assert_cmpuint (rows->len, >=, 2);
+  g_assert_cmpstr (g_hash_table_lookup (g_ptr_array_index (rows, 0), "action"), ==, "Nộp hồ sơ trực tuyến");
+  g_assert_cmpstr (g_hash_table_lookup (g_ptr_array_index (rows, 0), "timing"), ==, "—");
+  g_assert_cmpstr (g_hash_table_lookup (g_ptr_array_index (rows, 1), "action"), ==, "Tiếp nhận hồ sơ");
+  g_assert_cmpstr (g_hash_table_lookup (g_ptr_array_index (rows, 1), "timing"), !=, "—");
+  g_assert_cmpstr (g_hash_table_lookup (g_ptr_array_index (rows, 1), "timing"), !=, "");
+}
+
 /* ---- the QR code --------------------------------------------------------------------- */
 
 /* The QR code on page @index, as the bytes it holds: zbar would otherwise guess a
@@ -971,6 +997,7 @@ main (int argc, char **argv)
   ADD ("/slips/form-03", test_form_03);
   ADD ("/slips/form-04", test_form_04);
   ADD ("/slips/form-05", test_form_05);
+  ADD ("/slips/form-05-online", test_form_05_online);
   ADD ("/slips/form-06", test_form_06);
   ADD ("/slips/register-pages", test_register_pages);
   ADD ("/slips/fonts-embedded", test_fonts_embedded);

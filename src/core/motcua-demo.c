@@ -197,15 +197,14 @@ scan_paper (Demo *demo, const MotcuaDemoForm *form, GError **error)
   const char *name = form->paper == MOTCUA_DEMO_DRAFT_RESULT ? "Dự thảo kết quả.pdf" : "Đơn đề nghị.pdf";
   g_autofree char *path = g_build_filename (demo->scan_dir, name, NULL);
   g_autoptr(GPtrArray) refs = g_ptr_array_new_with_free_func ((GDestroyNotify) motcua_attachment_ref_free);
-  MotcuaAttachmentRef *ref;
+  MotcuaAttachmentRef *ref = NULL;
+  gboolean stored = demo->scanner (form, path, demo->scanner_data, error)
+                    && (ref = motcua_store_add_blob (demo->store, path, error)) != NULL;
 
-  if (!demo->scanner (form, path, demo->scanner_data, error)
-      || (ref = motcua_store_add_blob (demo->store, path, error)) == NULL)
-    {
-      g_unlink (path);
-      return NULL;
-    }
+  /* The store keeps its own copy; the private directory must end empty either way. */
   g_unlink (path);
+  if (!stored)
+    return NULL;
   g_ptr_array_add (demo->scanned, g_strdup (ref->sha256));
   g_ptr_array_add (refs, ref);
   return g_steal_pointer (&refs);

@@ -566,25 +566,41 @@ show_attachments_error (MotcuaDossierEditor *self, const char *message)
   gtk_widget_set_visible (GTK_WIDGET (self->attachments_error), message != NULL);
 }
 
-static void
-emit_attachment (MotcuaDossierEditor *self, GtkListBoxRow *row)
+/* The file of @row when it is on this workstation, else NULL. */
+static char *
+local_attachment_path (MotcuaDossierEditor *self, GtkListBoxRow *row)
 {
   const char *sha256 = g_object_get_data (G_OBJECT (row), "sha256");
-  const char *name = g_object_get_data (G_OBJECT (row), "name");
   g_autofree char *path = NULL;
 
   if (sha256 == NULL || self->store == NULL)
-    return;
+    return NULL;
   path = motcua_store_get_blob_path (self->store, sha256);
-  if (path == NULL || !g_file_test (path, G_FILE_TEST_IS_REGULAR))
+  return path != NULL && g_file_test (path, G_FILE_TEST_IS_REGULAR) ? g_steal_pointer (&path) : NULL;
+}
+
+static void
+show_attachment (MotcuaDossierEditor *self, GtkListBoxRow *row, const char *path)
+{
+  show_attachments_error (self, NULL);
+  g_signal_emit (self, signals[ATTACHMENT_ACTIVATED], 0, path, g_object_get_data (G_OBJECT (row), "mime-type"),
+                 g_object_get_data (G_OBJECT (row), "name"));
+}
+
+static void
+emit_attachment (MotcuaDossierEditor *self, GtkListBoxRow *row)
+{
+  g_autofree char *path = local_attachment_path (self, row);
+
+  if (path != NULL)
+    show_attachment (self, row, path);
+  else if (g_object_get_data (G_OBJECT (row), "sha256") != NULL && self->store != NULL)
     {
       g_autofree char *message = g_strdup_printf (_("The file “%s” is not on this workstation yet; it "
-                                                    "arrives with the next synchronisation."), name);
+                                                    "arrives with the next synchronisation."),
+                                                  (const char *) g_object_get_data (G_OBJECT (row), "name"));
       show_attachments_error (self, message);
-      return;
     }
-  show_attachments_error (self, NULL);
-  g_signal_emit (self, signals[ATTACHMENT_ACTIVATED], 0, path, g_object_get_data (G_OBJECT (row), "mime-type"), name);
 }
 
 static void
@@ -2173,21 +2189,16 @@ gboolean
 motcua_dossier_editor_preview_attachment (MotcuaDossierEditor *self)
 {
   GtkListBoxRow *row;
-  const char *sha256;
   g_autofree char *path = NULL;
 
   g_return_val_if_fail (MOTCUA_IS_DOSSIER_EDITOR (self), FALSE);
-  if (self->dossier == NULL || self->store == NULL
-      || (row = gtk_list_box_get_row_at_index (self->attachments_list, 0)) == NULL
-      || (sha256 = g_object_get_data (G_OBJECT (row), "sha256")) == NULL)
-    return FALSE;
-  /* Moving through the queue must not start downloads: a file from another
-   * workstation waits until the clerk opens it. */
-  path = motcua_store_get_blob_path (self->store, sha256);
-  if (!g_file_test (path, G_FILE_TEST_IS_REGULAR))
+  /* Moving through the queue must not start downloads, nor say a file is missing: a
+   * file from another workstation waits until the clerk opens it. */
+  if (self->dossier == NULL || (row = gtk_list_box_get_row_at_index (self->attachments_list, 0)) == NULL
+      || (path = local_attachment_path (self, row)) == NULL)
     return FALSE;
   gtk_list_box_select_row (self->attachments_list, row);
-  emit_attachment (self, row);
+  show_attachment (self, row, path);
   return TRUE;
 }
 

@@ -356,6 +356,27 @@ test_documents_in_the_viewer (Fixture *f, gconstpointer data)
   gtk_widget_activate_action (GTK_WIDGET (f->window), "win.previous-dossier", NULL);
   ui_test_iterate (300);
   g_assert_cmpuint (g_list_model_get_n_items (gtk_window_get_toplevels ()), ==, n_windows);
+
+  /* A file not on this workstation (another's, not yet fetched) is neither shown nor
+   * reported missing while the clerk moves through the queue. */
+  gtk_window_set_default_size (GTK_WINDOW (f->window), 1366, 768);
+  ui_test_iterate (300);
+  {
+    MotcuaDossierEditor *editor = MOTCUA_DOSSIER_EDITOR (motcua_window_get_editor (f->window));
+    g_autoptr(MotcuaDossier) first = motcua_store_get_dossier (f->store, motcua_dossier_editor_get_code (editor), NULL);
+    MotcuaAttachmentRef *ref = g_ptr_array_index (motcua_dossier_get_attachments (first), 0);
+    g_autofree char *blob = motcua_store_get_blob_path (f->store, ref->sha256);
+
+    g_assert_cmpint (g_remove (blob), ==, 0);
+    gtk_widget_activate_action (GTK_WIDGET (f->window), "win.next-dossier", NULL);
+    ui_test_iterate (200);
+    gtk_widget_activate_action (GTK_WIDGET (f->window), "win.previous-dossier", NULL);
+    ui_test_iterate (300);
+    g_assert_cmpstr (motcua_dossier_editor_get_code (editor), ==, motcua_dossier_get_code (first));
+    g_assert_false (motcua_pdf_view_get_loaded (view));
+    g_assert_null (motcua_pdf_view_get_error_message (view));
+    g_assert_false (gtk_widget_get_visible (ui_test_require_by_id (GTK_WIDGET (editor), "attachments_error")));
+  }
 }
 
 static int
