@@ -607,6 +607,8 @@ test_form_05_online (Fixture *f, gconstpointer user_data)
   g_assert_cmpuint (rows->len, >=, 2);
   g_assert_cmpstr (g_hash_table_lookup (g_ptr_array_index (rows, 0), "action"), ==, "Nộp hồ sơ trực tuyến");
   g_assert_cmpstr (g_hash_table_lookup (g_ptr_array_index (rows, 0), "timing"), ==, "—");
+  /* The portal, in the slip's words, not its account name. */
+  g_assert_cmpstr (g_hash_table_lookup (g_ptr_array_index (rows, 0), "from"), ==, "Cổng dịch vụ công");
   g_assert_cmpstr (g_hash_table_lookup (g_ptr_array_index (rows, 1), "action"), ==, "Tiếp nhận hồ sơ");
   g_assert_cmpstr (g_hash_table_lookup (g_ptr_array_index (rows, 1), "timing"), !=, "—");
   g_assert_cmpstr (g_hash_table_lookup (g_ptr_array_index (rows, 1), "timing"), !=, "");

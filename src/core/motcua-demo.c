@@ -526,7 +526,7 @@ live_one (Demo *demo, GDateTime *arrived, GError **error)
           json_object_unref (payload);
           return FALSE;
         }
-      life_add (demo, "create-submitted", "dvc-portal", "portal", arrived, payload);
+      life_add (demo, "create-submitted", "dvc-portal", MOTCUA_PORTAL_ROLE, arrived, payload);
       due = motcua_calendar_due (demo->calendar, received, procedure->time_amount, procedure_unit (procedure));
       set_reception (reception, received, due);
       if (life_add (demo, "receive", pick_clerk (demo), "clerk", received, reception))

@@ -404,6 +404,18 @@ motcua_role_label (MotcuaRole role)
     }
 }
 
+gboolean
+motcua_actor_is_portal (const char *actor_role)
+{
+  return g_strcmp0 (actor_role, MOTCUA_PORTAL_ROLE) == 0;
+}
+
+const char *
+motcua_portal_label (void)
+{
+  return _("Public service portal");
+}
+
 const char *
 motcua_channel_to_string (MotcuaChannel channel)
 {

@@ -135,6 +135,12 @@ const char   *motcua_role_to_string            (MotcuaRole     role);
 gboolean      motcua_role_from_string          (const char    *text,
                                                 MotcuaRole    *role);
 const char   *motcua_role_label                (MotcuaRole     role);
+/* The journal's role for the public service portal, which makes online submissions
+ * (create-submitted) and is no user of the office, so it has no MotcuaRole. */
+#define MOTCUA_PORTAL_ROLE "portal"
+gboolean      motcua_actor_is_portal           (const char    *actor_role);
+/* What a person reads for it, in place of its account name. */
+const char   *motcua_portal_label              (void);
 const char   *motcua_channel_to_string         (MotcuaChannel  channel);
 gboolean      motcua_channel_from_string       (const char    *text,
                                                 MotcuaChannel *channel);

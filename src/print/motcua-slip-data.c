@@ -179,6 +179,18 @@ user_name (MotcuaSlipData *data, MotcuaStore *store, const char *username)
   return g_hash_table_lookup (data->users, username);
 }
 
+/* Who handed the dossier over: an office user by name; the public service portal,
+ * which makes online submissions and is no user here, in the set's words. */
+static const char *
+handover_giver (MotcuaSlipData *data, MotcuaStore *store, MotcuaHandover *handover)
+{
+  const char *name = user_name (data, store, handover->actor);
+
+  if (g_strcmp0 (name, handover->actor) == 0 && motcua_actor_is_portal (handover->actor_role))
+    return label (data, "actor_role", handover->actor_role);
+  return name;
+}
+
 static const char *
 member (JsonObject *object, const char *name)
 {
@@ -525,7 +537,7 @@ add_handovers (MotcuaSlipData *data, MotcuaStore *store, MotcuaDossier *dossier,
         to = member (payload, "recipient_name") ? member (payload, "recipient_name")
                                                  : motcua_slip_data_get (data, "applicant_name");
       note = member (payload, "note") ? member (payload, "note") : member (payload, "reason");
-      row_set (row, "handovers", "from", user_name (data, store, handover->actor));
+      row_set (row, "handovers", "from", handover_giver (data, store, handover));
       row_set (row, "handovers", "to", to);
       row_set (row, "handovers", "time", time);
       /* A dash, not the dots of a field left to fill in: an online submission comes

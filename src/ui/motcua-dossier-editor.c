@@ -706,6 +706,9 @@ describe_actor (GHashTable *users, const MotcuaEvent *event)
   MotcuaRole role;
   const char *role_text = event->actor_role;
 
+  /* "dvc-portal (portal)" would mean nothing to a clerk. */
+  if (full_name == NULL && motcua_actor_is_portal (event->actor_role))
+    return g_strdup (motcua_portal_label ());
   if (event->actor_role != NULL && motcua_role_from_string (event->actor_role, &role))
     role_text = motcua_role_label (role);
   if (role_text == NULL)

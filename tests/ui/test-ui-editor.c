@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "motcua-application.h"
+#include "motcua-demo.h"
 #include "motcua-digitize.h"
 #include "motcua-dossier-editor.h"
 #include "motcua-time.h"
@@ -520,6 +521,34 @@ test_due_line (Fixture *fixture, gconstpointer data)
   g_setenv ("MOTCUA_NOW", TEST_NOW, TRUE);
 }
 
+static gboolean
+is_row_with_subtitle_part (GtkWidget *widget, gconstpointer part)
+{
+  return ADW_IS_ACTION_ROW (widget) && strstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (widget)), part) != NULL;
+}
+
+/* An online submission was made by the public service portal: the journal says so, not
+ * "dvc-portal (portal)", the account and role the journal records. */
+static void
+test_portal_submission (Fixture *fixture, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  GtkWidget *row;
+
+  g_assert_true (motcua_demo_generate (fixture->store, 40, 5, &error));
+  g_assert_no_error (error);
+  g_free (fixture->code);
+  fixture->code = motcua_test_sql_text (motcua_store_get_db (fixture->store),
+                                        "SELECT code FROM dossiers WHERE channel = 2 AND status <> 1 ORDER BY id LIMIT 1");
+  motcua_dossier_editor_show_dossier (fixture->editor, fixture->code);
+  wait_ms (50);
+  row = find (GTK_WIDGET (fixture->editor), is_row_with_title, motcua_event_kind_label ("create-submitted"));
+  g_assert_nonnull (row);
+  g_assert_nonnull (strstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), motcua_portal_label ()));
+  g_assert_null (find (GTK_WIDGET (fixture->editor), is_row_with_subtitle_part, "dvc-portal"));
+  g_assert_null (find (GTK_WIDGET (fixture->editor), is_row_with_subtitle_part, "(portal)"));
+}
+
 static void
 test_actions_by_role (Fixture *fixture, gconstpointer data)
 {
@@ -889,6 +918,7 @@ main (int argc, char **argv)
   ADD ("empty-state", test_empty_state);
   ADD ("header", test_header);
   ADD ("due-line", test_due_line);
+  ADD ("portal-submission", test_portal_submission);
   ADD ("actions-by-role", test_actions_by_role);
   ADD ("transfer", test_transfer);
   ADD ("refusal-shown", test_refusal_shown);
