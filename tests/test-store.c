@@ -1223,6 +1223,69 @@ test_attachments (Fixture       *f,
   assert_journal_sound (f, third);
 }
 
+static const char *
+approval_result (Fixture    *f,
+                 const char *code,
+                 JsonObject **payload)
+{
+  g_autoptr(MotcuaDossier) dossier = reload (f, code);
+  JsonObject *approval;
+
+  *payload = last_payload (f, dossier);
+  approval = json_object_get_object_member (*payload, "approval");
+  g_assert_nonnull (approval);
+  g_assert_true (json_object_has_member (approval, "result_sha256"));
+  return json_object_get_string_member_with_default (approval, "result_sha256", NULL);
+}
+
+/* An approval signs the specialist's draft as the result, not whatever was attached
+ * last; and never the citizen's own papers, when no draft was attached. */
+static void
+test_approval_names_the_draft (Fixture       *f,
+                               gconstpointer  data)
+{
+  g_autofree char *scan = write_file (f, "don-de-nghi.pdf", "%PDF-1.4 đơn đề nghị");
+  g_autofree char *draft = write_file (f, "du-thao.pdf", "%PDF-1.4 dự thảo kết quả");
+  g_autofree char *letter = write_file (f, "thu-bo-sung.pdf", "%PDF-1.4 thư của công dân");
+  g_autofree char *draft_sha = sha256_of ("%PDF-1.4 dự thảo kết quả");
+  const char *scan_paths[] = { scan, NULL };
+  const char *draft_paths[] = { draft, NULL };
+  const char *letter_paths[] = { letter, NULL };
+  g_autoptr(JsonObject) drafted = NULL;
+  g_autoptr(JsonObject) undrafted = NULL;
+
+  for (guint with_draft = 0; with_draft < 2; with_draft++)
+    {
+      MotcuaReceiveRequest request = counter_request (FIVE_DAYS, "Trần Văn Bình", when (f, 11, 23, 9, 0));
+      g_autoptr(MotcuaDossier) received = NULL;
+      g_autoptr(GError) error = NULL;
+      const char *code;
+
+      request.attach_paths = scan_paths;
+      received = motcua_store_receive (f->store, &request, &error);
+      g_assert_no_error (error);
+      code = motcua_dossier_get_code (received);
+      act (f, code, MOTCUA_ACTION_TRANSFER, REQ (.actor = "clerk", .now = when (f, 11, 23, 9, 30), .to = "Tư pháp"));
+      act (f, code, MOTCUA_ACTION_EXAMINE, REQ (.actor = "spec", .now = when (f, 11, 23, 14, 0)));
+      if (with_draft)
+        act (f, code, MOTCUA_ACTION_ATTACH, REQ (.actor = "spec", .now = when (f, 11, 24, 8, 30), .attach_paths = draft_paths));
+      act (f, code, MOTCUA_ACTION_DRAFT, REQ (.actor = "spec", .now = when (f, 11, 24, 9, 0)));
+      act (f, code, MOTCUA_ACTION_SUBMIT, REQ (.actor = "spec", .now = when (f, 11, 24, 10, 0)));
+      /* The citizen brings a letter while the leader has not yet approved. */
+      act (f, code, MOTCUA_ACTION_ATTACH, REQ (.actor = "clerk", .now = when (f, 11, 24, 10, 30), .attach_paths = letter_paths));
+      act (f, code, MOTCUA_ACTION_APPROVE, REQ (.actor = "boss", .now = when (f, 11, 24, 15, 0)));
+      if (with_draft)
+        g_assert_cmpstr (approval_result (f, code, &drafted), ==, draft_sha);
+      else
+        g_assert_null (approval_result (f, code, &undrafted));
+    }
+  /* Every attachment is still listed and signed, the letter last. */
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (json_object_get_object_member (drafted, "approval"),
+                                                                        "attachments_sha256")), ==, 3);
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (json_object_get_object_member (undrafted, "approval"),
+                                                                        "attachments_sha256")), ==, 2);
+}
+
 /* The attachments table keys the MIME type by content: the same bytes attached
  * under a name of another type must still read back as they were journalled. */
 static void
@@ -2258,6 +2321,7 @@ main (int    argc,
   ADD ("return/methods", test_return_methods);
   ADD ("attachments/content-addressed", test_attachments);
   ADD ("attachments/same-bytes-other-type", test_attachments_same_bytes_other_type);
+  ADD ("attachments/approval-names-the-draft", test_approval_names_the_draft);
   ADD ("fold/rebuild-and-tamper", test_fold);
   ADD ("fold/tampered-unfolded-payload", test_fold_tampered_unfolded_payload);
   ADD ("fold/tally", test_tally);

@@ -52,8 +52,33 @@ verdict_set (MotcuaVerdict *verdict, MotcuaVerdictStatus status, const char *mes
 
 /* ---- the payload -------------------------------------------------------------------- */
 
+char *
+motcua_approval_find_result (GPtrArray *events)
+{
+  char *result = NULL;
+
+  for (guint i = 0; i < events->len; i++)
+    {
+      const MotcuaEvent *event = g_ptr_array_index (events, i);
+      g_autoptr(JsonObject) payload = NULL;
+      JsonArray *attachments;
+      guint n;
+
+      if (!g_str_equal (event->kind, "attach") || g_strcmp0 (event->actor_role, motcua_role_to_string (MOTCUA_ROLE_SPECIALIST)) != 0
+          || (payload = motcua_event_parse_payload (event, NULL)) == NULL
+          || !json_object_has_member (payload, "attachments")
+          || !JSON_NODE_HOLDS_ARRAY (json_object_get_member (payload, "attachments"))
+          || (n = json_array_get_length (attachments = json_object_get_array_member (payload, "attachments"))) == 0)
+        continue;
+      g_free (result);
+      result = g_strdup (json_object_get_string_member_with_default (json_array_get_object_element (attachments, n - 1),
+                                                                     "sha256", NULL));
+    }
+  return result;
+}
+
 JsonObject *
-motcua_approval_new (MotcuaDossier *dossier, GDateTime *time, MotcuaSigner *signer)
+motcua_approval_new (MotcuaDossier *dossier, GDateTime *time, const char *result_sha256, MotcuaSigner *signer)
 {
   JsonObject *approval = json_object_new ();
   GPtrArray *attachments = motcua_dossier_get_attachments (dossier);
@@ -69,10 +94,8 @@ motcua_approval_new (MotcuaDossier *dossier, GDateTime *time, MotcuaSigner *sign
   json_object_set_array_member (approval, "attachments_sha256", hashes);
   json_object_set_string_member (approval, "dossier_uid", motcua_dossier_get_uid (dossier));
   json_object_set_string_member (approval, "prev_hash", motcua_dossier_get_last_event_hash (dossier));
-  /* The drafted result is attached last, before it is submitted for approval. */
-  if (attachments->len > 0)
-    json_object_set_string_member (approval, "result_sha256",
-                                   ((MotcuaAttachmentRef *) g_ptr_array_index (attachments, attachments->len - 1))->sha256);
+  if (result_sha256 != NULL)
+    json_object_set_string_member (approval, "result_sha256", result_sha256);
   else
     json_object_set_null_member (approval, "result_sha256");
   /* Naming the certificate inside the hashed payload makes a removed signature show:

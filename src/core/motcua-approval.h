@@ -45,11 +45,18 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (MotcuaVerdict, motcua_verdict_free)
 const char    *motcua_verdict_status_to_string (MotcuaVerdictStatus status);
 gboolean       motcua_verdict_is_valid      (const MotcuaVerdict *verdict);
 
+/* The drafted result an approval signs, from @dossier's journal (@events, oldest
+ * first): the newest attachment a specialist added, as specialists draft. NULL when no
+ * specialist attached one: the counter's scans and supplements are the citizen's
+ * papers, never the result. */
+char          *motcua_approval_find_result  (GPtrArray     *events);
 /* The approval of @dossier's current draft at @time: dossier code and uid, decision,
- * time, the previous event's hash, the SHA-256 of the result document (the newest
- * attachment) and of every attachment, and @signer's certificate when signing. */
+ * time, the previous event's hash, the SHA-256 of the result document
+ * (@result_sha256, from motcua_approval_find_result(); NULL when there is none) and of
+ * every attachment, and @signer's certificate when signing. */
 JsonObject    *motcua_approval_new          (MotcuaDossier *dossier,
                                              GDateTime     *time,
+                                             const char    *result_sha256,
                                              MotcuaSigner  *signer);
 /* The exact bytes a signature covers. */
 char          *motcua_approval_to_text      (JsonObject    *approval);

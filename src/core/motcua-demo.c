@@ -222,7 +222,7 @@ scan_request_form (Demo *demo, MotcuaProcedure *procedure, const MotcuaDemoPerso
 }
 
 /* The specialist attaches the draft of the result before recording the draft, so the
- * leader sees it, and the approval names it, as the last attachment. */
+ * leader sees it, and an approval names it as the result (motcua_approval_find_result()). */
 static gboolean
 attach_draft (Demo *demo, const char *specialist, GDateTime *at)
 {

@@ -2366,9 +2366,15 @@ build_action_payload (MotcuaStore *self, MotcuaDossier *dossier, MotcuaAction ac
       json_object_set_string_member (payload, "draft_type", request->draft_type ? request->draft_type : "result");
       return TRUE;
     case MOTCUA_ACTION_APPROVE:
-      /* The canonical payload the signature covers (docs/signatures.md). */
-      json_object_set_object_member (payload, "approval", motcua_approval_new (dossier, now, request->signer));
-      return TRUE;
+      {
+        g_autofree char *result = NULL;
+
+        if (!motcua_store_find_result_document (self, dossier, &result, error))
+          return FALSE;
+        /* The canonical payload the signature covers (docs/signatures.md). */
+        json_object_set_object_member (payload, "approval", motcua_approval_new (dossier, now, result, request->signer));
+        return TRUE;
+      }
     case MOTCUA_ACTION_ISSUE:
       add_member_string (payload, "document_number", request->document_number);
       return TRUE;
@@ -2787,6 +2793,17 @@ motcua_store_verify_folds (MotcuaStore *self, guint *n_checked, GError **error)
       if (n_checked != NULL)
         (*n_checked)++;
     }
+  return TRUE;
+}
+
+gboolean
+motcua_store_find_result_document (MotcuaStore *self, MotcuaDossier *dossier, char **sha256, GError **error)
+{
+  g_autoptr(GPtrArray) events = motcua_store_get_events (self, motcua_dossier_get_uid (dossier), error);
+
+  if (events == NULL)
+    return FALSE;
+  *sha256 = motcua_approval_find_result (events);
   return TRUE;
 }
 

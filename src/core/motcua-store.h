@@ -446,6 +446,14 @@ gboolean        motcua_store_verify_folds      (MotcuaStore       *self,
                                                 guint             *n_checked,
                                                 GError           **error);
 
+/* The drafted result an approval of @dossier would sign (motcua_approval_find_result()
+ * over its journal): @sha256 is set to its hash, or to NULL when no specialist attached
+ * one. FALSE only when the journal cannot be read. */
+gboolean        motcua_store_find_result_document (MotcuaStore    *self,
+                                                   MotcuaDossier  *dossier,
+                                                   char          **sha256,
+                                                   GError        **error);
+
 /* One row per hand-over of the dossier, judged early / on time / late. */
 typedef struct {
   char         *actor;

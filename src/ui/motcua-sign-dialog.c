@@ -403,14 +403,38 @@ motcua_sign_dialog_init (MotcuaSignDialog *self)
   adw_action_row_set_subtitle (ADW_ACTION_ROW (self->key_row), _("Looking for tokens…"));
 }
 
+/* Names the document signed as the result, so that a leader sees before signing
+ * whether the specialist attached a draft at all. */
+static char *
+describe_what_is_signed (MotcuaStore *store, const char *code)
+{
+  g_autoptr(MotcuaDossier) dossier = motcua_store_get_dossier (store, code, NULL);
+  g_autofree char *result = NULL;
+  GPtrArray *attachments;
+
+  if (dossier == NULL || !motcua_store_find_result_document (store, dossier, &result, NULL))
+    return g_strdup_printf (_("Approving dossier %s. The signature covers the draft result and every attachment, "
+                              "and is checked before anything is saved."), code);
+  attachments = motcua_dossier_get_attachments (dossier);
+  for (guint i = attachments->len; result != NULL && i > 0; i--)
+    {
+      MotcuaAttachmentRef *ref = g_ptr_array_index (attachments, i - 1);
+
+      if (g_str_equal (ref->sha256, result))
+        return g_strdup_printf (_("Approving dossier %s. The signature covers the draft result, “%s”, and every "
+                                  "attachment, and is checked before anything is saved."), code, ref->name);
+    }
+  return g_strdup_printf (_("Approving dossier %s. No draft result is attached: the signature covers the "
+                            "dossier's attachments, and is checked before anything is saved."), code);
+}
+
 MotcuaSignDialog *
 motcua_sign_dialog_new (GtkWindow *parent, MotcuaStore *store, const char *code, const char *note)
 {
   MotcuaSignDialog *self = g_object_new (MOTCUA_TYPE_SIGN_DIALOG, "transient-for", parent, NULL);
   g_autoptr(GSettings) settings = g_settings_new (APPLICATION_ID);
   g_autofree char *module = g_settings_get_string (settings, "pkcs11-module");
-  g_autofree char *intro = g_strdup_printf (_("Approving dossier %s. The signature covers the draft result and "
-                                              "every attachment, and is checked before anything is saved."), code);
+  g_autofree char *intro = describe_what_is_signed (store, code);
 
   self->store = g_object_ref (store);
   self->code = g_strdup (code);

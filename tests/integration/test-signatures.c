@@ -326,7 +326,7 @@ refused_certificate (const char *label, MotcuaVerdictStatus expected)
   {
     g_autoptr(MotcuaTrust) trust = motcua_approval_load_trust (ws->store, NULL);
     g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
-    g_autoptr(JsonObject) approval = motcua_approval_new (dossier, now, signer);
+    g_autoptr(JsonObject) approval = motcua_approval_new (dossier, now, NULL, signer);
     g_autofree char *text = motcua_approval_to_text (approval);
     g_autoptr(GBytes) signature = motcua_signer_sign (signer, text, strlen (text), &error);
     g_autoptr(MotcuaVerdict) verdict = motcua_approval_verify_signature (trust, approval, signature);
@@ -721,7 +721,7 @@ test_server_verifies (void)
   {
     g_autoptr(MotcuaDossier) dossier = motcua_store_get_dossier (ws->store, clerk, NULL);
     g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
-    g_autoptr(JsonObject) approval = motcua_approval_new (dossier, now, signer);
+    g_autoptr(JsonObject) approval = motcua_approval_new (dossier, now, NULL, signer);
     g_autoptr(JsonObject) payload = json_object_new ();
     g_autoptr(MotcuaEvent) event = motcua_event_new ();
     g_autofree char *text = NULL;

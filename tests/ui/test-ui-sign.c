@@ -212,6 +212,8 @@ test_review_and_sign (Fixture *f, gconstpointer data)
   g_assert_true (ui_test_wait_until (sign_dialog_shown, NULL, 3000));
   dialog = find_sign_dialog ();
   g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (dialog)), ==, "Ký duyệt");
+  /* It names the document signed as the result. */
+  g_assert_true (has_label (GTK_WIDGET (dialog), "dự thảo kết quả “du-thao.pdf”"));
   g_assert_true (ui_test_wait_until (token_listed, dialog, 10000));
 
   /* A wrong PIN: refused, said plainly, nothing saved. */
@@ -272,6 +274,45 @@ test_key_file (Fixture *f, gconstpointer data)
   g_assert_true (ui_test_wait_until (verdict_shown, editor, 3000));
 }
 
+/* A dossier submitted without a drafted document: no draft opens, and the leader is told
+ * before signing that no draft result is attached. */
+static void
+test_no_draft_said (Fixture *f, gconstpointer data)
+{
+  GtkWidget *editor = motcua_window_get_editor (f->window);
+  g_autofree char *json = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autofree char *scan = g_build_filename (f->dir, "don-de-nghi.pdf", NULL);
+  const char *code;
+  MotcuaSignDialog *dialog;
+
+  /* The citizen's request form, scanned at the counter: the dossier's only attachment. */
+  write_pdf (scan);
+  cli_ok (f, (const char *[]) { "--json", "receive", "--procedure", "1.004194", "--applicant-name", "Lường Thị Xuân",
+                                "--attach", scan, NULL }, &json);
+  g_assert_true (json_parser_load_from_data (parser, json, -1, NULL));
+  code = json_object_get_string_member (json_node_get_object (json_parser_get_root (parser)), "code");
+  cli_ok (f, (const char *[]) { "act", code, "transfer", "--to", "Công an xã", NULL }, NULL);
+  cli_ok (f, (const char *[]) { "act", code, "examine", "--as", "specialist1", NULL }, NULL);
+  cli_ok (f, (const char *[]) { "act", code, "draft", "--as", "specialist1", NULL }, NULL);
+  cli_ok (f, (const char *[]) { "act", code, "submit", "--as", "specialist1", NULL }, NULL);
+
+  motcua_window_open_dossier (f->window, code);
+  ui_test_iterate (200);
+  g_assert_cmpstr (motcua_dossier_editor_get_code (MOTCUA_DOSSIER_EDITOR (editor)), ==, code);
+  /* The viewer may show the scan, as it does for any dossier, but not as the draft:
+   * the scan is not selected for the leader as the thing to approve. */
+  g_assert_false (motcua_dossier_editor_open_result (MOTCUA_DOSSIER_EDITOR (editor)));
+  g_assert_true (motcua_dossier_editor_begin_action (MOTCUA_DOSSIER_EDITOR (editor), MOTCUA_ACTION_APPROVE));
+  ui_test_iterate (50);
+  gtk_widget_activate_action (editor, "editor.confirm", NULL);
+  g_assert_true (ui_test_wait_until (sign_dialog_shown, NULL, 3000));
+  dialog = find_sign_dialog ();
+  g_assert_true (has_label (GTK_WIDGET (dialog), "Chưa có dự thảo kết quả nào được đính kèm"));
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  ui_test_iterate (50);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -288,6 +329,7 @@ main (int argc, char **argv)
 
   g_test_add ("/ui/sign/review-and-sign", Fixture, NULL, fixture_set_up, test_review_and_sign, fixture_tear_down);
   g_test_add ("/ui/sign/key-file", Fixture, NULL, fixture_set_up, test_key_file, fixture_tear_down);
+  g_test_add ("/ui/sign/no-draft-said", Fixture, NULL, fixture_set_up, test_no_draft_said, fixture_tear_down);
   result = g_test_run ();
   motcua_test_remove_tree (pki_dir);
   return result;
