@@ -2918,10 +2918,7 @@ find_action (GtkWidget *widget, const char *name, GVariant *parameter)
   MotcuaPdfView *self = MOTCUA_PDF_VIEW (widget);
 
   if (g_str_equal (name, "pdf.find"))
-    {
-      gtk_search_bar_set_search_mode (self->search_bar, TRUE);
-      gtk_widget_grab_focus (GTK_WIDGET (self->search_entry));
-    }
+    motcua_pdf_view_begin_find (self);
   else
     view_step_match (self, g_str_equal (name, "pdf.find-next") ? 1 : -1);
 }
@@ -3124,13 +3121,16 @@ motcua_pdf_view_class_init (MotcuaPdfViewClass *klass)
   gtk_widget_class_install_action (widget_class, "pdf.find-previous", NULL, find_action);
   gtk_widget_class_install_property_action (widget_class, "pdf.show-thumbnails", "show-thumbnails");
 
-  /* Only while focus is in the viewer: the window keeps Control+F for its dossier search
-   * and Control+Page Up/Down for moving between dossiers. */
+  /* Only while focus is in the viewer, and only keys the application has no accelerator
+   * for: GTK gives those to the window first. In the desk's window its own Control+F
+   * finds in the document while the viewer has focus; Control+F here serves the
+   * viewer's window of its own. Rotation is on Control+arrows, as in Papers, since
+   * Control+R syncs. */
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK, "pdf.find", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_g, GDK_CONTROL_MASK, "pdf.find-next", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_g, GDK_CONTROL_MASK | GDK_SHIFT_MASK, "pdf.find-previous", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_r, GDK_CONTROL_MASK, "pdf.rotate", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_r, GDK_CONTROL_MASK | GDK_SHIFT_MASK, "pdf.rotate-left", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Right, GDK_CONTROL_MASK, "pdf.rotate", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Left, GDK_CONTROL_MASK, "pdf.rotate-left", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F9, 0, "pdf.show-thumbnails", NULL);
 
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
@@ -3329,6 +3329,18 @@ motcua_pdf_view_set_show_thumbnails (MotcuaPdfView *self, gboolean show)
     view_setup_thumbnails (self);
   gtk_revealer_set_reveal_child (self->thumbnails_revealer, show);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SHOW_THUMBNAILS]);
+}
+
+gboolean
+motcua_pdf_view_begin_find (MotcuaPdfView *self)
+{
+  g_return_val_if_fail (MOTCUA_IS_PDF_VIEW (self), FALSE);
+
+  if (!has_document (self) || self->is_image)
+    return FALSE;
+  gtk_search_bar_set_search_mode (self->search_bar, TRUE);
+  gtk_widget_grab_focus (GTK_WIDGET (self->search_entry));
+  return TRUE;
 }
 
 void

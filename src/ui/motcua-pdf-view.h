@@ -39,6 +39,9 @@ gboolean    motcua_pdf_view_get_show_thumbnails (MotcuaPdfView *self);
 void        motcua_pdf_view_set_show_thumbnails (MotcuaPdfView *self,
                                                  gboolean       show);
 
+/* Opens the find bar, empty, with focus in it; FALSE (and nothing done) when the view
+ * holds no document with text to find: nothing loaded, or an image. */
+gboolean    motcua_pdf_view_begin_find        (MotcuaPdfView *self);
 /* Opens the find bar with @text and searches every page from the current one; the first
  * match is selected and scrolled to as soon as it is found. */
 void        motcua_pdf_view_find              (MotcuaPdfView *self,

@@ -716,10 +716,20 @@ receive_action (GtkWidget *widget, const char *name, GVariant *parameter)
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
+/* Control+F searches where the clerk is reading: the document, while focus is in the
+ * viewer. GTK handles the application's accelerators before any widget's own keys,
+ * so the viewer never sees Control+F itself. */
 static void
 search_action (GtkWidget *widget, const char *name, GVariant *parameter)
 {
-  motcua_queue_pane_focus_search (MOTCUA_WINDOW (widget)->queue_pane);
+  MotcuaWindow *self = MOTCUA_WINDOW (widget);
+  GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (self));
+  GtkWidget *viewer = GTK_WIDGET (self->pdf_view);
+
+  if (focus != NULL && (focus == viewer || gtk_widget_is_ancestor (focus, viewer))
+      && motcua_pdf_view_begin_find (self->pdf_view))
+    return;
+  motcua_queue_pane_focus_search (self->queue_pane);
 }
 
 static void

@@ -303,16 +303,36 @@ test_documents_in_the_viewer (Fixture *f, gconstpointer data)
   g_autofree char *half = NULL;
   gsize length;
   guint n_windows;
+  int queue_width;
 
+  /* The window's default size: the viewer's tools fit in the room it had while empty,
+   * so a document does not squeeze the queue. */
+  gtk_window_set_default_size (GTK_WINDOW (f->window), 1280, 760);
   g_assert_true (wait_until (queue_has_rows, f, 5000));
   gtk_widget_activate_action (GTK_WIDGET (f->window), "win.next-dossier", NULL);
-  ui_test_iterate (200);
+  ui_test_iterate (300);
+  queue_width = gtk_widget_get_width (motcua_window_get_queue_pane (f->window));
 
   write_pdf (pdf, 12);
   attach_and_open (f, pdf);
   g_assert_true (wait_until (viewer_settled, view, 10000));
   g_assert_null (motcua_pdf_view_get_error_message (view));
   g_assert_cmpint (motcua_pdf_view_get_n_pages (view), ==, 12);
+  ui_test_iterate (200);
+  g_assert_cmpint (gtk_widget_get_width (motcua_window_get_queue_pane (f->window)), ==, queue_width);
+
+  /* Control+F finds in the document while the clerk reads it, in the queue otherwise. */
+  gtk_widget_grab_focus (ui_test_require_by_id (GTK_WIDGET (view), "canvas"));
+  gtk_widget_activate_action (GTK_WIDGET (f->window), "win.search", NULL);
+  ui_test_iterate (50);
+  g_assert_true (gtk_search_bar_get_search_mode (GTK_SEARCH_BAR (ui_test_require_by_id (GTK_WIDGET (view), "search_bar"))));
+  g_assert_true (gtk_widget_is_ancestor (gtk_root_get_focus (GTK_ROOT (f->window)),
+                                         ui_test_require_by_id (GTK_WIDGET (view), "search_entry")));
+  g_assert_true (gtk_widget_grab_focus (ui_test_require_by_id (motcua_window_get_editor (f->window), "copy_code_button")));
+  gtk_widget_activate_action (GTK_WIDGET (f->window), "win.search", NULL);
+  ui_test_iterate (50);
+  g_assert_true (gtk_widget_is_ancestor (gtk_root_get_focus (GTK_ROOT (f->window)),
+                                         motcua_window_get_queue_pane (f->window)));
 
   /* The second half of a PDF is missing: the pane says so, and the window goes on. */
   g_file_get_contents (pdf, &half, &length, &error);
@@ -484,16 +504,37 @@ collect_shortcut_actions (GtkWidget *widget, GPtrArray *actions)
     collect_shortcut_actions (child, actions);
 }
 
+/* The keys of shortcuts listed without an action: the viewer's own. */
+static void
+collect_shortcut_keys (GtkWidget *widget, GPtrArray *keys)
+{
+  if (GTK_IS_SHORTCUTS_SHORTCUT (widget))
+    {
+      g_autofree char *action = NULL;
+      g_autofree char *accelerator = NULL;
+
+      g_object_get (widget, "action-name", &action, "accelerator", &accelerator, NULL);
+      if (action == NULL && accelerator != NULL)
+        {
+          g_auto(GStrv) each = g_strsplit (accelerator, " ", -1);
+
+          for (guint i = 0; each[i] != NULL; i++)
+            g_ptr_array_add (keys, g_strdup (each[i]));
+        }
+    }
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    collect_shortcut_keys (child, keys);
+}
+
 /* The shortcuts window (Ctrl+?), as the desk's resources make it: every shortcut a
  * clerk relies on, under the desk's own title rather than GTK's untranslated one. */
 static void
 test_shortcuts_window (Fixture *f, gconstpointer data)
 {
-  g_autoptr(GtkApplication) app = g_object_new (ADW_TYPE_APPLICATION,
-                                                "application-id", "io.github.motcua.Desk.TestShortcuts",
-                                                "flags", G_APPLICATION_NON_UNIQUE,
-                                                "resource-base-path", "/io/github/motcua/Desk", NULL);
+  /* The desk's application, with its accelerators. */
+  g_autoptr(GtkApplication) app = GTK_APPLICATION (motcua_application_new ());
   g_autoptr(GPtrArray) actions = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) keys = g_ptr_array_new_with_free_func (g_free);
   const char *expected[] = { "win.receive", "win.search", "win.next-dossier", "win.open-attachment",
                              "win.print-slip", "win.lock", "win.sync" };
   g_autoptr(GError) error = NULL;
@@ -513,6 +554,21 @@ test_shortcuts_window (Fixture *f, gconstpointer data)
   for (guint i = 0; i < G_N_ELEMENTS (expected); i++)
     if (!g_ptr_array_find_with_equal_func (actions, expected[i], g_str_equal, NULL))
       g_test_fail_printf ("the shortcuts window does not list %s", expected[i]);
+
+  /* The viewer's keys are no application accelerators: GTK gives those to the window
+   * before any widget, and the viewer would never see them (Control+R rotated nothing;
+   * it syncs). Control+F is shared on purpose: the window's search looks where the
+   * focus is. */
+  collect_shortcut_keys (GTK_WIDGET (overlay), keys);
+  g_assert_cmpuint (keys->len, >=, 4);
+  for (guint i = 0; i < keys->len; i++)
+    {
+      g_auto(GStrv) taken = gtk_application_get_actions_for_accel (app, g_ptr_array_index (keys, i));
+
+      if (taken[0] != NULL && g_strcmp0 (taken[0], "win.search") != 0)
+        g_test_fail_printf ("%s, listed for the viewer, is the accelerator of %s",
+                            (char *) g_ptr_array_index (keys, i), taken[0]);
+    }
   gtk_window_destroy (GTK_WINDOW (window));
   ui_test_iterate (20);
 }
