@@ -113,6 +113,11 @@ test_journal_folds (Fixture *fixture, gconstpointer data)
   /* No event lies in the future of the demo's "now". */
   g_assert_cmpint (motcua_test_store_int (fixture->store,
                                           "SELECT count(*) FROM events WHERE confirmed_at > '" NOW "'"), ==, 0);
+  /* Each step comes after the one before it: no examination before the transfer. */
+  g_assert_cmpint (motcua_test_store_int (fixture->store,
+                                          "SELECT count(*) FROM events a JOIN events b"
+                                          " ON b.dossier_uid = a.dossier_uid AND b.seq = a.seq + 1"
+                                          " WHERE b.confirmed_at <= a.confirmed_at"), ==, 0);
 }
 
 static void

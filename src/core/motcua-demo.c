@@ -100,10 +100,26 @@ life_reset (Demo *demo, GDateTime *arrived)
   demo->stopped = FALSE;
 }
 
+/* The steps of a life are drawn each on its own, as fractions of the working time
+ * allowed: one drawn before the step it follows (an examination before the transfer
+ * that brought the dossier) comes a quarter of an hour after it instead. No random
+ * number is drawn, so the rest of the office is the same. */
+static GDateTime *
+after_last_step (Demo *demo, GDateTime *at)
+{
+  MotcuaEvent *last = demo->events->len > 0 ? g_ptr_array_index (demo->events, demo->events->len - 1) : NULL;
+  g_autoptr(GDateTime) last_at = last != NULL ? motcua_time_parse (last->confirmed_at, NULL) : NULL;
+
+  if (last_at == NULL || g_date_time_compare (at, last_at) > 0)
+    return g_date_time_ref (at);
+  return motcua_calendar_add_working_minutes (demo->calendar, last_at, 15);
+}
+
 /* Adds an event unless it lies after "now": a dossier's story stops at the present. */
 static gboolean
-life_add (Demo *demo, const char *kind, const char *actor, const char *role, GDateTime *at, JsonObject *payload)
+life_add (Demo *demo, const char *kind, const char *actor, const char *role, GDateTime *drawn, JsonObject *payload)
 {
+  g_autoptr(GDateTime) at = after_last_step (demo, drawn);
   MotcuaEvent *event;
 
   if (demo->stopped || g_date_time_compare (at, demo->now) > 0)
@@ -359,7 +375,18 @@ process (Demo *demo, GDateTime *received, GDateTime *due_at)
                        : g_rand_double_range (demo->rand, 0.25, 0.97);
   JsonObject *payload;
 
+  /* Handed on within a day and a half, and within the first sixth of the time allowed:
+   * a same-day procedure cannot wait until tomorrow to start. */
   t = after_working_minutes (demo, received, 10, 720);
+  {
+    g_autoptr(GDateTime) latest = working_fraction (demo, received, due, MIN (finish, 1.0) / 6);
+
+    if (g_date_time_compare (t, latest) > 0)
+      {
+        g_date_time_unref (t);
+        t = g_steal_pointer (&latest);
+      }
+  }
   payload = json_object_new ();
   json_object_set_string_member (payload, "to", "Công chức Tư pháp - Hộ tịch");
   if (!life_add (demo, "transfer", pick_clerk (demo), "clerk", t, payload))
