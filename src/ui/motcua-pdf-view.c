@@ -1986,7 +1986,9 @@ struct _MotcuaPdfView
   GtkToggleButton    *thumbnails_button;
   GtkEntry           *page_entry;
   GtkLabel           *n_pages_label;
-  GtkMenuButton      *zoom_button;
+  GtkLabel           *zoom_label;
+  GtkLabel           *zoom_widest;
+  GtkLabel           *n_pages_widest;
   GtkToggleButton    *find_button;
   GtkSearchBar       *search_bar;
   GtkSearchEntry     *search_entry;
@@ -2129,18 +2131,41 @@ job_is_current (MotcuaPdfView *self, GAsyncResult *result)
 /* ---- keeping the toolbar in step --------------------------------------------------- */
 
 static void
+set_n_pages_text (GtkLabel *label, int n_pages)
+{
+  /* TRANSLATORS: after the page entry: "3 / 300" */
+  g_autofree char *text = g_strdup_printf (_("/ %d"), n_pages);
+
+  gtk_label_set_text (label, text);
+}
+
+static void
+set_zoom_text (GtkLabel *label, double zoom)
+{
+  g_autofree char *text = g_strdup_printf ("%d%%", (int) round (zoom * 100));
+
+  gtk_label_set_text (label, text);
+}
+
+/* The toolbar asks, from the start, for the width of its widest numbers, which never
+ * changes: a document opening or a zoom does not take room from the other panes. */
+static void
+view_reserve_toolbar_width (MotcuaPdfView *self)
+{
+  set_n_pages_text (self->n_pages_widest, 999);
+  set_zoom_text (self->zoom_widest, MAX_ZOOM);
+}
+
+static void
 view_update_page_entry (MotcuaPdfView *self)
 {
   g_autofree char *page = NULL;
-  g_autofree char *total = NULL;
 
   if (!has_document (self))
     return;
   page = g_strdup_printf ("%d", self->current_page + 1);
-  /* TRANSLATORS: after the page entry: "3 / 300" */
-  total = g_strdup_printf (_("/ %d"), self->n_pages);
   gtk_editable_set_text (GTK_EDITABLE (self->page_entry), page);
-  gtk_label_set_text (self->n_pages_label, total);
+  set_n_pages_text (self->n_pages_label, self->n_pages);
 }
 
 static double
@@ -2152,9 +2177,7 @@ view_effective_zoom (MotcuaPdfView *self)
 static void
 view_update_zoom_label (MotcuaPdfView *self)
 {
-  g_autofree char *label = g_strdup_printf ("%d%%", (int) round (view_effective_zoom (self) * 100));
-
-  gtk_menu_button_set_label (self->zoom_button, label);
+  set_zoom_text (self->zoom_label, view_effective_zoom (self));
 }
 
 static void
@@ -3093,7 +3116,9 @@ motcua_pdf_view_class_init (MotcuaPdfViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, MotcuaPdfView, thumbnails_button);
   gtk_widget_class_bind_template_child (widget_class, MotcuaPdfView, page_entry);
   gtk_widget_class_bind_template_child (widget_class, MotcuaPdfView, n_pages_label);
-  gtk_widget_class_bind_template_child (widget_class, MotcuaPdfView, zoom_button);
+  gtk_widget_class_bind_template_child (widget_class, MotcuaPdfView, zoom_label);
+  gtk_widget_class_bind_template_child (widget_class, MotcuaPdfView, zoom_widest);
+  gtk_widget_class_bind_template_child (widget_class, MotcuaPdfView, n_pages_widest);
   gtk_widget_class_bind_template_child (widget_class, MotcuaPdfView, find_button);
   gtk_widget_class_bind_template_child (widget_class, MotcuaPdfView, search_bar);
   gtk_widget_class_bind_template_child (widget_class, MotcuaPdfView, search_entry);
@@ -3152,6 +3177,7 @@ motcua_pdf_view_init (MotcuaPdfView *self)
   GtkListItemFactory *factory = gtk_signal_list_item_factory_new ();
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  view_reserve_toolbar_width (self);
 
   self->worker = pdf_worker_new ();
   self->handle = view_handle_new (self);

@@ -403,6 +403,15 @@ test_empty_state (Fixture *fixture, gconstpointer data)
   g_assert_cmpint (motcua_pdf_view_get_current_page (fixture->view), ==, 0);
 }
 
+static int
+min_width (Fixture *fixture)
+{
+  int width = 0;
+
+  gtk_widget_measure (GTK_WIDGET (fixture->view), GTK_ORIENTATION_HORIZONTAL, -1, &width, NULL, NULL, NULL);
+  return width;
+}
+
 static void
 test_large_opens_at_once (Fixture *fixture, gconstpointer data)
 {
@@ -410,6 +419,9 @@ test_large_opens_at_once (Fixture *fixture, gconstpointer data)
   gint64 start;
   double elapsed;
   int rendered;
+  int empty_width = min_width (fixture);
+
+  g_test_message ("the viewer's narrowest width: %d px", empty_width);
 
   iterate_for (0.2);
   start = g_get_monotonic_time ();
@@ -431,6 +443,13 @@ test_large_opens_at_once (Fixture *fixture, gconstpointer data)
   g_assert_cmpint (rendered, >=, 1);
   g_assert_cmpint (rendered, <=, 6);
   g_assert_cmpint (motcua_pdf_view_get_n_thumbnails_rendered (fixture->view), ==, 0);
+
+  /* "/ 300" and "400%" fit in the room the toolbar kept while empty: opening or zooming
+   * a document never takes width from the window's other panes. */
+  g_assert_cmpint (min_width (fixture), ==, empty_width);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->view), "pdf.set-zoom", "d", 4.0));
+  iterate_for (0.1);
+  g_assert_cmpint (min_width (fixture), ==, empty_width);
 }
 
 static void
