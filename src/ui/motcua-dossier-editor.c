@@ -204,6 +204,7 @@ G_DEFINE_FINAL_TYPE (MotcuaDossierEditor, motcua_dossier_editor, GTK_TYPE_WIDGET
 
 enum {
   ATTACHMENT_ACTIVATED,
+  FILES_ATTACHED,
   DOSSIER_CHANGED,
   TOAST,
   N_SIGNALS
@@ -1812,6 +1813,8 @@ attach_paths_to (MotcuaDossierEditor *self, const char *code, const char * const
   show_attachments_error (self, NULL);
   message = g_strdup_printf (ngettext ("%u file attached", "%u files attached", n), n);
   finish_change (self, code, message);
+  if (g_strcmp0 (code, self->code) == 0)
+    g_signal_emit (self, signals[FILES_ATTACHED], 0);
   return TRUE;
 }
 
@@ -2189,15 +2192,19 @@ motcua_dossier_editor_show_print_menu (MotcuaDossierEditor *self)
 }
 
 gboolean
-motcua_dossier_editor_preview_attachment (MotcuaDossierEditor *self)
+motcua_dossier_editor_preview_attachment (MotcuaDossierEditor *self, int index)
 {
   GtkListBoxRow *row;
   g_autofree char *path = NULL;
 
   g_return_val_if_fail (MOTCUA_IS_DOSSIER_EDITOR (self), FALSE);
+  if (self->dossier == NULL)
+    return FALSE;
+  if (index < 0)
+    index += (int) motcua_dossier_get_attachments (self->dossier)->len;
   /* Moving through the queue must not start downloads, nor say a file is missing: a
    * file from another workstation waits until the clerk opens it. */
-  if (self->dossier == NULL || (row = gtk_list_box_get_row_at_index (self->attachments_list, 0)) == NULL
+  if (index < 0 || (row = gtk_list_box_get_row_at_index (self->attachments_list, index)) == NULL
       || (path = local_attachment_path (self, row)) == NULL)
     return FALSE;
   gtk_list_box_select_row (self->attachments_list, row);
@@ -2316,6 +2323,10 @@ motcua_dossier_editor_class_init (MotcuaDossierEditorClass *klass)
   signals[ATTACHMENT_ACTIVATED] =
     g_signal_new ("attachment-activated", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
                   G_TYPE_NONE, 3, G_TYPE_STRING, G_TYPE_STRING, G_TYPE_STRING);
+  /* Files were just attached to the dossier shown, the newest last. */
+  signals[FILES_ATTACHED] =
+    g_signal_new ("files-attached", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 0);
   signals[DOSSIER_CHANGED] =
     g_signal_new ("dossier-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
                   G_TYPE_NONE, 1, G_TYPE_STRING);

@@ -26,12 +26,13 @@ const char *motcua_dossier_editor_get_code        (MotcuaDossierEditor *self);
 void        motcua_dossier_editor_open_attachment (MotcuaDossierEditor *self);
 /* Opens the shown dossier's "Print a slip" menu; FALSE when there is none to open. */
 gboolean    motcua_dossier_editor_show_print_menu (MotcuaDossierEditor *self);
-/* For review: a dossier awaiting approval opens its draft result (the newest
- * attachment) in the viewer beside it. FALSE when there is nothing to review. */
+/* For review: a dossier awaiting approval opens its draft result (the document its
+ * approval would sign) in the viewer beside it. FALSE when there is nothing to review. */
 gboolean    motcua_dossier_editor_open_result     (MotcuaDossierEditor *self);
-/* Shows the dossier's first attachment when it is on this workstation; FALSE, and
- * nothing shown, otherwise. */
-gboolean    motcua_dossier_editor_preview_attachment (MotcuaDossierEditor *self);
+/* Shows the dossier's attachment @index (counted from the end when negative: -1 is the
+ * newest) when it is on this workstation; FALSE, and nothing shown, otherwise. */
+gboolean    motcua_dossier_editor_preview_attachment (MotcuaDossierEditor *self,
+                                                      int                  index);
 
 /* Opens the form of @action, as its button does; FALSE when the workflow does not
  * offer @action to the current user in this status. */

@@ -528,8 +528,17 @@ on_dossier_selected (MotcuaQueuePane *pane, const char *code, MotcuaWindow *self
        * the dossier's first document, the scan a clerk checks the form against, when
        * the viewer pane is there to show it (a narrow window would open a window). */
       if (!motcua_dossier_editor_open_result (self->editor) && !is_narrow (self))
-        motcua_dossier_editor_preview_attachment (self->editor);
+        motcua_dossier_editor_preview_attachment (self->editor, 0);
     }
+}
+
+/* A scan just digitised or a file just added is shown, so the clerk sees at once
+ * that it is the right one: beside the dossier, never in a window of its own. */
+static void
+on_files_attached (MotcuaWindow *self)
+{
+  if (!is_narrow (self))
+    motcua_dossier_editor_preview_attachment (self->editor, -1);
 }
 
 /* Below the width the three panes need side by side, the viewer pane gives its room
@@ -1104,6 +1113,7 @@ motcua_window_init (MotcuaWindow *self)
   g_signal_connect_object (self->queue_pane, "dossier-activated", G_CALLBACK (on_dossier_selected), self, 0);
   g_signal_connect_object (self->editor, "attachment-activated", G_CALLBACK (on_attachment_activated), self, 0);
   g_signal_connect_object (self->editor, "dossier-changed", G_CALLBACK (on_dossier_changed), self, 0);
+  g_signal_connect_object (self->editor, "files-attached", G_CALLBACK (on_files_attached), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->editor, "toast", G_CALLBACK (on_editor_toast), self, 0);
   g_signal_connect (self, "notify::default-width", G_CALLBACK (on_width_changed), NULL);
   on_width_changed (self);

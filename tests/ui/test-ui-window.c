@@ -277,8 +277,10 @@ viewer_shows_twelve_pages (gpointer data)
   return motcua_pdf_view_get_loaded (data) && motcua_pdf_view_get_n_pages (data) == 12;
 }
 
+/* Attaches @path to the dossier shown, as "Add Files…" does: the viewer shows it
+ * without being asked, when it is beside the editor. */
 static void
-attach_and_open (Fixture *f, const char *path)
+attach_file (Fixture *f, const char *path)
 {
   MotcuaDossierEditor *editor = MOTCUA_DOSSIER_EDITOR (motcua_window_get_editor (f->window));
   const char *paths[] = { path, NULL };
@@ -290,7 +292,6 @@ attach_and_open (Fixture *f, const char *path)
   dossier = motcua_store_get_dossier (f->store, motcua_dossier_editor_get_code (editor), NULL);
   attachments = motcua_dossier_get_attachments (dossier);
   g_assert_cmpuint (attachments->len, >, 0);
-  motcua_dossier_editor_open_attachment (editor);
 }
 
 static void
@@ -314,7 +315,7 @@ test_documents_in_the_viewer (Fixture *f, gconstpointer data)
   queue_width = gtk_widget_get_width (motcua_window_get_queue_pane (f->window));
 
   write_pdf (pdf, 12);
-  attach_and_open (f, pdf);
+  attach_file (f, pdf);
   g_assert_true (wait_until (viewer_settled, view, 10000));
   g_assert_null (motcua_pdf_view_get_error_message (view));
   g_assert_cmpint (motcua_pdf_view_get_n_pages (view), ==, 12);
@@ -342,7 +343,7 @@ test_documents_in_the_viewer (Fixture *f, gconstpointer data)
   /* On the next dossier, so the damaged file is its only attachment. */
   gtk_widget_activate_action (GTK_WIDGET (f->window), "win.next-dossier", NULL);
   ui_test_iterate (200);
-  attach_and_open (f, broken);
+  attach_file (f, broken);
   g_assert_true (wait_until (viewer_settled, view, 10000));
   g_assert_nonnull (motcua_pdf_view_get_error_message (view));
   g_assert_true (gtk_widget_get_mapped (motcua_window_get_queue_pane (f->window)));
@@ -375,6 +376,9 @@ test_documents_in_the_viewer (Fixture *f, gconstpointer data)
   gtk_widget_activate_action (GTK_WIDGET (f->window), "win.previous-dossier", NULL);
   gtk_widget_activate_action (GTK_WIDGET (f->window), "win.previous-dossier", NULL);
   ui_test_iterate (300);
+  g_assert_cmpuint (g_list_model_get_n_items (gtk_window_get_toplevels ()), ==, n_windows);
+  /* Nor does a file just attached. */
+  attach_file (f, pdf);
   g_assert_cmpuint (g_list_model_get_n_items (gtk_window_get_toplevels ()), ==, n_windows);
 
   /* A file not on this workstation (another's, not yet fetched) is neither shown nor
