@@ -55,6 +55,7 @@ verdict_set (MotcuaVerdict *verdict, MotcuaVerdictStatus status, const char *mes
 char *
 motcua_approval_find_result (GPtrArray *events)
 {
+  const char *drafter = motcua_role_to_string (MOTCUA_ROLE_SPECIALIST);
   char *result = NULL;
 
   for (guint i = 0; i < events->len; i++)
@@ -64,7 +65,7 @@ motcua_approval_find_result (GPtrArray *events)
       JsonArray *attachments;
       guint n;
 
-      if (!g_str_equal (event->kind, "attach") || g_strcmp0 (event->actor_role, motcua_role_to_string (MOTCUA_ROLE_SPECIALIST)) != 0
+      if (!g_str_equal (event->kind, "attach") || g_strcmp0 (event->actor_role, drafter) != 0
           || (payload = motcua_event_parse_payload (event, NULL)) == NULL
           || !json_object_has_member (payload, "attachments")
           || !JSON_NODE_HOLDS_ARRAY (json_object_get_member (payload, "attachments"))

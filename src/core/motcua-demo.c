@@ -102,8 +102,8 @@ life_reset (Demo *demo, GDateTime *arrived)
 
 /* The steps of a life are drawn each on its own, as fractions of the working time
  * allowed: one drawn before the step it follows (an examination before the transfer
- * that brought the dossier) comes a quarter of an hour after it instead. No random
- * number is drawn, so the rest of the office is the same. */
+ * that brought the dossier) comes a quarter of an hour after it instead, without
+ * drawing another random number. */
 static GDateTime *
 after_last_step (Demo *demo, GDateTime *at)
 {

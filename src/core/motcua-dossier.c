@@ -495,6 +495,15 @@ guint         motcua_dossier_get_supplement_count (MotcuaDossier *self) { return
 GPtrArray    *motcua_dossier_get_documents (MotcuaDossier *self) { return self->documents; }
 GPtrArray    *motcua_dossier_get_attachments (MotcuaDossier *self) { return self->attachments; }
 
+int
+motcua_dossier_find_attachment (MotcuaDossier *self, const char *sha256)
+{
+  for (guint i = self->attachments->len; sha256 != NULL && i > 0; i--)
+    if (g_str_equal (((MotcuaAttachmentRef *) g_ptr_array_index (self->attachments, i - 1))->sha256, sha256))
+      return (int) i - 1;
+  return -1;
+}
+
 /* ---- output and comparison ------------------------------------------------- */
 
 static void

@@ -65,6 +65,9 @@ guint          motcua_dossier_get_supplement_count (MotcuaDossier *self);
 /* Borrowed arrays of MotcuaDossierDocument* and MotcuaAttachmentRef*. */
 GPtrArray     *motcua_dossier_get_documents       (MotcuaDossier *self);
 GPtrArray     *motcua_dossier_get_attachments     (MotcuaDossier *self);
+/* The position of the newest attachment with these bytes, or -1. */
+int            motcua_dossier_find_attachment     (MotcuaDossier *self,
+                                                   const char    *sha256);
 
 /* Every folded field, for output and for comparing a cache with a fresh fold. */
 JsonNode      *motcua_dossier_to_json             (MotcuaDossier *self);

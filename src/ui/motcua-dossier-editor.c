@@ -2216,20 +2216,17 @@ gboolean
 motcua_dossier_editor_open_result (MotcuaDossierEditor *self)
 {
   g_autofree char *result = NULL;
-  GPtrArray *attachments;
-  GtkListBoxRow *row = NULL;
+  GtkListBoxRow *row;
+  int index;
 
   g_return_val_if_fail (MOTCUA_IS_DOSSIER_EDITOR (self), FALSE);
   if (self->dossier == NULL || motcua_dossier_get_step (self->dossier) != MOTCUA_STEP_AWAITING_APPROVAL
-      || !motcua_store_find_result_document (self->store, self->dossier, &result, NULL) || result == NULL)
+      || !motcua_store_find_result_document (self->store, self->dossier, &result, NULL))
     return FALSE;
   /* The document the approval would sign as the result (its result_sha256); the list
    * shows the dossier's attachments in their order. */
-  attachments = motcua_dossier_get_attachments (self->dossier);
-  for (guint i = attachments->len; row == NULL && i > 0; i--)
-    if (g_strcmp0 (((MotcuaAttachmentRef *) g_ptr_array_index (attachments, i - 1))->sha256, result) == 0)
-      row = gtk_list_box_get_row_at_index (self->attachments_list, i - 1);
-  if (row == NULL)
+  if ((index = motcua_dossier_find_attachment (self->dossier, result)) < 0
+      || (row = gtk_list_box_get_row_at_index (self->attachments_list, index)) == NULL)
     return FALSE;
   gtk_list_box_select_row (self->attachments_list, row);
   emit_attachment (self, row);

@@ -410,19 +410,17 @@ describe_what_is_signed (MotcuaStore *store, const char *code)
 {
   g_autoptr(MotcuaDossier) dossier = motcua_store_get_dossier (store, code, NULL);
   g_autofree char *result = NULL;
-  GPtrArray *attachments;
+  int index;
 
   if (dossier == NULL || !motcua_store_find_result_document (store, dossier, &result, NULL))
     return g_strdup_printf (_("Approving dossier %s. The signature covers the draft result and every attachment, "
                               "and is checked before anything is saved."), code);
-  attachments = motcua_dossier_get_attachments (dossier);
-  for (guint i = attachments->len; result != NULL && i > 0; i--)
+  if ((index = motcua_dossier_find_attachment (dossier, result)) >= 0)
     {
-      MotcuaAttachmentRef *ref = g_ptr_array_index (attachments, i - 1);
+      MotcuaAttachmentRef *ref = g_ptr_array_index (motcua_dossier_get_attachments (dossier), index);
 
-      if (g_str_equal (ref->sha256, result))
-        return g_strdup_printf (_("Approving dossier %s. The signature covers the draft result, “%s”, and every "
-                                  "attachment, and is checked before anything is saved."), code, ref->name);
+      return g_strdup_printf (_("Approving dossier %s. The signature covers the draft result, “%s”, and every "
+                                "attachment, and is checked before anything is saved."), code, ref->name);
     }
   return g_strdup_printf (_("Approving dossier %s. No draft result is attached: the signature covers the "
                             "dossier's attachments, and is checked before anything is saved."), code);
