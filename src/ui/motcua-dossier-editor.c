@@ -1851,7 +1851,7 @@ on_drop (GtkDropTarget *target, const GValue *value, double x, double y, MotcuaD
   g_auto(GStrv) paths = NULL;
   GSList *files;
 
-  if (self->dossier == NULL || (self->allowed & (1u << MOTCUA_ACTION_ATTACH)) == 0)
+  if (!motcua_dossier_editor_can_attach (self))
     {
       if (self->dossier != NULL)
         show_attachments_error (self, _("Files cannot be attached to a dossier in this status."));
@@ -2189,6 +2189,22 @@ motcua_dossier_editor_show_print_menu (MotcuaDossierEditor *self)
 {
   g_return_val_if_fail (MOTCUA_IS_DOSSIER_EDITOR (self), FALSE);
   return self->dossier != NULL && motcua_slip_button_popup (self->slip_button);
+}
+
+guint
+motcua_dossier_editor_get_n_attachments (MotcuaDossierEditor *self)
+{
+  g_return_val_if_fail (MOTCUA_IS_DOSSIER_EDITOR (self), 0);
+
+  return self->dossier != NULL ? motcua_dossier_get_attachments (self->dossier)->len : 0;
+}
+
+gboolean
+motcua_dossier_editor_can_attach (MotcuaDossierEditor *self)
+{
+  g_return_val_if_fail (MOTCUA_IS_DOSSIER_EDITOR (self), FALSE);
+
+  return self->dossier != NULL && (self->allowed & (1u << MOTCUA_ACTION_ATTACH)) != 0;
 }
 
 gboolean

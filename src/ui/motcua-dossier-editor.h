@@ -29,6 +29,9 @@ gboolean    motcua_dossier_editor_show_print_menu (MotcuaDossierEditor *self);
 /* For review: a dossier awaiting approval opens its draft result (the document its
  * approval would sign) in the viewer beside it. FALSE when there is nothing to review. */
 gboolean    motcua_dossier_editor_open_result     (MotcuaDossierEditor *self);
+guint       motcua_dossier_editor_get_n_attachments (MotcuaDossierEditor *self);
+/* Whether the user may attach files to the dossier shown, in its status. */
+gboolean    motcua_dossier_editor_can_attach      (MotcuaDossierEditor *self);
 /* Shows the dossier's attachment @index (counted from the end when negative: -1 is the
  * newest) when it is on this workstation; FALSE, and nothing shown, otherwise. */
 gboolean    motcua_dossier_editor_preview_attachment (MotcuaDossierEditor *self,

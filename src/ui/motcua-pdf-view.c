@@ -1994,6 +1994,7 @@ struct _MotcuaPdfView
   GtkSearchEntry     *search_entry;
   GtkLabel           *matches_label;
   GtkStack           *stack;
+  AdwStatusPage      *empty_page;
   AdwStatusPage      *error_page;
   GtkSpinner         *spinner;
   GtkRevealer        *thumbnails_revealer;
@@ -2989,6 +2990,14 @@ on_thumbnail_selected (GtkSingleSelection *selection, GParamSpec *pspec, MotcuaP
 /* ---- GObject ---------------------------------------------------------------------- */
 
 static void
+view_set_empty_words (MotcuaPdfView *self, const char *title, const char *description)
+{
+  adw_status_page_set_title (self->empty_page, title ? title : _("No Document Selected"));
+  adw_status_page_set_description (self->empty_page,
+                                   description ? description : _("Open an attachment of the dossier to see it here"));
+}
+
+static void
 motcua_pdf_view_dispose (GObject *object)
 {
   MotcuaPdfView *self = MOTCUA_PDF_VIEW (object);
@@ -3124,6 +3133,7 @@ motcua_pdf_view_class_init (MotcuaPdfViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, MotcuaPdfView, search_entry);
   gtk_widget_class_bind_template_child (widget_class, MotcuaPdfView, matches_label);
   gtk_widget_class_bind_template_child (widget_class, MotcuaPdfView, stack);
+  gtk_widget_class_bind_template_child (widget_class, MotcuaPdfView, empty_page);
   gtk_widget_class_bind_template_child (widget_class, MotcuaPdfView, error_page);
   gtk_widget_class_bind_template_child (widget_class, MotcuaPdfView, spinner);
   gtk_widget_class_bind_template_child (widget_class, MotcuaPdfView, thumbnails_revealer);
@@ -3217,6 +3227,7 @@ motcua_pdf_view_init (MotcuaPdfView *self)
   g_signal_connect (self->search_entry, "previous-match", G_CALLBACK (on_search_previous), self);
   g_signal_connect (self->search_entry, "stop-search", G_CALLBACK (on_search_stop), self);
 
+  view_set_empty_words (self, NULL, NULL);
   view_show (self, "empty");
   view_update_actions (self);
 }
@@ -3260,9 +3271,16 @@ motcua_pdf_view_load_file (MotcuaPdfView *self, const char *path, const char *mi
 void
 motcua_pdf_view_clear (MotcuaPdfView *self)
 {
+  motcua_pdf_view_show_empty (self, NULL, NULL);
+}
+
+void
+motcua_pdf_view_show_empty (MotcuaPdfView *self, const char *title, const char *description)
+{
   g_return_if_fail (MOTCUA_IS_PDF_VIEW (self));
 
   view_reset (self);
+  view_set_empty_words (self, title, description);
   view_show (self, "empty");
 }
 

@@ -23,6 +23,10 @@ void        motcua_pdf_view_load_file         (MotcuaPdfView *self,
                                                const char    *path,
                                                const char    *mime_type);
 void        motcua_pdf_view_clear             (MotcuaPdfView *self);
+/* Cleared, with its own words in the empty pane (NULL: "No Document Selected"). */
+void        motcua_pdf_view_show_empty        (MotcuaPdfView *self,
+                                               const char    *title,
+                                               const char    *description);
 int         motcua_pdf_view_get_n_pages       (MotcuaPdfView *self);
 const char *motcua_pdf_view_get_error_message (MotcuaPdfView *self);
 

@@ -523,7 +523,16 @@ on_dossier_selected (MotcuaQueuePane *pane, const char *code, MotcuaWindow *self
       motcua_dossier_editor_show_dossier (self->editor, code);
       /* The editor is at least as wide as the code it now shows. */
       on_width_changed (self);
-      motcua_pdf_view_clear (self->pdf_view);
+      /* A dossier with nothing to show says so, and how to add its papers when the
+       * user may. */
+      if (motcua_dossier_editor_get_n_attachments (self->editor) > 0)
+        motcua_pdf_view_clear (self->pdf_view);
+      else if (motcua_dossier_editor_can_attach (self->editor))
+        motcua_pdf_view_show_empty (self->pdf_view, _("No Attachments Yet"),
+                                    _("Add the scanned papers with “Add File…” or “Digitise Paper…”, "
+                                      "or drop files on the dossier"));
+      else
+        motcua_pdf_view_show_empty (self->pdf_view, _("No Attachments"), _("No files are attached to this dossier"));
       /* A leader reviewing a draft sees it beside the dossier at once; anyone else
        * the dossier's first document, the scan a clerk checks the form against, when
        * the viewer pane is there to show it (a narrow window would open a window). */

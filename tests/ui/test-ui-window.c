@@ -367,6 +367,9 @@ test_documents_in_the_viewer (Fixture *f, gconstpointer data)
   ui_test_iterate (300);
   g_assert_false (motcua_pdf_view_get_loaded (view));
   g_assert_null (motcua_pdf_view_get_error_message (view));
+  /* …and says how to add its papers. */
+  g_assert_cmpstr (adw_status_page_get_title (ADW_STATUS_PAGE (ui_test_require_by_id (GTK_WIDGET (view), "empty_page"))),
+                   ==, "No Attachments Yet");
 
   /* With the viewer hidden, moving through the queue opens no window of its own. */
   gtk_window_set_default_size (GTK_WINDOW (f->window), 820, 700);
@@ -400,6 +403,21 @@ test_documents_in_the_viewer (Fixture *f, gconstpointer data)
     g_assert_false (motcua_pdf_view_get_loaded (view));
     g_assert_null (motcua_pdf_view_get_error_message (view));
     g_assert_false (gtk_widget_get_visible (ui_test_require_by_id (GTK_WIDGET (editor), "attachments_error")));
+    /* It has attachments, to be opened from the list. */
+    g_assert_cmpstr (adw_status_page_get_title (ADW_STATUS_PAGE (ui_test_require_by_id (GTK_WIDGET (view), "empty_page"))),
+                     ==, "No Document Selected");
+  }
+
+  /* A returned dossier takes no more files: the viewer does not say to add some. */
+  {
+    g_autofree char *returned = motcua_test_sql_text (motcua_store_get_db (f->store),
+                                                      "SELECT code FROM dossiers WHERE status = 10 AND id NOT IN"
+                                                      " (SELECT dossier_id FROM dossier_attachments) LIMIT 1");
+
+    motcua_window_open_dossier (f->window, returned);
+    ui_test_iterate (300);
+    g_assert_cmpstr (adw_status_page_get_title (ADW_STATUS_PAGE (ui_test_require_by_id (GTK_WIDGET (view), "empty_page"))),
+                     ==, "No Attachments");
   }
 }
 
