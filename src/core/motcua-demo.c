@@ -86,6 +86,7 @@ typedef struct {
   GPtrArray       *events;         /* MotcuaEvent */
   GPtrArray       *payloads;       /* JsonObject */
   gboolean         stopped;        /* a planned step lies in the future */
+  GDateTime       *last_step;      /* when the life's newest event happened */
 } Demo;
 
 static void
@@ -98,6 +99,7 @@ life_reset (Demo *demo, GDateTime *arrived)
   if (demo->scanned != NULL)
     g_ptr_array_set_size (demo->scanned, 0);
   demo->stopped = FALSE;
+  g_clear_pointer (&demo->last_step, g_date_time_unref);
 }
 
 /* The steps of a life are drawn each on its own, as fractions of the working time
@@ -107,12 +109,9 @@ life_reset (Demo *demo, GDateTime *arrived)
 static GDateTime *
 after_last_step (Demo *demo, GDateTime *at)
 {
-  MotcuaEvent *last = demo->events->len > 0 ? g_ptr_array_index (demo->events, demo->events->len - 1) : NULL;
-  g_autoptr(GDateTime) last_at = last != NULL ? motcua_time_parse (last->confirmed_at, NULL) : NULL;
-
-  if (last_at == NULL || g_date_time_compare (at, last_at) > 0)
+  if (demo->last_step == NULL || g_date_time_compare (at, demo->last_step) > 0)
     return g_date_time_ref (at);
-  return motcua_calendar_add_working_minutes (demo->calendar, last_at, 15);
+  return motcua_calendar_add_working_minutes (demo->calendar, demo->last_step, 15);
 }
 
 /* Adds an event unless it lies after "now": a dossier's story stops at the present. */
@@ -137,6 +136,8 @@ life_add (Demo *demo, const char *kind, const char *actor, const char *role, GDa
   event->kind = g_strdup (kind);
   g_ptr_array_add (demo->events, event);
   g_ptr_array_add (demo->payloads, payload);
+  g_clear_pointer (&demo->last_step, g_date_time_unref);
+  demo->last_step = g_steal_pointer (&at);
   return TRUE;
 }
 
@@ -816,5 +817,6 @@ motcua_demo_generate_scanned (MotcuaStore       *store,
   g_date_time_unref (demo.now);
   g_rand_free (demo.rand);
   g_free (demo.uid);
+  g_clear_pointer (&demo.last_step, g_date_time_unref);
   return ok;
 }

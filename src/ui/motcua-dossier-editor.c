@@ -187,6 +187,7 @@ struct _MotcuaDossierEditor
   /* Owned */
   MotcuaStore         *store;
   MotcuaDossier       *dossier;
+  char                *result_sha256;  /* what an approval would sign, from the journal */
   char                *code;
   guint32              allowed;        /* motcua_workflow_allowed_actions() for the current user */
   int                  form_action;    /* MotcuaAction, or NO_ACTION */
@@ -935,6 +936,9 @@ update_journal (MotcuaDossierEditor *self)
   g_autoptr(MotcuaTrust) trust = load_trust (self);
   guint next_handover = 0;
 
+  g_clear_pointer (&self->result_sha256, g_free);
+  if (events != NULL)
+    self->result_sha256 = motcua_approval_find_result (events);
   remove_all_children (GTK_WIDGET (self->journal_list));
   for (guint i = 0; events != NULL && i < events->len; i++)
     {
@@ -2231,17 +2235,15 @@ motcua_dossier_editor_preview_attachment (MotcuaDossierEditor *self, int index)
 gboolean
 motcua_dossier_editor_open_result (MotcuaDossierEditor *self)
 {
-  g_autofree char *result = NULL;
   GtkListBoxRow *row;
   int index;
 
   g_return_val_if_fail (MOTCUA_IS_DOSSIER_EDITOR (self), FALSE);
-  if (self->dossier == NULL || motcua_dossier_get_step (self->dossier) != MOTCUA_STEP_AWAITING_APPROVAL
-      || !motcua_store_find_result_document (self->store, self->dossier, &result, NULL))
+  if (self->dossier == NULL || motcua_dossier_get_step (self->dossier) != MOTCUA_STEP_AWAITING_APPROVAL)
     return FALSE;
-  /* The document the approval would sign as the result (its result_sha256); the list
-   * shows the dossier's attachments in their order. */
-  if ((index = motcua_dossier_find_attachment (self->dossier, result)) < 0
+  /* The document the approval would sign as the result (its result_sha256, found when
+   * the journal was read); the list shows the dossier's attachments in their order. */
+  if ((index = motcua_dossier_find_attachment (self->dossier, self->result_sha256)) < 0
       || (row = gtk_list_box_get_row_at_index (self->attachments_list, index)) == NULL)
     return FALSE;
   gtk_list_box_select_row (self->attachments_list, row);
@@ -2321,6 +2323,7 @@ motcua_dossier_editor_finalize (GObject *object)
   g_clear_object (&self->cancellable);
   g_free (self->code);
   g_free (self->saved_draft);
+  g_free (self->result_sha256);
   G_OBJECT_CLASS (motcua_dossier_editor_parent_class)->finalize (object);
 }
 
