@@ -7,6 +7,7 @@
 #include "motcua-chart.h"
 #include "motcua-dashboard-window.h"
 #include "motcua-error.h"
+#include "motcua-focus.h"
 #include "motcua-slip-printer.h"
 #include "motcua-stats-report.h"
 #include "motcua-time.h"
@@ -904,6 +905,7 @@ static void
 motcua_dashboard_window_init (MotcuaDashboardWindow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  motcua_focus_install (GTK_WINDOW (self));
   g_date_clear (&self->from, 1);
   g_date_clear (&self->to, 1);
   add_cards (self);

@@ -28,6 +28,7 @@
 #include <string.h>
 
 #include "motcua-error.h"
+#include "motcua-focus.h"
 #include "motcua-fold.h"
 #include "motcua-pdf-view.h"
 
@@ -3159,13 +3160,11 @@ motcua_pdf_view_class_init (MotcuaPdfViewClass *klass)
   /* Only while focus is in the viewer, and only keys the application has no accelerator
    * for: GTK gives those to the window first. In the desk's window its own Control+F
    * finds in the document while the viewer has focus; Control+F here serves the
-   * viewer's window of its own. Rotation is on Control+arrows, as in Papers, since
-   * Control+R syncs. */
+   * viewer's window of its own. Rotation (Control+arrows, as in Papers, since Control+R
+   * syncs) is caught before the scrolled window: see add_rotation_keys(). */
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK, "pdf.find", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_g, GDK_CONTROL_MASK, "pdf.find-next", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_g, GDK_CONTROL_MASK | GDK_SHIFT_MASK, "pdf.find-previous", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Right, GDK_CONTROL_MASK, "pdf.rotate", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Left, GDK_CONTROL_MASK, "pdf.rotate-left", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F9, 0, "pdf.show-thumbnails", NULL);
 
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
@@ -3181,6 +3180,35 @@ blank_page_texture (void)
   return gdk_memory_texture_new (1, 1, GDK_MEMORY_DEFAULT, bytes, 4);
 }
 
+/* Control+Left and Control+Right rotate the page; but GtkScrolledWindow binds them to
+ * scrolling sideways and sits between the page and the viewer, so from the capture
+ * phase, before it, unless the focus is in text (the search entry), where they move
+ * by words. */
+static gboolean
+rotate_unless_editing (GtkWidget *widget, GVariant *args, gpointer user_data)
+{
+  GtkWidget *focus = gtk_root_get_focus (gtk_widget_get_root (widget));
+
+  if (focus != NULL && (GTK_IS_EDITABLE (focus) || GTK_IS_EDITABLE (gtk_widget_get_parent (focus))))
+    return FALSE;
+  return gtk_widget_activate_action (widget, user_data, NULL);
+}
+
+static void
+add_rotation_keys (MotcuaPdfView *self)
+{
+  GtkEventController *keys = gtk_shortcut_controller_new ();
+
+  gtk_event_controller_set_propagation_phase (keys, GTK_PHASE_CAPTURE);
+  gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (keys),
+    gtk_shortcut_new (gtk_keyval_trigger_new (GDK_KEY_Right, GDK_CONTROL_MASK),
+                      gtk_callback_action_new (rotate_unless_editing, (gpointer) "pdf.rotate", NULL)));
+  gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (keys),
+    gtk_shortcut_new (gtk_keyval_trigger_new (GDK_KEY_Left, GDK_CONTROL_MASK),
+                      gtk_callback_action_new (rotate_unless_editing, (gpointer) "pdf.rotate-left", NULL)));
+  gtk_widget_add_controller (GTK_WIDGET (self), keys);
+}
+
 static void
 motcua_pdf_view_init (MotcuaPdfView *self)
 {
@@ -3188,6 +3216,7 @@ motcua_pdf_view_init (MotcuaPdfView *self)
 
   gtk_widget_init_template (GTK_WIDGET (self));
   view_reserve_toolbar_width (self);
+  add_rotation_keys (self);
 
   self->worker = pdf_worker_new ();
   self->handle = view_handle_new (self);
@@ -3206,6 +3235,7 @@ motcua_pdf_view_init (MotcuaPdfView *self)
   gtk_list_view_set_factory (self->thumbnails_list, factory);
   g_object_unref (factory);
   gtk_list_view_set_model (self->thumbnails_list, GTK_SELECTION_MODEL (self->thumbnail_selection));
+  motcua_focus_tab_leaves (GTK_WIDGET (self->thumbnails_list));   /* up to 300 pages */
   g_signal_connect (self->thumbnails_list, "activate", G_CALLBACK (on_thumbnail_activated), self);
   g_signal_connect (self->thumbnails_revealer, "notify::child-revealed", G_CALLBACK (on_thumbnails_revealed), self);
   g_signal_connect_object (gtk_scrolled_window_get_vadjustment (self->thumbnails_scroller), "value-changed",

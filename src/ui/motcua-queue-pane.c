@@ -10,6 +10,7 @@
 #include <glib/gi18n.h>
 #include <string.h>
 
+#include "motcua-focus.h"
 #include "motcua-queue-pane.h"
 #include "motcua-time.h"
 
@@ -862,6 +863,9 @@ ensure_empty_page (MotcuaQueuePane *self)
       self->empty_page = ADW_STATUS_PAGE (adw_status_page_new ());
       adw_status_page_set_icon_name (self->empty_page, "edit-find-symbolic");
       gtk_widget_add_css_class (GTK_WIDGET (self->empty_page), "compact");
+      /* Nothing on it to use; GTK 4.8 would still Tab into its scrolled window while
+       * the list is shown, and keep the focus there. */
+      gtk_widget_set_can_focus (GTK_WIDGET (self->empty_page), FALSE);
       gtk_stack_add_named (self->stack, GTK_WIDGET (self->empty_page), "empty");
     }
   return self->empty_page;
@@ -1248,6 +1252,11 @@ motcua_queue_pane_init (MotcuaQueuePane *self)
 
   g_signal_connect (keys, "key-pressed", G_CALLBACK (on_search_key_pressed), self);
   gtk_widget_add_controller (GTK_WIDGET (self->search_entry), keys);
+  /* The views are one stop for Tab, as a group of radio buttons is (arrows move
+   * between them): the flow box would take the focus through each view, and its
+   * selection, the view listed, with it. The list is one stop too. */
+  motcua_focus_tab_leaves (GTK_WIDGET (self->filter_box));
+  motcua_focus_tab_leaves (GTK_WIDGET (self->list_view));
   adjustment = gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (self->list_view));
   g_signal_connect_object (adjustment, "value-changed", G_CALLBACK (on_scrolled), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (adjustment, "changed", G_CALLBACK (on_scrolled), self, G_CONNECT_SWAPPED);

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "motcua-cccd.h"
+#include "motcua-focus.h"
 #include "motcua-fold.h"
 #include "motcua-receive-dialog.h"
 #include "motcua-slip-printer.h"
@@ -1567,6 +1568,7 @@ motcua_receive_dialog_init (MotcuaReceiveDialog *self)
   GtkEventController *shortcuts;
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  motcua_focus_install (GTK_WINDOW (self));
 
   self->catalog = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, catalog_entry_free);
   self->document_rows = g_ptr_array_new ();
@@ -1576,6 +1578,7 @@ motcua_receive_dialog_init (MotcuaReceiveDialog *self)
   g_signal_connect (factory, "setup", G_CALLBACK (setup_procedure_row), self);
   g_signal_connect (factory, "bind", G_CALLBACK (bind_procedure_row), self);
   gtk_list_view_set_factory (self->procedure_list, factory);
+  motcua_focus_tab_leaves (GTK_WIDGET (self->procedure_list));   /* a catalog of hundreds */
   g_object_unref (factory);
 
   /* A scanner types the code as keystrokes: a Vietnamese input method (Telex, VNI)

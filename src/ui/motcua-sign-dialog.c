@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "motcua-error.h"
+#include "motcua-focus.h"
 #include "motcua-sign-dialog.h"
 #include "motcua-signer.h"
 
@@ -392,6 +393,7 @@ motcua_sign_dialog_class_init (MotcuaSignDialogClass *klass)
 static void
 motcua_sign_dialog_init (MotcuaSignDialog *self)
 {
+  motcua_focus_install (GTK_WINDOW (self));
   self->uris = g_ptr_array_new_with_free_func (g_free);
   self->cancellable = g_cancellable_new ();
   gtk_widget_init_template (GTK_WIDGET (self));

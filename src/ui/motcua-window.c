@@ -9,6 +9,7 @@
 #include "motcua-error.h"
 #include "motcua-first-run.h"
 #include "motcua-dossier-editor.h"
+#include "motcua-focus.h"
 #include "motcua-pdf-view.h"
 #include "motcua-preferences-window.h"
 #include "motcua-queue-pane.h"
@@ -609,6 +610,7 @@ open_document_window (MotcuaWindow *self, const char *path, const char *mime_typ
 
   gtk_window_set_title (GTK_WINDOW (window), name);
   gtk_window_set_transient_for (GTK_WINDOW (window), GTK_WINDOW (self));
+  motcua_focus_install (GTK_WINDOW (window));
   gtk_window_set_default_size (GTK_WINDOW (window), 720, 820);
   gtk_widget_set_vexpand (viewer, TRUE);
   gtk_box_append (GTK_BOX (box), header);
@@ -1113,6 +1115,7 @@ static void
 motcua_window_init (MotcuaWindow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  motcua_focus_install (GTK_WINDOW (self));
   self->settings = g_settings_new (APPLICATION_ID);
   self->cancellable = g_cancellable_new ();
   self->hidden_dialogs = g_ptr_array_new_with_free_func (g_object_unref);

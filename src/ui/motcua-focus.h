@@ -1,0 +1,33 @@
+/* motcua-focus.h: Tab that always moves, and long lists as one stop.
+ *
+ * Two things in GTK 4.8 keep the keyboard where it is, and this puts them right for
+ * the desk's windows:
+ *
+ * - List views and flow boxes move the focus from item to item on Tab, so a queue of
+ *   200,000 dossiers, or a 300-page document's thumbnails, would keep it for good
+ *   (GTK 4.12 added GtkListView:tab-behavior for this). Such lists are marked with
+ *   motcua_focus_tab_leaves(): Tab and Shift+Tab leave them, arrows move within.
+ * - A GtkScrolledWindow whose content does not take the focus answers that it did,
+ *   and GtkStack offers its hidden pages to Tab; between them, Tab and Shift+Tab
+ *   stopped dead at pane borders (Shift+Tab from the editor never reached the queue).
+ *   motcua_focus_install() checks that each Tab moved the focus, and when GTK's own
+ *   step did not, finds the next widget itself. */
+#pragma once
+
+#include <gtk/gtk.h>
+
+G_BEGIN_DECLS
+
+/* Handles Tab and Shift+Tab in @window as described above. */
+void     motcua_focus_install         (GtkWindow        *window);
+
+/* Makes @widget one stop for Tab: Tab and Shift+Tab inside it leave it. */
+void     motcua_focus_tab_leaves      (GtkWidget        *widget);
+
+/* Moves the focus to the first widget that takes it after @widget (GTK_DIR_TAB_FORWARD)
+ * or before it (GTK_DIR_TAB_BACKWARD) in Tab order, skipping @widget's own children,
+ * and around to the other end of the window as Tab does. */
+gboolean motcua_focus_leave           (GtkWidget        *widget,
+                                       GtkDirectionType  direction);
+
+G_END_DECLS
