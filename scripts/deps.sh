@@ -8,7 +8,7 @@ MOTCUA_PACKAGES="
   libsoup-3.0-dev glib-networking gnutls-bin
   libgnutls28-dev libp11-kit-dev softhsm2
   libpango1.0-dev libqrencode-dev libzbar-dev zbar-tools fonts-liberation2
-  libsecret-1-dev gnome-keyring dbus-daemon
+  libsecret-1-dev gnome-keyring dbus-daemon libxtst-dev
   xvfb xauth fonts-dejavu-core desktop-file-utils appstream
   python3 python3-jsonschema util-linux x11-utils locales
 "
