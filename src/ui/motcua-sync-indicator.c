@@ -260,6 +260,8 @@ static void
 motcua_sync_indicator_init (MotcuaSyncIndicator *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  /* Shown once there is a sync to speak for (motcua_sync_indicator_set_sync()). */
+  gtk_widget_set_visible (GTK_WIDGET (self), FALSE);
 }
 
 GtkWidget *
@@ -275,7 +277,11 @@ motcua_sync_indicator_set_sync (MotcuaSyncIndicator *self, MotcuaSync *sync)
 
   if (self->sync != NULL)
     g_signal_handlers_disconnect_by_data (self->sync, self);
-  if (!g_set_object (&self->sync, sync) || sync == NULL)
+  if (!g_set_object (&self->sync, sync))
+    return;
+  /* Before anyone signs in there is no status: no blank button for Tab to reach. */
+  gtk_widget_set_visible (GTK_WIDGET (self), sync != NULL);
+  if (sync == NULL)
     return;
   /* Every property feeds the same few labels: redrawing them all is simplest. */
   g_signal_connect_swapped (sync, "notify", G_CALLBACK (update), self);

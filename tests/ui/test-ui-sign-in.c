@@ -137,6 +137,9 @@ test_sign_in_wrong_password_lockout (Fixture *f, gconstpointer data)
   g_assert_false (gtk_widget_get_mapped (find (f, "receive_button")));
   g_assert_false (gtk_widget_get_mapped (find (f, "search_button")));
   g_assert_false (gtk_widget_get_mapped (find (f, "user_button")));
+  /* Not even the sync status: before anyone signs in there is none (it was a blank
+   * button that Tab reached, opening an empty popover). */
+  g_assert_false (gtk_widget_get_mapped (find (f, "sync_indicator")));
   g_assert_true (gtk_widget_get_mapped (find (f, "menu_button")));
 
   type_and_sign_in (f, "000000");
@@ -161,6 +164,7 @@ test_sign_in_wrong_password_lockout (Fixture *f, gconstpointer data)
   g_assert_true (gtk_widget_get_mapped (find (f, "receive_button")));
   g_assert_true (gtk_widget_get_mapped (find (f, "search_button")));
   g_assert_true (gtk_widget_get_mapped (find (f, "user_button")));
+  g_assert_true (gtk_widget_get_mapped (find (f, "sync_indicator")));
   user = current_user (f);
   g_assert_cmpstr (user, ==, "clerk1");
   g_assert_nonnull (strstr (gtk_label_get_text (GTK_LABEL (find (f, "user_label"))), "Nguyễn Thị Lan"));
