@@ -1193,6 +1193,23 @@ motcua_queue_pane_finalize (GObject *object)
   G_OBJECT_CLASS (motcua_queue_pane_parent_class)->finalize (object);
 }
 
+/* Alt+1…Alt+8 pick a view wherever the focus is in the window (the editor, the
+ * viewer), as the shortcuts window promises; a binding of the pane's own answered
+ * only while the focus was in the queue. */
+static void
+add_view_keys (MotcuaQueuePane *self)
+{
+  GtkEventController *views = gtk_shortcut_controller_new ();
+
+  gtk_shortcut_controller_set_scope (GTK_SHORTCUT_CONTROLLER (views), GTK_SHORTCUT_SCOPE_GLOBAL);
+  for (guint f = 0; f < MOTCUA_QUEUE_N_FILTERS; f++)
+    gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (views),
+      gtk_shortcut_new_with_arguments (gtk_keyval_trigger_new (GDK_KEY_1 + f, GDK_ALT_MASK),
+                                       gtk_named_action_new ("queue.filter"),
+                                       "s", motcua_queue_filter_to_string (f)));
+  gtk_widget_add_controller (GTK_WIDGET (self), views);
+}
+
 static void
 motcua_queue_pane_class_init (MotcuaQueuePaneClass *klass)
 {
@@ -1228,9 +1245,6 @@ motcua_queue_pane_class_init (MotcuaQueuePaneClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, teardown_row);
 
   gtk_widget_class_install_action (widget_class, "queue.filter", "s", filter_action);
-  for (guint f = 0; f < MOTCUA_QUEUE_N_FILTERS; f++)
-    gtk_widget_class_add_binding_action (widget_class, GDK_KEY_1 + f, GDK_ALT_MASK, "queue.filter",
-                                         "s", motcua_queue_filter_to_string (f));
 
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_GROUP);
@@ -1257,6 +1271,7 @@ motcua_queue_pane_init (MotcuaQueuePane *self)
    * selection, the view listed, with it. The list is one stop too. */
   motcua_focus_tab_leaves (GTK_WIDGET (self->filter_box));
   motcua_focus_tab_leaves (GTK_WIDGET (self->list_view));
+  add_view_keys (self);
   adjustment = gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (self->list_view));
   g_signal_connect_object (adjustment, "value-changed", G_CALLBACK (on_scrolled), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (adjustment, "changed", G_CALLBACK (on_scrolled), self, G_CONNECT_SWAPPED);

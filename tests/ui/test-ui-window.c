@@ -526,7 +526,7 @@ collect_shortcut_actions (GtkWidget *widget, GPtrArray *actions)
     collect_shortcut_actions (child, actions);
 }
 
-/* The keys of shortcuts listed without an action: the viewer's own. */
+/* The keys of shortcuts listed without an action: the viewer's own, the views'. */
 static void
 collect_shortcut_keys (GtkWidget *widget, GPtrArray *keys)
 {
@@ -541,7 +541,13 @@ collect_shortcut_keys (GtkWidget *widget, GPtrArray *keys)
           g_auto(GStrv) each = g_strsplit (accelerator, " ", -1);
 
           for (guint i = 0; each[i] != NULL; i++)
-            g_ptr_array_add (keys, g_strdup (each[i]));
+            {
+              /* A range ("<alt>1...<alt>8"): its two ends. */
+              g_auto(GStrv) ends = g_strsplit (each[i], "...", 2);
+
+              for (guint j = 0; ends[j] != NULL; j++)
+                g_ptr_array_add (keys, g_strdup (ends[j]));
+            }
         }
     }
   for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
