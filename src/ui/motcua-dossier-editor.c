@@ -17,6 +17,7 @@
 #include "motcua-approval.h"
 #include "motcua-digitize.h"
 #include "motcua-dossier-editor.h"
+#include "motcua-focus.h"
 #include "motcua-fold.h"
 #include "motcua-error.h"
 #include "motcua-sign-dialog.h"
@@ -196,6 +197,7 @@ struct _MotcuaDossierEditor
   char                *saved_draft;    /* what the store holds, to skip identical writes */
   guint                save_source;
   gboolean             restoring;      /* filling widgets from a draft is not an edit */
+  gboolean             focus_form;     /* the form's first field, once it is on screen */
   guint                digitizing;     /* jobs running */
   GtkNativeDialog     *chooser;
   GCancellable        *cancellable;
@@ -1363,9 +1365,30 @@ close_form (MotcuaDossierEditor *self)
   g_hash_table_remove_all (self->fields);
   g_ptr_array_set_size (self->missing_checks, 0);
   show_form_error (self, NULL);
+  self->focus_form = FALSE;
   gtk_revealer_set_reveal_child (self->form_revealer, FALSE);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "editor.confirm", FALSE);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "editor.cancel", FALSE);
+}
+
+static void
+focus_first_field_now (MotcuaDossierEditor *self)
+{
+  self->focus_form = FALSE;
+  if (!motcua_focus_first_in (GTK_WIDGET (self->form_box)))
+    gtk_widget_grab_focus (GTK_WIDGET (self->confirm_button));
+}
+
+/* The clerk types into the form at once. A form just opened is not on screen until
+ * its revealer has slid open, and its fields cannot take the focus before: the
+ * focus stayed on the button that opened it, and Tab went past the form. */
+static void
+focus_first_field (MotcuaDossierEditor *self)
+{
+  if (gtk_revealer_get_child_revealed (self->form_revealer))
+    focus_first_field_now (self);
+  else
+    self->focus_form = TRUE;
 }
 
 static void
@@ -1373,16 +1396,8 @@ on_form_revealed (GtkRevealer *revealer, GParamSpec *pspec, MotcuaDossierEditor 
 {
   if (!gtk_revealer_get_child_revealed (revealer) && self->form_action == NO_ACTION)
     remove_all_children (GTK_WIDGET (self->form_box));
-}
-
-static void
-focus_first_field (MotcuaDossierEditor *self)
-{
-  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->form_box));
-       child != NULL; child = gtk_widget_get_next_sibling (child))
-    if (gtk_widget_child_focus (child, GTK_DIR_TAB_FORWARD))
-      return;
-  gtk_widget_grab_focus (GTK_WIDGET (self->confirm_button));
+  else if (gtk_revealer_get_child_revealed (revealer) && self->focus_form)
+    focus_first_field_now (self);
 }
 
 static int

@@ -38,6 +38,15 @@ focus_into (GtkWidget *widget, GtkDirectionType direction)
 }
 
 gboolean
+motcua_focus_first_in (GtkWidget *widget)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL; child = gtk_widget_get_next_sibling (child))
+    if (focus_into (child, GTK_DIR_TAB_FORWARD))
+      return TRUE;
+  return FALSE;
+}
+
+gboolean
 motcua_focus_leave (GtkWidget *widget, GtkDirectionType direction)
 {
   gboolean forward = direction == GTK_DIR_TAB_FORWARD;

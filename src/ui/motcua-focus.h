@@ -30,4 +30,8 @@ void     motcua_focus_tab_leaves      (GtkWidget        *widget);
 gboolean motcua_focus_leave           (GtkWidget        *widget,
                                        GtkDirectionType  direction);
 
+/* Focuses the first widget inside @widget that takes the focus, in Tab order, and
+ * checks that it did; FALSE when none does. */
+gboolean motcua_focus_first_in        (GtkWidget        *widget);
+
 G_END_DECLS

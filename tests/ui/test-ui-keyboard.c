@@ -611,6 +611,76 @@ test_viewer_by_keyboard (Fixture *f, gconstpointer data)
   g_assert_false (gtk_search_bar_get_search_mode (GTK_SEARCH_BAR (search_bar)));
 }
 
+/* ---- an action in the editor ---------------------------------------------------------- */
+
+static gboolean
+focus_in_field (gpointer data)
+{
+  GtkWidget *focus = gtk_root_get_focus (gtk_widget_get_root (data));
+
+  return focus != NULL && (focus == data || gtk_widget_is_ancestor (focus, data));
+}
+
+static gboolean
+editor_shows_a_dossier (gpointer data)
+{
+  return motcua_dossier_editor_get_code (data) != NULL;
+}
+
+static gboolean
+focus_on_button_labelled (Fixture *f, const char *label)
+{
+  GtkWidget *focus = focus_of (f);
+
+  return GTK_IS_BUTTON (focus) && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (focus)), label) == 0;
+}
+
+/* Returning a result without the mouse: the view of results ready, the first of
+ * them, Tab to "Return the result", Enter opens its form with the focus in its first
+ * field, Tab to the recipient's name (filled in from the applicant), Enter returns. */
+static void
+test_action_by_keyboard (Fixture *f, gconstpointer data)
+{
+  MotcuaQueuePane *queue = queue_of (f);
+  MotcuaDossierEditor *editor = editor_of (f);
+  g_autoptr(MotcuaDossier) returned = NULL;
+  g_autofree char *code = NULL;
+  MotcuaAction open_action;
+  GtkWidget *method, *recipient;
+
+  press ("<Alt>7");
+  g_assert_cmpint (motcua_queue_pane_get_filter (queue), ==, MOTCUA_QUEUE_FILTER_READY);
+  g_assert_true (ui_test_wait_until (rows_match_count, queue, 5000));
+  g_assert_cmpint (motcua_queue_pane_get_filter_count (queue, MOTCUA_QUEUE_FILTER_READY), >, 0);
+  press ("<Control>f");
+  press ("Tab");
+  press ("Tab");
+  press ("Tab");
+  press ("Return");
+  g_assert_true (ui_test_wait_until (editor_shows_a_dossier, editor, 5000));
+  code = g_strdup (motcua_dossier_editor_get_code (editor));
+
+  for (guint i = 0; i < 10 && !focus_on_button_labelled (f, "Return the result"); i++)
+    press ("Tab");
+  g_assert_true (focus_on_button_labelled (f, "Return the result"));
+  press ("Return");
+  g_assert_true (motcua_dossier_editor_get_open_action (editor, &open_action));
+  g_assert_cmpint (open_action, ==, MOTCUA_ACTION_RETURN);
+  method = motcua_dossier_editor_get_field (editor, "method");
+  recipient = motcua_dossier_editor_get_field (editor, "recipient_name");
+  g_assert_nonnull (method);
+  g_assert_nonnull (recipient);
+  g_assert_true (ui_test_wait_until (focus_in_field, method, 2000));
+
+  press ("Tab");
+  g_assert_true (focus_is_within (focus_of (f), recipient));
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (recipient)), !=, "");
+  press ("Return");
+  ui_test_iterate (200);
+  returned = motcua_store_get_dossier (f->store, code, NULL);
+  g_assert_cmpint (motcua_dossier_get_status (returned), ==, MOTCUA_STATUS_RETURNED);
+}
+
 /* ---- reaching every pane ------------------------------------------------------------ */
 
 /* Tab from the queue's search: the views, the sort, the list, each one stop (the
@@ -693,6 +763,7 @@ main (int argc, char **argv)
   g_test_add ("/keyboard/receive", Fixture, NULL, fixture_set_up, test_receive_by_keyboard, fixture_tear_down);
   g_test_add ("/keyboard/escape-keeps-the-applicant", Fixture, NULL, fixture_set_up,
               test_escape_keeps_the_applicant, fixture_tear_down);
+  g_test_add ("/keyboard/action", Fixture, NULL, fixture_set_up, test_action_by_keyboard, fixture_tear_down);
   g_test_add ("/keyboard/viewer", Fixture, NULL, fixture_set_up, test_viewer_by_keyboard, fixture_tear_down);
   g_test_add ("/keyboard/tab-reaches-every-pane", Fixture, NULL, fixture_set_up, test_tab_reaches_every_pane,
               fixture_tear_down);
