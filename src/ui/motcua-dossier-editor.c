@@ -1089,16 +1089,12 @@ add_entry (MotcuaDossierEditor *self, AdwPreferencesGroup *group, const char *na
            const char *title, const char *initial)
 {
   GtkWidget *row = adw_entry_row_new ();
-  GtkEditable *text = gtk_editable_get_delegate (GTK_EDITABLE (row));
 
   adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
   if (initial != NULL)
     gtk_editable_set_text (GTK_EDITABLE (row), initial);
-  /* The text inside the row is what takes focus, so it is what must carry the name. */
-  gtk_accessible_update_property (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_PROPERTY_LABEL, title, -1);
-  if (text != NULL)
-    gtk_accessible_update_property (GTK_ACCESSIBLE (text), GTK_ACCESSIBLE_PROPERTY_LABEL, title, -1);
+  motcua_focus_name_entry_rows (row);
   g_signal_connect_swapped (row, "changed", G_CALLBACK (form_field_changed), self);
   g_signal_connect (row, "entry-activated", G_CALLBACK (on_entry_activated), self);
   adw_preferences_group_add (group, row);

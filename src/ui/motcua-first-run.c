@@ -6,6 +6,7 @@
 #include "motcua-auth.h"
 #include "motcua-demo-form.h"
 #include "motcua-first-run.h"
+#include "motcua-focus.h"
 #include "motcua-store-users.h"
 #include "motcua-sync.h"
 
@@ -418,6 +419,7 @@ static void
 motcua_first_run_init (MotcuaFirstRun *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  motcua_focus_name_entry_rows (GTK_WIDGET (self));
   self->cancellable = g_cancellable_new ();
 
   g_signal_connect_swapped (self->demo_check, "toggled", G_CALLBACK (on_mode_toggled), self);

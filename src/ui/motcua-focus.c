@@ -138,3 +138,20 @@ motcua_focus_tab_leaves (GtkWidget *widget)
 {
   g_object_set_data (G_OBJECT (widget), TAB_LEAVES, GINT_TO_POINTER (TRUE));
 }
+
+void
+motcua_focus_name_entry_rows (GtkWidget *widget)
+{
+  if (ADW_IS_ENTRY_ROW (widget))
+    {
+      const char *title = adw_preferences_row_get_title (ADW_PREFERENCES_ROW (widget));
+      GtkEditable *text = gtk_editable_get_delegate (GTK_EDITABLE (widget));
+
+      gtk_accessible_update_property (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_PROPERTY_LABEL, title, -1);
+      if (text != NULL)
+        gtk_accessible_update_property (GTK_ACCESSIBLE (text), GTK_ACCESSIBLE_PROPERTY_LABEL, title, -1);
+      return;
+    }
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL; child = gtk_widget_get_next_sibling (child))
+    motcua_focus_name_entry_rows (child);
+}

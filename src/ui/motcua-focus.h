@@ -14,7 +14,7 @@
  *   step did not, finds the next widget itself. */
 #pragma once
 
-#include <gtk/gtk.h>
+#include <adwaita.h>
 
 G_BEGIN_DECLS
 
@@ -33,5 +33,10 @@ gboolean motcua_focus_leave           (GtkWidget        *widget,
 /* Focuses the first widget inside @widget that takes the focus, in Tab order, and
  * checks that it did; FALSE when none does. */
 gboolean motcua_focus_first_in        (GtkWidget        *widget);
+
+/* Gives the text inside each AdwEntryRow in @widget (or @widget itself) the row's
+ * title as its accessible name: the text is what takes the focus, and libadwaita 1.2
+ * does not pass the title on, so a screen reader said only "text". */
+void     motcua_focus_name_entry_rows (GtkWidget        *widget);
 
 G_END_DECLS

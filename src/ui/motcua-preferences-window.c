@@ -5,6 +5,7 @@
 #include <glib/gstdio.h>
 #include <string.h>
 
+#include "motcua-focus.h"
 #include "motcua-office-hours.h"
 #include "motcua-preferences-window.h"
 #include "motcua-print-settings.h"
@@ -681,6 +682,7 @@ static void
 motcua_preferences_window_init (MotcuaPreferencesWindow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  motcua_focus_name_entry_rows (GTK_WIDGET (self));
   self->settings = g_settings_new (APPLICATION_ID);
   self->cancellable = g_cancellable_new ();
 }

@@ -1569,6 +1569,7 @@ motcua_receive_dialog_init (MotcuaReceiveDialog *self)
 
   gtk_widget_init_template (GTK_WIDGET (self));
   motcua_focus_install (GTK_WINDOW (self));
+  motcua_focus_name_entry_rows (GTK_WIDGET (self));
 
   self->catalog = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, catalog_entry_free);
   self->document_rows = g_ptr_array_new ();

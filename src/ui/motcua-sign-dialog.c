@@ -397,6 +397,7 @@ motcua_sign_dialog_init (MotcuaSignDialog *self)
   self->uris = g_ptr_array_new_with_free_func (g_free);
   self->cancellable = g_cancellable_new ();
   gtk_widget_init_template (GTK_WIDGET (self));
+  motcua_focus_name_entry_rows (GTK_WIDGET (self));
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->file_button),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, _("Choose the key file"), -1);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->pin_row),

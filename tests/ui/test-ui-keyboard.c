@@ -474,13 +474,12 @@ test_receive_by_keyboard (Fixture *f, gconstpointer data)
   g_assert_cmpstr (motcua_dossier_get_applicant_phone (dossier), ==, "0912345678");
 }
 
-/* Escape at the counter keeps what was typed: one question first, and Escape again
- * (the question's "keep") goes back to the form with the name still there. */
-static void
-test_escape_keeps_the_applicant (Fixture *f, gconstpointer data)
+/* Control+N, a procedure typed and taken with Enter, the checklist (all ticked with
+ * Control+A when @tick_all), Control+Enter: the dialog at the applicant's step. */
+static MotcuaReceiveDialog *
+receive_up_to_applicant (gboolean tick_all)
 {
   MotcuaReceiveDialog *dialog;
-  GtkWindow *question;
 
   press ("<Control>n");
   dialog = find_receive_dialog ();
@@ -489,8 +488,22 @@ test_escape_keeps_the_applicant (Fixture *f, gconstpointer data)
   type_text ("khai sinh");
   press ("Return");
   expect_step (dialog, "documents");
+  if (tick_all)
+    press ("<Control>a");
   press ("<Control>Return");
   expect_step (dialog, "applicant");
+  return dialog;
+}
+
+/* Escape at the counter keeps what was typed: one question first, and Escape again
+ * (the question's "keep") goes back to the form with the name still there. */
+static void
+test_escape_keeps_the_applicant (Fixture *f, gconstpointer data)
+{
+  MotcuaReceiveDialog *dialog;
+  GtkWindow *question;
+
+  dialog = receive_up_to_applicant (FALSE);
   gtk_widget_grab_focus (ui_test_require_by_id (GTK_WIDGET (dialog), "name_row"));
   type_text ("Lò Thị Hoa");
 
@@ -548,6 +561,22 @@ six_matches (gpointer data)
   return motcua_pdf_view_get_n_matches (data) == 6;
 }
 
+/* The next dossier, with a @pages-page PDF attached and shown in the viewer. */
+static void
+open_next_with_document (Fixture *f, int pages)
+{
+  MotcuaPdfView *view = MOTCUA_PDF_VIEW (motcua_window_get_pdf_view (f->window));
+  g_autofree char *pdf = g_build_filename (f->dir, "to-khai.pdf", NULL);
+  const char *paths[] = { pdf, NULL };
+
+  press ("<Control>Page_Down");
+  g_assert_true (ui_test_wait_until (editor_shows_selected, f, 5000));
+  write_pdf (pdf, pages);
+  motcua_dossier_editor_attach_files (editor_of (f), paths);
+  g_assert_true (ui_test_wait_until (viewer_loaded, view, 10000));
+  g_assert_cmpint (motcua_pdf_view_get_n_pages (view), ==, pages);
+}
+
 /* The viewer's own keys, with the focus in the document: pages, rotation (Control+R
  * stays the window's "sync now"), zoom, the thumbnails, and Control+F searching the
  * document rather than the queue. */
@@ -557,16 +586,10 @@ test_viewer_by_keyboard (Fixture *f, gconstpointer data)
   MotcuaPdfView *view = MOTCUA_PDF_VIEW (motcua_window_get_pdf_view (f->window));
   GtkWidget *canvas = ui_test_require_by_id (GTK_WIDGET (view), "canvas");
   GtkWidget *search_bar = ui_test_require_by_id (GTK_WIDGET (view), "search_bar");
-  g_autofree char *pdf = g_build_filename (f->dir, "to-khai-6-trang.pdf", NULL);
-  const char *paths[] = { pdf, NULL };
   gboolean thumbnails;
   double zoom;
 
-  press ("<Control>Page_Down");
-  g_assert_true (ui_test_wait_until (editor_shows_selected, f, 5000));
-  write_pdf (pdf, 6);
-  motcua_dossier_editor_attach_files (editor_of (f), paths);
-  g_assert_true (ui_test_wait_until (viewer_loaded, view, 10000));
+  open_next_with_document (f, 6);
   g_assert_cmpint (motcua_pdf_view_get_n_pages (view), ==, 6);
   gtk_widget_grab_focus (canvas);
   ui_test_iterate (100);
@@ -694,15 +717,9 @@ test_tab_reaches_every_pane (Fixture *f, gconstpointer data)
   GtkWidget *editor = GTK_WIDGET (editor_of (f));
   GtkWidget *viewer = motcua_window_get_pdf_view (f->window);
   GtkWidget *list = ui_test_require_by_id (GTK_WIDGET (queue), "list_view");
-  g_autofree char *pdf = g_build_filename (f->dir, "to-khai.pdf", NULL);
-  const char *paths[] = { pdf, NULL };
   gboolean reached_viewer = FALSE, back_in_queue = FALSE;
 
-  press ("<Control>Page_Down");
-  g_assert_true (ui_test_wait_until (editor_shows_selected, f, 5000));
-  write_pdf (pdf, 2);
-  motcua_dossier_editor_attach_files (editor_of (f), paths);
-  g_assert_true (ui_test_wait_until (viewer_loaded, viewer, 10000));
+  open_next_with_document (f, 2);
 
   press ("<Control>f");
   press ("Tab");
@@ -732,6 +749,116 @@ test_tab_reaches_every_pane (Fixture *f, gconstpointer data)
   g_assert_true (focus_is_within (focus_of (f), list));
 }
 
+/* ---- names for a screen reader ----------------------------------------------------------- */
+
+static gboolean
+has_text_label_inside (GtkWidget *widget)
+{
+  if (GTK_IS_LABEL (widget) && gtk_widget_get_visible (widget) && *gtk_label_get_text (GTK_LABEL (widget)) != '\0')
+    return TRUE;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL; child = gtk_widget_get_next_sibling (child))
+    if (has_text_label_inside (child))
+      return TRUE;
+  return FALSE;
+}
+
+static gboolean
+labelled (GtkWidget *widget)
+{
+  return gtk_test_accessible_has_property (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_PROPERTY_LABEL);
+}
+
+/* What a screen reader would say for the control with the focus: its own label, or
+ * the words it shows. Being "labelled by" a child is not enough: a button is labelled
+ * by its icon, which says nothing. The text inside an entry is named by the entry (up
+ * to three levels up); a menu button's inner button by the menu button, which GTK 4.8
+ * makes it labelled by. */
+static gboolean
+has_accessible_name (GtkWidget *focus)
+{
+  GtkWidget *parent = gtk_widget_get_parent (focus);
+  GtkWidget *up = focus;
+
+  if (labelled (focus) || has_text_label_inside (focus))
+    return TRUE;
+  if (GTK_IS_MENU_BUTTON (parent) && gtk_test_accessible_has_relation (GTK_ACCESSIBLE (focus), GTK_ACCESSIBLE_RELATION_LABELLED_BY))
+    return labelled (parent);
+  for (guint i = 0; i < 3 && (up = gtk_widget_get_parent (up)) != NULL; i++)
+    if (GTK_IS_EDITABLE (focus) && labelled (up))
+      return TRUE;
+  return FALSE;
+}
+
+static gboolean
+inside_a_toast (GtkWidget *widget)
+{
+  GType toast = g_type_from_name ("AdwToastWidget");
+
+  return toast != 0 && gtk_widget_get_ancestor (widget, toast) != NULL;
+}
+
+static char *
+describe (GtkWidget *widget)
+{
+  GString *path = g_string_new (G_OBJECT_TYPE_NAME (widget));
+  guint depth = 0;
+
+  for (GtkWidget *up = gtk_widget_get_parent (widget); up != NULL && depth < 6; up = gtk_widget_get_parent (up), depth++)
+    g_string_append_printf (path, " < %s", G_OBJECT_TYPE_NAME (up));
+  if (gtk_widget_get_tooltip_text (widget) != NULL)
+    g_string_append_printf (path, " (tooltip “%s”)", gtk_widget_get_tooltip_text (widget));
+  return g_string_free (path, FALSE);
+}
+
+/* Presses Tab round @window from its focus back to it, failing for each stop a
+ * screen reader could not name; returns how many stops there were. */
+static guint
+walk_tab_stops (GtkWindow *window)
+{
+  g_autoptr(GPtrArray) seen = g_ptr_array_new ();
+  GtkWidget *first = gtk_window_get_focus (window);
+
+  g_assert_nonnull (first);
+  for (guint i = 0; i < 150; i++)
+    {
+      GtkWidget *focus = gtk_window_get_focus (window);
+
+      g_assert_nonnull (focus);
+      if (i > 0 && focus == first)
+        return seen->len;
+      if (!g_ptr_array_find (seen, focus, NULL))
+        {
+          g_ptr_array_add (seen, focus);
+          /* libadwaita 1.2's own toast has an unnamed close button: upstream's. */
+          if (!has_accessible_name (focus) && !inside_a_toast (focus))
+            {
+              g_autofree char *what = describe (focus);
+              g_test_fail_printf ("Tab stop %u has no accessible name: %s", i, what);
+            }
+        }
+      press ("Tab");
+    }
+  g_test_fail_printf ("Tab did not come back to %s in 150 presses", G_OBJECT_TYPE_NAME (first));
+  return seen->len;
+}
+
+/* Every stop of Tab, round the whole window with a dossier and a document open, has
+ * a name a screen reader can say; and Tab comes back to where it started. */
+static void
+test_every_stop_named (Fixture *f, gconstpointer data)
+{
+  MotcuaReceiveDialog *dialog;
+
+  open_next_with_document (f, 2);
+  press ("<Control>f");
+  g_assert_cmpuint (walk_tab_stops (GTK_WINDOW (f->window)), >, 20);
+
+  /* The receive dialog at its longest step, the applicant's. */
+  dialog = receive_up_to_applicant (TRUE);
+  g_assert_cmpuint (walk_tab_stops (GTK_WINDOW (dialog)), >, 5);
+  gtk_window_destroy (GTK_WINDOW (dialog));
+}
+
 /* Control+? opens the shortcuts window that lists all of the above. */
 static void
 test_shortcuts_window_by_keyboard (Fixture *f, gconstpointer data)
@@ -752,6 +879,9 @@ main (int argc, char **argv)
 {
   g_setenv ("MOTCUA_NOW", NOW, TRUE);
   g_setenv ("LANGUAGE", "en", TRUE);
+  /* GTK's test accessibility backend keeps the names given to widgets, for
+   * /keyboard/every-stop-named (the suites' "none" keeps nothing). */
+  g_setenv ("GTK_A11Y", "test", TRUE);
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();
   motcua_ui_register_resources ();
@@ -767,6 +897,7 @@ main (int argc, char **argv)
   g_test_add ("/keyboard/viewer", Fixture, NULL, fixture_set_up, test_viewer_by_keyboard, fixture_tear_down);
   g_test_add ("/keyboard/tab-reaches-every-pane", Fixture, NULL, fixture_set_up, test_tab_reaches_every_pane,
               fixture_tear_down);
+  g_test_add ("/keyboard/every-stop-named", Fixture, NULL, fixture_set_up, test_every_stop_named, fixture_tear_down);
   g_test_add ("/keyboard/shortcuts-window", Fixture, NULL, fixture_set_up, test_shortcuts_window_by_keyboard,
               fixture_tear_down);
   return g_test_run ();
