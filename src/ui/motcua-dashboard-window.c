@@ -555,6 +555,7 @@ make_table (GListStore *store, const char * const *titles, guint n_columns, guin
   gtk_column_view_set_show_row_separators (view, TRUE);
   gtk_widget_add_css_class (GTK_WIDGET (view), "data-table");
   gtk_accessible_update_property (GTK_ACCESSIBLE (view), GTK_ACCESSIBLE_PROPERTY_LABEL, label, -1);
+  motcua_focus_tab_leaves (GTK_WIDGET (view));   /* one stop; arrows read the rows */
   gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scroller), GTK_WIDGET (view));
   gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scroller), GTK_POLICY_NEVER, GTK_POLICY_AUTOMATIC);
   gtk_scrolled_window_set_min_content_height (GTK_SCROLLED_WINDOW (scroller), 160);

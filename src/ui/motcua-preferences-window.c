@@ -682,6 +682,7 @@ static void
 motcua_preferences_window_init (MotcuaPreferencesWindow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  motcua_focus_install (GTK_WINDOW (self));
   motcua_focus_name_entry_rows (GTK_WIDGET (self));
   self->settings = g_settings_new (APPLICATION_ID);
   self->cancellable = g_cancellable_new ();
