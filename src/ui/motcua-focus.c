@@ -1,4 +1,5 @@
-/* motcua-focus.c: Tab past a long list, as one stop. */
+/* motcua-focus.c: Tab that always moves, long lists as one stop, and the names of what
+ * takes the focus (see motcua-focus.h for the GTK 4.8 behaviour each one puts right). */
 
 #include "motcua-focus.h"
 
