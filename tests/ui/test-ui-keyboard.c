@@ -588,6 +588,7 @@ test_viewer_by_keyboard (Fixture *f, gconstpointer data)
   MotcuaPdfView *view = MOTCUA_PDF_VIEW (motcua_window_get_pdf_view (f->window));
   GtkWidget *canvas = ui_test_require_by_id (GTK_WIDGET (view), "canvas");
   GtkWidget *search_bar = ui_test_require_by_id (GTK_WIDGET (view), "search_bar");
+  GtkWidget *thumbnail_list = ui_test_require_by_id (GTK_WIDGET (view), "thumbnails_list");
   gboolean thumbnails;
   double zoom;
 
@@ -623,6 +624,27 @@ test_viewer_by_keyboard (Fixture *f, gconstpointer data)
   g_assert_true (motcua_pdf_view_get_show_thumbnails (view) != thumbnails);
   press ("F9");
   g_assert_true (motcua_pdf_view_get_show_thumbnails (view) == thumbnails);
+
+  /* The thumbnails by keyboard: beside the page, before it, so Shift+Tab from the
+   * page reaches them (one stop); Down and Enter go to the third page, and Tab is
+   * back on the page in one press. */
+  if (!motcua_pdf_view_get_show_thumbnails (view))
+    press ("F9");
+  g_assert_true (motcua_pdf_view_get_show_thumbnails (view));
+  ui_test_iterate (300);
+  gtk_widget_grab_focus (canvas);
+  for (guint i = 0; i < 10 && !focus_is_within (focus_of (f), thumbnail_list); i++)
+    press ("<Shift>Tab");
+  g_assert_true (focus_is_within (focus_of (f), thumbnail_list));
+  press ("Down");
+  press ("Down");
+  press ("Return");
+  g_assert_cmpint (motcua_pdf_view_get_current_page (view), ==, 2);
+  press ("Tab");
+  g_assert_false (focus_is_within (focus_of (f), thumbnail_list));
+  g_assert_true (focus_is_within (focus_of (f), canvas));
+  press ("F9");
+  g_assert_false (motcua_pdf_view_get_show_thumbnails (view));
 
   gtk_widget_grab_focus (canvas);
   press ("<Control>f");
