@@ -528,6 +528,52 @@ test_escape_keeps_the_applicant (Fixture *f, gconstpointer data)
   g_assert_true (ui_test_wait_until (no_receive_dialog, NULL, 5000));
 }
 
+static gboolean
+tab_to (GtkWindow *window, GtkWidget *target, guint most)
+{
+  for (guint i = 0; i < most; i++)
+    {
+      GtkWidget *focus = gtk_window_get_focus (window);
+
+      if (focus != NULL && (focus == target || gtk_widget_is_ancestor (focus, target)))
+        return TRUE;
+      press ("Tab");
+    }
+  return FALSE;
+}
+
+/* The checklist incomplete: the law's way out, by keyboard. Tab reaches the reason,
+ * then "Request supplement"; Enter issues the code of a dossier waiting for the
+ * applicant's documents (status 5), and its slip is Form 02. */
+static void
+test_supplement_by_keyboard (Fixture *f, gconstpointer data)
+{
+  MotcuaReceiveDialog *dialog = receive_up_to_applicant (FALSE);
+  GtkWidget *reason = ui_test_require_by_id (GTK_WIDGET (dialog), "reason_row");
+  GtkWidget *supplement = ui_test_require_by_id (GTK_WIDGET (dialog), "supplement_button");
+  g_autoptr(MotcuaDossier) dossier = NULL;
+
+  type_text (SCANNED_QR);
+  press ("Return");
+  press ("<Control>Return");
+  expect_step (dialog, "confirm");
+  press ("<Control>Return");   /* no "receive" for an incomplete dossier */
+  expect_step (dialog, "confirm");
+
+  g_assert_true (tab_to (GTK_WINDOW (dialog), reason, 20));
+  type_text ("Thiếu bản chính Giấy chứng sinh");
+  g_assert_true (tab_to (GTK_WINDOW (dialog), supplement, 20));
+  press ("Return");
+  expect_step (dialog, "done");
+  g_assert_cmpstr (motcua_receive_dialog_get_slip_form (dialog), ==, "02");
+  dossier = motcua_store_get_dossier (f->store, motcua_receive_dialog_get_issued_code (dialog), NULL);
+  g_assert_nonnull (dossier);
+  g_assert_cmpint (motcua_dossier_get_status (dossier), ==, MOTCUA_STATUS_SUPPLEMENT);
+  g_assert_cmpstr (motcua_dossier_get_applicant_name (dossier), ==, "Nguyễn Văn An");
+  press ("Escape");
+  g_assert_true (ui_test_wait_until (no_receive_dialog, NULL, 5000));
+}
+
 /* ---- the viewer -------------------------------------------------------------------- */
 
 static void
@@ -947,6 +993,7 @@ main (int argc, char **argv)
   g_test_add ("/keyboard/receive", Fixture, NULL, fixture_set_up, test_receive_by_keyboard, fixture_tear_down);
   g_test_add ("/keyboard/escape-keeps-the-applicant", Fixture, NULL, fixture_set_up,
               test_escape_keeps_the_applicant, fixture_tear_down);
+  g_test_add ("/keyboard/supplement", Fixture, NULL, fixture_set_up, test_supplement_by_keyboard, fixture_tear_down);
   g_test_add ("/keyboard/action", Fixture, NULL, fixture_set_up, test_action_by_keyboard, fixture_tear_down);
   g_test_add ("/keyboard/viewer", Fixture, NULL, fixture_set_up, test_viewer_by_keyboard, fixture_tear_down);
   g_test_add ("/keyboard/tab-reaches-every-pane", Fixture, NULL, fixture_set_up, test_tab_reaches_every_pane,
