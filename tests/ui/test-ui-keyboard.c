@@ -549,9 +549,9 @@ name_filled (gpointer data)
 }
 
 /* The checklist incomplete, and a scanner that sends no Enter: the law's way out, by
- * keyboard. Tab reaches the reason,
- * then "Request supplement"; Enter issues the code of a dossier waiting for the
- * applicant's documents (status 5), and its slip is Form 02. */
+ * keyboard. Tab reaches the reason, then "Request supplement"; Enter issues the code
+ * of a dossier waiting for the applicant's documents (status 5), and its slip is
+ * Form 02. */
 static void
 test_supplement_by_keyboard (Fixture *f, gconstpointer data)
 {
