@@ -46,18 +46,7 @@ wait_loaded (MotcuaDashboardWindow *dashboard)
 static void
 fixture_set_up (Fixture *f, gconstpointer data)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(MotcuaTestCliResult) init = NULL;
-  g_autoptr(MotcuaTestCliResult) demo = NULL;
-
-  f->dir = motcua_test_make_temp_dir ("motcua-ui-dashboard-XXXXXX");
-  f->db = g_build_filename (f->dir, "office.db", NULL);
-  init = motcua_test_run_cli (f->db, "init", "--demo", NULL);
-  g_assert_true (motcua_test_expect_status (init, 0, "init --demo"));
-  demo = motcua_test_run_cli (f->db, "demo-data", "--dossiers", "800", NULL);
-  g_assert_true (motcua_test_expect_status (demo, 0, "demo-data"));
-  f->store = motcua_store_open (f->db, &error);
-  g_assert_no_error (error);
+  f->store = ui_test_demo_office ("motcua-ui-dashboard-XXXXXX", "800", &f->dir, &f->db);
 }
 
 static void

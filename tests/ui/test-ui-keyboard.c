@@ -13,7 +13,6 @@
  * letters that the application has not read yet.
  */
 
-#include <cairo-pdf.h>
 #include <gdk/x11/gdkx.h>
 #include <glib/gstdio.h>
 #include <X11/XKBlib.h>
@@ -228,17 +227,8 @@ static void
 fixture_set_up (Fixture *f, gconstpointer data)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(MotcuaTestCliResult) init = NULL;
-  g_autoptr(MotcuaTestCliResult) demo = NULL;
 
-  f->dir = motcua_test_make_temp_dir ("motcua-ui-keyboard-XXXXXX");
-  f->db = g_build_filename (f->dir, "office.db", NULL);
-  init = motcua_test_run_cli (f->db, "init", "--demo", NULL);
-  g_assert_true (motcua_test_expect_status (init, 0, "init --demo"));
-  demo = motcua_test_run_cli (f->db, "demo-data", "--dossiers", "400", NULL);
-  g_assert_true (motcua_test_expect_status (demo, 0, "demo-data"));
-  f->store = motcua_store_open (f->db, &error);
-  g_assert_no_error (error);
+  f->store = ui_test_demo_office ("motcua-ui-keyboard-XXXXXX", "400", &f->dir, &f->db);
 
   /* The desk's own application: its accelerators are part of what is tested. */
   f->app = GTK_APPLICATION (motcua_application_new ());
@@ -380,16 +370,7 @@ test_queue_by_keyboard (Fixture *f, gconstpointer data)
 static MotcuaReceiveDialog *
 find_receive_dialog (void)
 {
-  GListModel *toplevels = gtk_window_get_toplevels ();   /* owned by GTK */
-
-  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
-    {
-      g_autoptr(GObject) window = g_list_model_get_item (toplevels, i);
-
-      if (MOTCUA_IS_RECEIVE_DIALOG (window) && gtk_widget_get_visible (GTK_WIDGET (window)))
-        return MOTCUA_RECEIVE_DIALOG (window);
-    }
-  return NULL;
+  return (MotcuaReceiveDialog *) ui_test_find_toplevel (MOTCUA_TYPE_RECEIVE_DIALOG);
 }
 
 static gboolean
@@ -585,27 +566,6 @@ test_supplement_by_keyboard (Fixture *f, gconstpointer data)
 
 /* ---- the viewer -------------------------------------------------------------------- */
 
-static void
-write_pdf (const char *path, int pages)
-{
-  cairo_surface_t *surface = cairo_pdf_surface_create (path, 595, 842);
-  cairo_t *cr = cairo_create (surface);
-
-  for (int i = 1; i <= pages; i++)
-    {
-      g_autofree char *text = g_strdup_printf ("Trang %d - Tờ khai", i);
-
-      cairo_select_font_face (cr, "DejaVu Sans", CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_NORMAL);
-      cairo_set_font_size (cr, 18);
-      cairo_move_to (cr, 72, 100);
-      cairo_show_text (cr, text);
-      cairo_show_page (cr);
-    }
-  cairo_destroy (cr);
-  g_assert_cmpint (cairo_surface_status (surface), ==, CAIRO_STATUS_SUCCESS);
-  cairo_surface_destroy (surface);
-}
-
 static gboolean
 viewer_loaded (gpointer data)
 {
@@ -628,7 +588,7 @@ open_next_with_document (Fixture *f, int pages)
 
   press ("<Control>Page_Down");
   g_assert_true (ui_test_wait_until (editor_shows_selected, f, 5000));
-  write_pdf (pdf, pages);
+  ui_test_write_pdf (pdf, pages);
   motcua_dossier_editor_attach_files (editor_of (f), paths);
   g_assert_true (ui_test_wait_until (viewer_loaded, view, 10000));
   g_assert_cmpint (motcua_pdf_view_get_n_pages (view), ==, pages);

@@ -6,7 +6,6 @@
  * a narrow window gives the viewer's room to the other panes.
  */
 
-#include <cairo-pdf.h>
 #include <glib/gstdio.h>
 
 #include "motcua-application.h"
@@ -41,19 +40,7 @@ wait_until (gboolean (*ready) (gpointer), gpointer data, guint timeout_ms)
 static void
 fixture_set_up (Fixture *f, gconstpointer data)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(MotcuaTestCliResult) init = NULL;
-  g_autoptr(MotcuaTestCliResult) demo = NULL;
-
-  f->dir = motcua_test_make_temp_dir ("motcua-ui-window-XXXXXX");
-  f->db = g_build_filename (f->dir, "office.db", NULL);
-  init = motcua_test_run_cli (f->db, "init", "--demo", NULL);
-  g_assert_true (motcua_test_expect_status (init, 0, "init --demo"));
-  demo = motcua_test_run_cli (f->db, "demo-data", "--dossiers", "400", NULL);
-  g_assert_true (motcua_test_expect_status (demo, 0, "demo-data"));
-
-  f->store = motcua_store_open (f->db, &error);
-  g_assert_no_error (error);
+  f->store = ui_test_demo_office ("motcua-ui-window-XXXXXX", "400", &f->dir, &f->db);
   f->received = g_ptr_array_new_with_free_func (g_free);
 
   f->window = MOTCUA_WINDOW (ui_test_open_window (f->store, "io.github.motcua.Desk.TestWindow", &f->app));
@@ -243,27 +230,6 @@ test_receive_through_the_window (Fixture *f, gconstpointer data)
 }
 
 /* A real PDF, written with cairo: @pages pages with their number on each. */
-static void
-write_pdf (const char *path, int pages)
-{
-  cairo_surface_t *surface = cairo_pdf_surface_create (path, 595, 842);
-  cairo_t *cr = cairo_create (surface);
-
-  for (int i = 1; i <= pages; i++)
-    {
-      g_autofree char *text = g_strdup_printf ("Trang %d - Tờ khai", i);
-
-      cairo_select_font_face (cr, "DejaVu Sans", CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_NORMAL);
-      cairo_set_font_size (cr, 18);
-      cairo_move_to (cr, 72, 100);
-      cairo_show_text (cr, text);
-      cairo_show_page (cr);
-    }
-  cairo_destroy (cr);
-  g_assert_cmpint (cairo_surface_status (surface), ==, CAIRO_STATUS_SUCCESS);
-  cairo_surface_destroy (surface);
-}
-
 static gboolean
 viewer_settled (gpointer data)
 {
@@ -314,7 +280,7 @@ test_documents_in_the_viewer (Fixture *f, gconstpointer data)
   ui_test_iterate (300);
   queue_width = gtk_widget_get_width (motcua_window_get_queue_pane (f->window));
 
-  write_pdf (pdf, 12);
+  ui_test_write_pdf (pdf, 12);
   attach_file (f, pdf);
   g_assert_true (wait_until (viewer_settled, view, 10000));
   g_assert_null (motcua_pdf_view_get_error_message (view));

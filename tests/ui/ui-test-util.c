@@ -1,11 +1,13 @@
 /* ui-test-util.c: shared helpers of the window tests. */
 
 #include <adwaita.h>
+#include <cairo-pdf.h>
 
 #include <glib/gi18n.h>
 #include <locale.h>
 
 #include "motcua-application.h"
+#include "motcua-test-util.h"
 #include "motcua-window.h"
 #include "ui-test-util.h"
 
@@ -78,7 +80,7 @@ ui_test_find_by_name (GtkWidget *root, const char *name)
 }
 
 GtkWindow *
-ui_test_find_message_dialog (void)
+ui_test_find_toplevel (GType type)
 {
   GListModel *toplevels = gtk_window_get_toplevels ();   /* owned by GTK */
 
@@ -86,10 +88,16 @@ ui_test_find_message_dialog (void)
     {
       g_autoptr(GObject) window = g_list_model_get_item (toplevels, i);
 
-      if (ADW_IS_MESSAGE_DIALOG (window) && gtk_widget_get_visible (GTK_WIDGET (window)))
+      if (G_TYPE_CHECK_INSTANCE_TYPE (window, type) && gtk_widget_get_visible (GTK_WIDGET (window)))
         return GTK_WINDOW (window);
     }
   return NULL;
+}
+
+GtkWindow *
+ui_test_find_message_dialog (void)
+{
+  return ui_test_find_toplevel (ADW_TYPE_MESSAGE_DIALOG);
 }
 
 void
@@ -135,4 +143,44 @@ ui_test_open_window (MotcuaStore *store, const char *app_id, GtkApplication **ap
   gtk_window_present (GTK_WINDOW (window));
   ui_test_iterate (300);
   return GTK_WIDGET (window);
+}
+
+MotcuaStore *
+ui_test_demo_office (const char *dir_template, const char *dossiers, char **dir, char **db)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MotcuaTestCliResult) init = NULL;
+  g_autoptr(MotcuaTestCliResult) demo = NULL;
+  MotcuaStore *store;
+
+  *dir = motcua_test_make_temp_dir (dir_template);
+  *db = g_build_filename (*dir, "office.db", NULL);
+  init = motcua_test_run_cli (*db, "init", "--demo", NULL);
+  g_assert_true (motcua_test_expect_status (init, 0, "init --demo"));
+  demo = motcua_test_run_cli (*db, "demo-data", "--dossiers", dossiers, NULL);
+  g_assert_true (motcua_test_expect_status (demo, 0, "demo-data"));
+  store = motcua_store_open (*db, &error);
+  g_assert_no_error (error);
+  return store;
+}
+
+void
+ui_test_write_pdf (const char *path, int pages)
+{
+  cairo_surface_t *surface = cairo_pdf_surface_create (path, 595, 842);
+  cairo_t *cr = cairo_create (surface);
+
+  for (int i = 1; i <= pages; i++)
+    {
+      g_autofree char *text = g_strdup_printf ("Trang %d - Tờ khai", i);
+
+      cairo_select_font_face (cr, "DejaVu Sans", CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_NORMAL);
+      cairo_set_font_size (cr, 18);
+      cairo_move_to (cr, 72, 100);
+      cairo_show_text (cr, text);
+      cairo_show_page (cr);
+    }
+  cairo_destroy (cr);
+  g_assert_cmpint (cairo_surface_status (surface), ==, CAIRO_STATUS_SUCCESS);
+  cairo_surface_destroy (surface);
 }

@@ -23,6 +23,8 @@ GtkWidget *ui_test_require_by_id (GtkWidget  *root,
 /* Rows made at run time are found by widget name ("document-0"). */
 GtkWidget *ui_test_find_by_name (GtkWidget  *root,
                                  const char *name);
+/* The visible toplevel window of @type (the first, if several), or NULL. */
+GtkWindow *ui_test_find_toplevel (GType type);
 /* The AdwMessageDialog on screen (the first, if several), or NULL. */
 GtkWindow *ui_test_find_message_dialog (void);
 /* Gives the message dialog on screen @response, as its button would, and closes it. */
@@ -33,6 +35,17 @@ void       ui_test_answer_message_dialog (const char *response);
  * 23 November 2026 09:00 in Vietnam and the window's resources registered. */
 void       ui_test_init_vietnamese (int        *argc,
                                     char     ***argv);
+/* A demo office made by the command line (init --demo, demo-data --dossiers
+ * @dossiers) in a new temporary directory named after @dir_template: the directory in
+ * @dir, the database in @db, and the store open on it. */
+MotcuaStore *ui_test_demo_office (const char  *dir_template,
+                                  const char  *dossiers,
+                                  char       **dir,
+                                  char       **db);
+/* Writes a @pages-page A4 PDF, "Trang N - Tờ khai" on page N, as a scan would be. */
+void       ui_test_write_pdf    (const char *path,
+                                 int         pages);
+
 /* A registered application @app_id and a presented 1366×768 window on @store. */
 GtkWidget *ui_test_open_window  (MotcuaStore     *store,
                                  const char      *app_id,
