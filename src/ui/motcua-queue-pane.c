@@ -863,9 +863,6 @@ ensure_empty_page (MotcuaQueuePane *self)
       self->empty_page = ADW_STATUS_PAGE (adw_status_page_new ());
       adw_status_page_set_icon_name (self->empty_page, "edit-find-symbolic");
       gtk_widget_add_css_class (GTK_WIDGET (self->empty_page), "compact");
-      /* Nothing on it to use; GTK 4.8 would still Tab into its scrolled window while
-       * the list is shown, and keep the focus there. */
-      gtk_widget_set_can_focus (GTK_WIDGET (self->empty_page), FALSE);
       gtk_stack_add_named (self->stack, GTK_WIDGET (self->empty_page), "empty");
     }
   return self->empty_page;
