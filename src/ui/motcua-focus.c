@@ -47,8 +47,11 @@ motcua_focus_first_in (GtkWidget *widget)
   return FALSE;
 }
 
-gboolean
-motcua_focus_leave (GtkWidget *widget, GtkDirectionType direction)
+/* Moves the focus to the first widget that takes it after @widget (GTK_DIR_TAB_FORWARD)
+ * or before it (GTK_DIR_TAB_BACKWARD) in Tab order, skipping @widget's own children,
+ * and around to the other end of the window as Tab does. */
+static gboolean
+focus_leave (GtkWidget *widget, GtkDirectionType direction)
 {
   gboolean forward = direction == GTK_DIR_TAB_FORWARD;
   GtkRoot *root = gtk_widget_get_root (widget);
@@ -90,7 +93,7 @@ move_focus (GtkWindow *window, GtkDirectionType direction)
   GtkWidget *after;
 
   if (unit != NULL)
-    return motcua_focus_leave (unit, direction);
+    return focus_leave (unit, direction);
 
   /* GTK's own step first: it knows each widget's inner order (a flow box's selected
    * child, a list's focused row). */
@@ -104,7 +107,7 @@ move_focus (GtkWindow *window, GtkDirectionType direction)
     return TRUE;
   if (before == NULL)
     return gtk_widget_child_focus (GTK_WIDGET (window), direction);
-  return motcua_focus_leave (before, direction);
+  return focus_leave (before, direction);
 }
 
 static gboolean

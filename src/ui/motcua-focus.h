@@ -25,12 +25,6 @@ void     motcua_focus_install         (GtkWindow        *window);
 /* Makes @widget one stop for Tab: Tab and Shift+Tab inside it leave it. */
 void     motcua_focus_tab_leaves      (GtkWidget        *widget);
 
-/* Moves the focus to the first widget that takes it after @widget (GTK_DIR_TAB_FORWARD)
- * or before it (GTK_DIR_TAB_BACKWARD) in Tab order, skipping @widget's own children,
- * and around to the other end of the window as Tab does. */
-gboolean motcua_focus_leave           (GtkWidget        *widget,
-                                       GtkDirectionType  direction);
-
 /* Focuses the first widget inside @widget that takes the focus, in Tab order, and
  * checks that it did; FALSE when none does. */
 gboolean motcua_focus_first_in        (GtkWidget        *widget);
